@@ -1,0 +1,73 @@
+# secplay: `make run` serves the playground, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+WASM := wasm32-unknown-unknown
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+PORT ?= 8080
+# wasm-bindgen-test: headless Chromium through Debian's chromedriver (the runner adds --no-sandbox).
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 180
+
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size clean
+
+help:
+	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
+	@echo "make test   every test: fmt, clippy (native + wasm), cargo test, wasm tests (Chromium + Node), JS, end-to-end"
+	@echo "make dist   the static site in dist/    make pkg   the JS package in pkg/    make size   wasm sizes"
+
+setup:
+	@tools/setup.sh build
+
+setup-test:
+	@tools/setup.sh test
+
+# The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types.
+pkg: setup
+	cargo build --release --lib --target $(WASM)
+	rm -rf pkg $(TARGET_DIR)/size/pkg
+	wasm-bindgen --target web --out-dir $(TARGET_DIR)/size/pkg --out-name secplay $(TARGET_DIR)/$(WASM)/release/secplay.wasm
+	mkdir -p pkg
+	cp $(TARGET_DIR)/size/pkg/secplay.js $(TARGET_DIR)/size/pkg/secplay.d.ts $(TARGET_DIR)/size/pkg/secplay_bg.wasm.d.ts pkg/
+	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+	  --enable-reference-types --enable-multivalue $(TARGET_DIR)/size/pkg/secplay_bg.wasm -o pkg/secplay_bg.wasm
+	node tools/pkg-json.mjs
+
+# The static site: deployable to any static host as is.
+dist: pkg
+	trunk build --release
+
+run: dist
+	@echo "secplay: http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --target $(WASM) -- -D warnings
+
+test-native:
+	cargo test
+
+# The same logic in the browser (tests/web.rs, headless Chromium) and in Node (tests/node.rs).
+test-wasm:
+	cargo test --target $(WASM) --test web --test node
+
+test-js: pkg
+	node --test tests/js/*.test.mjs
+	tsc -p tests/js/tsconfig.json
+
+test-e2e: dist
+	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+test: setup-test
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint test-native test-wasm test-js test-e2e size; \
+	echo "make test: all green in $$(( $$(date +%s) - start )) s"
+
+size:
+	@tools/size.sh "$(TARGET_DIR)"
+
+clean:
+	rm -rf dist pkg target

@@ -1,0 +1,4 @@
+//! The playground's pages, one file each.
+
+pub mod envelope;
+pub mod overview;

@@ -1,0 +1,34 @@
+//! The landing page: what secplay is, and what is here now.
+
+use yew::prelude::*;
+
+#[function_component]
+pub fn Overview() -> Html {
+    html! {
+        <article>
+            <h1>{"A cloud-security playground"}</h1>
+            <p>{"Paste what AWS gives you (key policies, IAM policies, replication configurations, web ACLs, \
+                 encrypted messages) and see what AWS would do with it, with real cryptography. \
+                 Everything runs here, in WebAssembly: no request leaves this page."}</p>
+            <h2>{"Available now"}</h2>
+            <ul>
+                <li><a href="#/envelope">{"Envelope encryption"}</a>{": encrypt a message with a fresh \
+                    AES-256-GCM data key, wrap the key with RSA-OAEP, and open it again."}</li>
+            </ul>
+            <h2>{"Coming"}</h2>
+            <p>{"The AWS Encryption SDK message format, a KMS emulator, the IAM and key-policy engine, \
+                 S3 replication encryption rules, a WAF engine and a persistent key store. Each joins \
+                 the navigation once it works."}</p>
+        </article>
+    }
+}
+
+#[function_component]
+pub fn NotFound() -> Html {
+    html! {
+        <article>
+            <h1>{"No such page"}</h1>
+            <p>{"This link points nowhere in the playground. "}<a href="#/">{"Back to the overview"}</a></p>
+        </article>
+    }
+}

@@ -1,0 +1,45 @@
+//! The app shell: header with the version, left navigation, the routed page, and the first-render mark
+//! the end-to-end test reads (`performance.mark("secplay:first-render")`).
+
+use yew::prelude::*;
+
+use crate::pages;
+use crate::route::{use_route, Route};
+
+#[function_component]
+pub fn App() -> Html {
+    let route = use_route();
+    use_effect_with((), |_| {
+        if let Some(w) = web_sys::window() {
+            if let Some(p) = w.performance() {
+                let _ = p.mark("secplay:first-render");
+            }
+            if let Some(root) = w.document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("data-ready", "1");
+            }
+        }
+    });
+    let page = match route {
+        Route::Overview => html! { <pages::overview::Overview /> },
+        Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
+        Route::NotFound => html! { <pages::overview::NotFound /> },
+    };
+    html! {
+        <div class="shell">
+            <header class="top">
+                <a class="brand" href="#/">{"secplay"}</a>
+                <span class="version" title="secplay version">{ format!("v{}", secplay::VERSION) }</span>
+                <span class="tagline">{"Runs entirely in your browser: nothing you type leaves this page."}</span>
+            </header>
+            <nav class="side" aria-label="Sections">
+                <ul>
+                    { for Route::NAV.iter().map(|r| html! {
+                        <li><a href={r.href()} class={classes!((*r == route).then_some("active"))}
+                               aria-current={(*r == route).then_some("page")}>{ r.title() }</a></li>
+                    }) }
+                </ul>
+            </nav>
+            <main class="page">{ page }</main>
+        </div>
+    }
+}

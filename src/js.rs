@@ -1,0 +1,15 @@
+//! The JavaScript API of the npm package (`make pkg`): a few lines per function over the engines.
+//!
+//! Every function returns a value or throws an `Error` whose `name` is `SecplayError` and whose
+//! `code` is stable (see [`error`]); nothing here panics. The yew app calls the same engine code.
+
+pub mod envelope;
+pub mod error;
+
+use wasm_bindgen::prelude::*;
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_owned()
+}

@@ -1,0 +1,16 @@
+//! secplay: a cloud-security playground that runs in the browser.
+//!
+//! The engines are pure Rust and know nothing of the web: they compile and test natively.
+//! The web layers are thin and compiled only for `wasm32`:
+//! - [`js`]: the `#[wasm_bindgen]` API of the npm package (and of the page, which calls the same code);
+//! - [`web`]: browser services (WebCrypto) shared by the JS API and the yew app in `src/bin/app/`.
+
+pub mod crypto;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+/// The crate version, shown in the page header and exported to JS.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
