@@ -47,6 +47,9 @@ if [ ! -f node_modules/.lock-stamp ] || ! cmp -s package-lock.json node_modules/
   cp package-lock.json node_modules/.lock-stamp
 fi
 
+# Trunk runs cargo --offline (Trunk.toml): have every crate in the lock file downloaded first.
+cargo fetch --locked --quiet
+
 if [ "$want" = test ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian chromium and chromium-driver"

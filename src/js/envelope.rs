@@ -84,7 +84,7 @@ pub fn aes_gcm_decrypt(
 
 /// Generate an RSA-OAEP key pair (2048, 3072 or 4096 bits; default 2048) with WebCrypto, off the
 /// main thread; resolves to PEM.
-#[wasm_bindgen(js_name = generateRsaKeyPair, unchecked_return_type = "Promise<RsaKeyPairPem>")]
+#[wasm_bindgen(js_name = generateRsaKeyPair, unchecked_return_type = "RsaKeyPairPem")]
 pub async fn generate_rsa_key_pair(bits: Option<u32>) -> Result<JsValue, JsValue> {
     let bits = bits.map_or(2048, |b| b as usize);
     let pair = crate::web::webcrypto::generate_rsa_key_pair(bits).await.map_err(to_js)?;

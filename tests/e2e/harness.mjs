@@ -1,0 +1,61 @@
+// End-to-end harness: a static server over dist/ on a free loopback port, and headless Debian Chromium
+// driven by playwright-core. Every request the page makes is checked: anything not addressed to this
+// server is blocked and fails the test, and so does any console error or uncaught exception.
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+export const dist = join(root, "dist");
+export const shots = join(root, "target", "e2e");
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".wasm": "application/wasm", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json",
+  ".ts": "text/plain",
+};
+
+export async function serve() {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(dist, path.endsWith("/") ? path + "index.html" : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export async function launch() {
+  await mkdir(shots, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+  });
+}
+
+// A page that records what would make a test fail: foreign requests (blocked), console errors, page errors.
+export async function watchedPage(browser, origin, options = {}) {
+  const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 1200, height: 860 } });
+  const page = await context.newPage();
+  const problems = { foreign: [], console: [], pageErrors: [] };
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin + "/") || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    problems.foreign.push(url);
+    return route.abort();
+  });
+  page.on("console", (msg) => { if (msg.type() === "error") problems.console.push(msg.text()); });
+  page.on("pageerror", (err) => problems.pageErrors.push(String(err)));
+  return { page, context, problems };
+}
