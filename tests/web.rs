@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg(target_arch = "wasm32")]
 
-#[path = "envelope_cases.rs"]
+#[path = "shared/envelope_cases.rs"]
 mod envelope_cases;
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};

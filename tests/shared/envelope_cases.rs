@@ -1,5 +1,6 @@
 //! The envelope slice's behaviour, written once and run three ways: natively (`cargo test`), in Node
-//! (`tests/node.rs`) and in headless Chromium (`tests/web.rs`) through `#[path]` includes.
+//! (`tests/node.rs`) and in headless Chromium (`tests/web.rs`) through `#[path]` includes. It lives in a
+//! subfolder so that cargo does not also build it as a test target of its own.
 
 use secplay::crypto::envelope::{
     aes_gcm_open, aes_gcm_seal, open, seal, DataKey, Envelope, EnvelopeError, KeyPair, PublicKey, Sealed,
@@ -78,7 +79,8 @@ fn envelope_round_trips_every_size() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn every_single_bit_flip_is_rejected() {
     let env = seal(b"attack at dawn", &pair().public()).unwrap();
-    let fields: [(&str, fn(&mut Envelope) -> &mut String); 4] = [
+    type Field = fn(&mut Envelope) -> &mut String;
+    let fields: [(&str, Field); 4] = [
         ("wrappedKey", |e| &mut e.wrapped_key),
         ("iv", |e| &mut e.iv),
         ("ciphertext", |e| &mut e.ciphertext),
