@@ -5,6 +5,8 @@
 
 pub mod envelope;
 pub mod error;
+pub mod json;
+pub mod policy;
 
 use wasm_bindgen::prelude::*;
 

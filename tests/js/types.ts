@@ -2,7 +2,14 @@
 import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
+  evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
 } from "../../pkg/secplay.js";
+
+export function decide(input: PolicyEvalInput): [PolicyEvalResult["decision"], string[]] {
+  const r: PolicyEvalResult = evaluatePolicy(input);
+  const findings: PolicyFinding[] = validatePolicy(JSON.stringify(input.policies.resource ?? {}), "key");
+  return [r.decision, findings.map((f) => `${f.findingType} ${f.issueCode} ${f.location.range?.start.line ?? "-"}`)];
+}
 
 export async function example(bytes: Uint8Array): Promise<string> {
   initSync({ module: bytes });

@@ -1,0 +1,98 @@
+//! JS API of the policy engine: evaluation with a trace, validation, "what can this principal do",
+//! templates and context-key suggestions. Inputs may be objects or JSON text (then positions in
+//! results refer to that text).
+
+use wasm_bindgen::prelude::*;
+
+use super::error::to_js as err;
+use super::json::{from_js, to_js};
+use crate::policy::{self as engine, PolicyError};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** One case of shared/vectors/iam/policy-eval-cases.json: `{ request, policies, grants? }`. */
+export interface PolicyEvalInput {
+  request: { principal: string | null; action: string; resource: string; resourceAccount?: string;
+             anonymous?: boolean; context?: Record<string, string | string[] | number | boolean>;
+             deriveGlobalKeys?: boolean };
+  policies: { identity?: (object | string)[]; resource?: object | string; permissionsBoundary?: object | string;
+              session?: object | string; scps?: (object | string)[][]; rcps?: (object | string)[][];
+              vpcEndpoint?: (object | string)[] };
+  grants?: object[];
+}
+export interface SourceRange { start: { line: number; column: number }; end: { line: number; column: number } }
+export interface PolicyEvalResult {
+  decision: "allowed" | "explicitDeny" | "implicitDeny";
+  matchedStatements: { policyType: string; policy: string; statementIndex: number; sid: string | null;
+                       effect: "Allow" | "Deny"; range: SourceRange | null }[];
+  missingContextKeys: string[];
+  trace: { subject: string; outcome: string; message: string }[];
+}
+export interface PolicyFinding {
+  findingType: "ERROR" | "SECURITY_WARNING" | "WARNING" | "SUGGESTION";
+  issueCode: string;
+  message: string;
+  location: { path: string; range: SourceRange | null };
+}
+export type PolicyType = "identity" | "resource" | "key" | "scp" | "rcp" | "boundary" | "session" | "trust";
+"#;
+
+fn input(value: JsValue) -> Result<serde_json::Value, JsValue> {
+    match value.as_string() {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| super::error::js_error("MalformedJson", &format!("the input is not JSON: {e}"))),
+        None => from_js(value),
+    }
+}
+
+/// Evaluate a request against policies as AWS does; returns the decision, the deciding statements,
+/// the context keys the policies use but the request lacks, and a readable trace.
+#[wasm_bindgen(js_name = evaluatePolicy, unchecked_return_type = "PolicyEvalResult")]
+pub fn evaluate_policy(
+    #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
+) -> Result<JsValue, JsValue> {
+    let result = match input_value.as_string() {
+        Some(text) => engine::json::evaluate_policy_str(&text),
+        None => engine::json::evaluate_policy(&from_js(input_value)?),
+    };
+    to_js(&result.map_err(err::<PolicyError>)?)
+}
+
+/// Validate a policy (JSON text, or an object) as Access Analyzer does, for a policy type.
+#[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "PolicyFinding[]")]
+pub fn validate_policy(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] policy: JsValue,
+    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "PolicyType")] policy_type: &str,
+) -> Result<JsValue, JsValue> {
+    let text = match policy.as_string() {
+        Some(t) => t,
+        None => from_js(policy)?.to_string(),
+    };
+    to_js(&engine::json::validate_policy_json(&text, policy_type).map_err(err)?)
+}
+
+/// Every action of `service` (e.g. `"kms"`) evaluated for the input's principal and resource.
+#[wasm_bindgen(js_name = evaluateActions, unchecked_return_type = "{ action: string; decision: string }[]")]
+pub fn evaluate_actions(
+    #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
+    service: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&engine::json::evaluate_actions(&input(input_value)?, service).map_err(err)?)
+}
+
+/// A policy template from the notes: `defaultKeyPolicy`, `consoleKeyPolicy`, `crossAccountKeyPolicy`,
+/// `crossAccountIdentityPolicy`, `parameterStorePathPolicy`.
+#[wasm_bindgen(js_name = policyTemplate, unchecked_return_type = "{ policyType: PolicyType; policy: string }")]
+pub fn policy_template(name: &str, params: JsValue) -> Result<JsValue, JsValue> {
+    let params =
+        if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { from_js(params)? };
+    to_js(&engine::json::policy_template(name, &params).map_err(err)?)
+}
+
+/// The condition keys the input's policies use: suggestions for a request builder.
+#[wasm_bindgen(js_name = referencedContextKeys, unchecked_return_type = "string[]")]
+pub fn referenced_context_keys(
+    #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
+) -> Result<JsValue, JsValue> {
+    to_js(&engine::json::referenced_context_keys(&input(input_value)?).map_err(err)?)
+}
