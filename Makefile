@@ -10,12 +10,13 @@ PORT ?= 8080
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
 	@echo "make test   every test: fmt, clippy (native + wasm), cargo test, wasm tests (Chromium + Node), JS, end-to-end"
 	@echo "make dist   the static site in dist/    make pkg   the JS package in pkg/    make size   wasm sizes"
+	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default 60) each"
 
 setup:
 	@tools/setup.sh build
@@ -68,6 +69,10 @@ test: setup-test
 
 size:
 	@tools/size.sh "$(TARGET_DIR)"
+
+# Not part of `make test` (time): FUZZ_SECONDS per target, default 60.
+fuzz:
+	tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf dist pkg target

@@ -2,7 +2,11 @@
 //!
 //! - [`envelope`]: the introductory envelope-encryption slice (AES-256-GCM data key wrapped with
 //!   RSA-OAEP-SHA256), the "client-side encryption" model of the notes in its smallest form.
+//! - [`esdk`]: the AWS Encryption SDK message format (v1/v2, all 11 suites, streaming).
+//! - [`keyring`]: the keyrings that wrap ESDK data keys (raw AES, raw RSA, multi; KMS to come).
 //!
-//! Not here: the AWS Encryption SDK message format (its own module, to come), key storage, KMS.
+//! Not here: key storage, the KMS emulator.
 
 pub mod envelope;
+pub mod esdk;
+pub mod keyring;

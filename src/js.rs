@@ -5,6 +5,7 @@
 
 pub mod envelope;
 pub mod error;
+pub mod esdk;
 pub mod json;
 pub mod policy;
 

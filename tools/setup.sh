@@ -2,7 +2,7 @@
 # Installs what `make run` / `make test` need, only what is missing, so a second run takes seconds.
 #
 #   tools/setup.sh build   wasm target, wasm-bindgen-cli (exactly the crate's version), trunk, npm packages
-#   tools/setup.sh test    the above, plus Debian chromium + chromium-driver and the Python ESDK venv
+#   tools/setup.sh test    the above, plus Debian chromium, chromium-driver, fonts, and the Python ESDK venv
 #
 # Nothing here downloads from anywhere but crates.io, npm and Debian (see ../shared/TOOLCHAIN.md).
 set -euo pipefail
@@ -61,6 +61,15 @@ if [ "$want" = test ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+if [ "$want" = test ]; then
+  # The official AWS Encryption SDK for Python, the interop peer of tests/js/esdk.test.mjs.
+  if ! .venv/bin/python -c 'import aws_encryption_sdk; assert aws_encryption_sdk.__version__ == "4.0.7"' 2>/dev/null; then
+    say "installing the Python ESDK 4.0.7 into .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check aws-encryption-sdk==4.0.7
   fi
 fi
 

@@ -24,6 +24,12 @@ impl Coded for crate::crypto::envelope::EnvelopeError {
     }
 }
 
+impl Coded for crate::crypto::esdk::EsdkError {
+    fn code(&self) -> &'static str {
+        Self::code(self)
+    }
+}
+
 impl Coded for crate::policy::PolicyError {
     fn code(&self) -> &'static str {
         Self::code(self)

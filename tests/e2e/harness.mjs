@@ -10,6 +10,8 @@ import { chromium } from "playwright-core";
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const dist = join(root, "dist");
 export const shots = join(root, "target", "e2e");
+// Test data only: the shared conformance vectors are served under /vectors/ (never part of dist/).
+export const vectors = join(root, "..", "shared", "vectors");
 
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
@@ -20,7 +22,9 @@ const TYPES = {
 export async function serve() {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(dist, path.endsWith("/") ? path + "index.html" : path);
+    const file = path.startsWith("/vectors/")
+      ? join(vectors, path.slice("/vectors/".length))
+      : join(dist, path.endsWith("/") ? path + "index.html" : path);
     try {
       const body = await readFile(file);
       res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });

@@ -65,6 +65,8 @@ def run(case, keys):
     with open(case["plaintext"], "rb") as f:
         plaintext = f.read()
     try:
+        if "ours" not in case:
+            raise FileNotFoundError("no message from secplay for this case")
         with open(case["ours"], "rb") as f:
             decrypted, header = client.decrypt(source=f.read(), key_provider=mk)
         ctx = {k: v for k, v in header.encryption_context.items() if not k.startswith("aws-crypto-")}
@@ -76,7 +78,9 @@ def run(case, keys):
             result["decrypt"] = f"suite differs: {header.algorithm.algorithm_id:#06x}"
         else:
             result["decrypt"] = "ok"
-    except Exception as e:  # reported, not raised: the Rust side fails the case with this text
+    except FileNotFoundError:
+        result["decrypt"] = "skipped"
+    except Exception as e:  # reported, not raised: the JS side fails the case with this text
         result["decrypt"] = f"{type(e).__name__}: {e}"
     try:
         ciphertext, _ = client.encrypt(

@@ -2,6 +2,7 @@
 import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
+  esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
 } from "../../pkg/secplay.js";
 
@@ -21,4 +22,14 @@ export async function example(bytes: Uint8Array): Promise<string> {
   const pair: RsaKeyPairPem = await generateRsaKeyPair(2048);
   const env: Envelope = envelopeSeal(plain, pair.publicKeyPem);
   return new TextDecoder().decode(envelopeOpen(env, pair.privateKeyPem));
+}
+
+export function esdkRoundTrip(data: Uint8Array, key: string): Uint8Array {
+  const opts: EsdkOptions = { keyrings: [{ type: "raw-aes", namespace: "ns", name: "k", key }], suiteId: 0x0478 };
+  const enc = new EsdkEncryptor(opts);
+  const ct = [enc.update(data), enc.finish()];
+  const dec = new EsdkDecryptor(opts);
+  dec.update(ct[0]);
+  const r: EsdkDecryptResult = esdkDecrypt(esdkEncrypt(data, opts), opts);
+  return r.header.suiteId === 0x0478 ? dec.finish() : r.plaintext;
 }

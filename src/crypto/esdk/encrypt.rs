@@ -1,0 +1,229 @@
+//! Encryption: an incremental [`Encryptor`] (push plaintext in any chunk sizes, get message bytes
+//! out) and the one-shot [`encrypt`]. Always writes framed bodies.
+//!
+//! Memory is bounded by one frame plus the caller's chunk. Because the end of the input is only
+//! known at `finish`, up to one frame of plaintext is held back so the final frame is never empty
+//! unless the whole plaintext is.
+
+use super::aead::{AeadBackend, FrameAead, RustCryptoBackend, TAG_LEN};
+use super::body::write_frame;
+use super::context::{EncryptionContext, PUBLIC_KEY_FIELD};
+use super::error::EsdkError;
+use super::header::{ContentType, Header};
+use super::kdf::derive;
+use super::materials::EncryptionMaterials;
+use super::options::EncryptOptions;
+use super::signature::MessageSigner;
+use crate::crypto::keyring::Keyring;
+
+/// An incremental ESDK message encryptor.
+pub struct Encryptor {
+    cipher: Box<dyn FrameAead>,
+    message_id: Vec<u8>,
+    frame_length: usize,
+    next_seq: u32,
+    /// Header bytes not yet handed out.
+    header_out: Vec<u8>,
+    pending: Vec<u8>,
+    signer: Option<MessageSigner>,
+    header: Header,
+    closed: bool,
+}
+
+impl std::fmt::Debug for Encryptor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encryptor")
+            .field("suite", &self.header.suite)
+            .field("next_seq", &self.next_seq)
+            .finish()
+    }
+}
+
+impl Encryptor {
+    /// Set up a message: data key via the keyring, header written and authenticated.
+    pub fn new(keyring: &dyn Keyring, opts: &EncryptOptions) -> Result<Self, EsdkError> {
+        Self::with_backend(keyring, &RustCryptoBackend, opts)
+    }
+
+    /// As [`Encryptor::new`], with another AEAD backend.
+    pub fn with_backend(
+        keyring: &dyn Keyring,
+        backend: &dyn AeadBackend,
+        opts: &EncryptOptions,
+    ) -> Result<Self, EsdkError> {
+        let policy = opts.commitment_policy;
+        let suite = opts.suite.unwrap_or_else(|| policy.default_suite());
+        policy.check_encrypt(suite)?;
+        if opts.frame_length == 0 {
+            return Err(EsdkError::InvalidInput("the frame length must be at least 1".to_string()));
+        }
+        if opts.max_encrypted_data_keys == Some(0) {
+            return Err(EsdkError::InvalidInput("maxEncryptedDataKeys must be at least 1".to_string()));
+        }
+        let frame_length = usize::try_from(opts.frame_length)
+            .map_err(|_| EsdkError::InvalidInput("frame length too large for this platform".to_string()))?;
+        opts.encryption_context.check_no_reserved_keys()?;
+        let mut full = opts.encryption_context.clone();
+        let signer = match suite.signature() {
+            Some(alg) => {
+                let s = MessageSigner::generate(alg)?;
+                full.0.insert(PUBLIC_KEY_FIELD.to_string(), s.public_key_b64());
+                Some(s)
+            }
+            None => None,
+        };
+        let mut stored = full.clone();
+        let mut auth_only = EncryptionContext::new();
+        for k in &opts.required_encryption_context_keys {
+            match stored.0.remove_entry(k) {
+                Some((k, v)) => {
+                    auth_only.0.insert(k, v);
+                }
+                None => {
+                    return Err(EsdkError::InvalidEncryptionContext(format!(
+                        "the required key `{k}` is not in the encryption context"
+                    )))
+                }
+            }
+        }
+        let mut materials = EncryptionMaterials {
+            suite,
+            encryption_context: full,
+            data_key: None,
+            encrypted_data_keys: Vec::new(),
+        };
+        keyring.on_encrypt(&mut materials)?;
+        let data_key = materials
+            .data_key
+            .ok_or_else(|| EsdkError::InvalidKeyring("no keyring produced a data key".to_string()))?;
+        let edks = materials.encrypted_data_keys;
+        if edks.is_empty() {
+            return Err(EsdkError::InvalidKeyring("no keyring produced an encrypted data key".to_string()));
+        }
+        if let Some(max) = opts.max_encrypted_data_keys {
+            if edks.len() > usize::from(max) {
+                return Err(EsdkError::PolicyViolation(format!(
+                    "the keyrings produced {} encrypted data keys, more than the allowed {max}",
+                    edks.len()
+                )));
+            }
+        }
+        let mut message_id = vec![0u8; suite.message_version().message_id_len()];
+        getrandom::fill(&mut message_id).map_err(|_| EsdkError::RandomUnavailable)?;
+        let keys = derive(suite, &data_key, &message_id)?;
+        let cipher = backend.cipher(&keys.content_key)?;
+        let mut header = Header {
+            suite,
+            message_id: message_id.clone(),
+            encryption_context: stored,
+            encrypted_data_keys: edks,
+            content_type: ContentType::Framed,
+            frame_length: opts.frame_length,
+            header_iv: [0u8; 12],
+            commitment: keys.commitment,
+            auth_tag: [0u8; TAG_LEN],
+        };
+        let mut header_out = header.serialize_body()?;
+        let mut aad = header_out.clone();
+        aad.extend_from_slice(&auth_only.serialize()?);
+        header.auth_tag = cipher.seal(&header.header_iv, &aad, &mut [])?;
+        header_out.extend_from_slice(&header.serialize_auth());
+        Ok(Self {
+            cipher,
+            message_id,
+            frame_length,
+            next_seq: 1,
+            header_out,
+            pending: Vec::new(),
+            signer,
+            header,
+            closed: false,
+        })
+    }
+
+    /// The header that was written.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Push plaintext; returns the message bytes that became available.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<Vec<u8>, EsdkError> {
+        let mut out = Vec::new();
+        self.update_into(chunk, &mut out)?;
+        Ok(out)
+    }
+
+    /// Push plaintext, appending message bytes to `out`.
+    pub fn update_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        if self.closed {
+            return Err(EsdkError::StreamClosed);
+        }
+        let start = out.len();
+        out.append(&mut self.header_out);
+        let r = self.write_frames(chunk, out);
+        if r.is_err() {
+            self.closed = true;
+        }
+        r?;
+        if let Some(s) = self.signer.as_mut() {
+            s.update(out.get(start..).unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    /// Write every full frame that is certainly not the last one; keep the rest pending.
+    /// At most one frame of plaintext is held back, and frames come straight from `chunk`.
+    fn write_frames(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        let fl = self.frame_length;
+        let mut rest = chunk;
+        if !self.pending.is_empty() {
+            let fill = fl.saturating_sub(self.pending.len()).min(rest.len());
+            let (now, later) = rest.split_at(fill);
+            self.pending.extend_from_slice(now);
+            rest = later;
+            if rest.is_empty() {
+                return Ok(());
+            }
+            let frame = std::mem::take(&mut self.pending);
+            self.frame(&frame, out)?;
+        }
+        while rest.len() > fl {
+            let (frame, later) = rest.split_at(fl);
+            self.frame(frame, out)?;
+            rest = later;
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(())
+    }
+
+    fn frame(&mut self, plaintext: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        write_frame(out, self.cipher.as_ref(), &self.message_id, self.next_seq, plaintext, false)?;
+        self.next_seq = self.next_seq.checked_add(1).filter(|s| *s != u32::MAX).ok_or_else(|| {
+            EsdkError::InvalidInput("too much plaintext for this frame length: use larger frames".to_string())
+        })?;
+        Ok(())
+    }
+
+    /// Write the final frame and, for signed suites, the footer.
+    pub fn finish(mut self) -> Result<Vec<u8>, EsdkError> {
+        if self.closed {
+            return Err(EsdkError::StreamClosed);
+        }
+        let mut out = std::mem::take(&mut self.header_out);
+        let pending = std::mem::take(&mut self.pending);
+        write_frame(&mut out, self.cipher.as_ref(), &self.message_id, self.next_seq, &pending, true)?;
+        if let Some(mut s) = self.signer.take() {
+            s.update(&out);
+            out.extend_from_slice(&s.footer()?);
+        }
+        Ok(out)
+    }
+}
+
+/// Encrypt a whole plaintext held in memory.
+pub fn encrypt(plaintext: &[u8], keyring: &dyn Keyring, opts: &EncryptOptions) -> Result<Vec<u8>, EsdkError> {
+    let mut e = Encryptor::new(keyring, opts)?;
+    let mut out = e.update(plaintext)?;
+    out.extend(e.finish()?);
+    Ok(out)
+}
