@@ -8,6 +8,7 @@ pub mod error;
 pub mod esdk;
 pub mod json;
 pub mod policy;
+pub mod waf;
 
 use wasm_bindgen::prelude::*;
 

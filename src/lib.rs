@@ -7,6 +7,7 @@
 
 pub mod crypto;
 pub mod policy;
+pub mod waf;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

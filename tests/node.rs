@@ -29,3 +29,36 @@ mod policy_in_wasm {
         assert!(checked >= 370, "only {checked} cases ran");
     }
 }
+
+/// The WAF detectors compiled to wasm flag the corpora as they do natively (a slice of each corpus,
+/// compiled in: no file system here) and the sample web ACL parses.
+#[cfg(target_arch = "wasm32")]
+mod waf_in_wasm {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    const SQLI: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/waf/sqli.txt"));
+    const XSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/waf/xss.txt"));
+    const BENIGN: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/waf/benign.txt"));
+    const SAMPLE: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/waf/sample-get-web-acl.json"));
+
+    fn rate(corpus: &str, n: usize, flag: impl Fn(&str) -> bool) -> f64 {
+        let lines: Vec<&str> = corpus.lines().step_by(corpus.lines().count() / n).take(n).collect();
+        lines.iter().filter(|l| flag(l)).count() as f64 / lines.len() as f64
+    }
+
+    #[wasm_bindgen_test]
+    fn detectors_in_wasm() {
+        use secplay::waf::json::{detect_sqli, detect_xss};
+        let sqli = rate(SQLI, 1000, |l| detect_sqli(l, None).unwrap());
+        let xss = rate(XSS, 1000, detect_xss);
+        let fp = rate(BENIGN, 1000, |l| detect_sqli(l, None).unwrap() || detect_xss(l));
+        assert!(sqli > 0.93 && xss > 0.92 && fp < 0.01, "sqli {sqli} xss {xss} false positives {fp}");
+    }
+
+    #[wasm_bindgen_test]
+    fn sample_web_acl_parses() {
+        secplay::waf::parse::parse_text(SAMPLE).unwrap();
+    }
+}

@@ -30,6 +30,12 @@ impl Coded for crate::crypto::esdk::EsdkError {
     }
 }
 
+impl Coded for crate::waf::WafError {
+    fn code(&self) -> &'static str {
+        Self::code(self)
+    }
+}
+
 impl Coded for crate::policy::PolicyError {
     fn code(&self) -> &'static str {
         Self::code(self)

@@ -1,0 +1,640 @@
+//! Cross-site scripting detection for `XssMatchStatement`, written for this engine.
+//!
+//! The input is scanned as HTML from several starting contexts (text, inside an attribute,
+//! inside a quoted attribute value): tags that run script (`script`, `iframe`, `object`,
+//! `svg`, ...), event-handler attributes (`on…=`), URL attributes whose value is a
+//! `javascript:`/`vbscript:`/`data:text/html` URL, CSS expressions, and script breaking out of
+//! a string (`';alert(1)//`). Whitespace, control characters and NULs that browsers ignore
+//! inside names and schemes are ignored here too. It is not an HTML parser or a JS engine.
+
+/// Longest input inspected.
+pub const MAX_INPUT: usize = 64 * 1024;
+
+/// Longest tag read after its name.
+const MAX_TAG: usize = 2048;
+
+/// Why an input was flagged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XssFinding {
+    /// Short name of the pattern that fired.
+    pub pattern: &'static str,
+    /// The matched text (AWS logs it as `matchedData`).
+    pub matched: String,
+}
+
+const SCRIPT_TAGS: &[&str] = &[
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "svg",
+    "math",
+    "meta",
+    "link",
+    "style",
+    "xml",
+    "import",
+    "isindex",
+    "template",
+    "portal",
+    "xss",
+    "vmlframe",
+    "bgsound",
+    "layer",
+    "ilayer",
+    "animate",
+    "set",
+    "handler",
+    "listener",
+    "video",
+    "audio",
+    "image",
+    "x",
+    "form",
+    "marquee",
+    "keygen",
+    "noscript",
+    "xmp",
+    "plaintext",
+    "title",
+    "textarea",
+];
+const URL_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "xlink:href",
+    "background",
+    "dynsrc",
+    "lowsrc",
+    "codebase",
+    "code",
+    "poster",
+    "srcdoc",
+    "value",
+    "to",
+    "from",
+    "values",
+    "by",
+    "content",
+    "folder",
+    "ping",
+    "cite",
+    "longdesc",
+    "usemap",
+    "profile",
+    "classid",
+    "archive",
+    "itemtype",
+];
+const DANGER_SCHEMES: &[&str] = &[
+    "javascript:",
+    "vbscript:",
+    "livescript:",
+    "mocha:",
+    "data:text/html",
+    "data:image/svg",
+    "data:application",
+    "data:text/xml",
+    "jar:",
+];
+
+fn lower(input: &[u8]) -> Vec<u8> {
+    input.to_ascii_lowercase()
+}
+
+/// Drops NULs and turns tab, LF, CR and FF into spaces (HTML treats them alike).
+fn squeeze(input: &[u8]) -> Vec<u8> {
+    input
+        .iter()
+        .copied()
+        .filter(|&b| b != 0)
+        .map(|b| if matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) { b' ' } else { b })
+        .collect()
+}
+
+/// Cleans a URL value as browsers do before reading its scheme: character references
+/// decoded, every control character, space and non-ASCII byte before the first letter
+/// dropped, and tabs/newlines removed anywhere.
+fn url_value(value: &[u8]) -> Vec<u8> {
+    let decoded = entity_decode(value);
+    let start = decoded.iter().position(u8::is_ascii_alphanumeric).unwrap_or(decoded.len());
+    decoded.get(start..).unwrap_or_default().iter().copied().filter(|b| *b > 0x20 && *b < 0x7f).collect()
+}
+
+fn is_name(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':')
+}
+
+/// Detects XSS in `input`.
+pub fn detect(input: &[u8]) -> Option<XssFinding> {
+    let input = input.get(..MAX_INPUT.min(input.len())).unwrap_or_default();
+    if input.is_empty() {
+        return None;
+    }
+    if let Some(f) = detect_raw(input) {
+        return Some(f);
+    }
+    // Encoded input is also read decoded (percent-encoding, then character references).
+    let mut current = input.to_vec();
+    if current.windows(3).any(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()))
+    {
+        current = super::transform::Transformation::UrlDecodeUni.apply(&current);
+        if let Some(f) = detect_raw(&current) {
+            return Some(f);
+        }
+    }
+    if contains(&current, b"+AD") {
+        let mut t = current.clone();
+        for (from, to) in [
+            (&b"+ADw-"[..], &b"<"[..]),
+            (b"+AD4-", b">"),
+            (b"+ACI-", b"\""),
+            (b"+ACc-", b"'"),
+            (b"+AC8-", b"/"),
+        ] {
+            t = replace_all(&t, from, to);
+        }
+        if let Some(f) = detect_raw(&t) {
+            return Some(f);
+        }
+    }
+    if current.contains(&b'&') {
+        let decoded = entity_decode(&lower(&current));
+        let decoded = super::transform::Transformation::HtmlEntityDecode.apply(&decoded);
+        if decoded != current {
+            return detect_raw(&decoded);
+        }
+    }
+    None
+}
+
+fn detect_raw(input: &[u8]) -> Option<XssFinding> {
+    let low = lower(input);
+    let sq = squeeze(&low);
+    tags(&sq)
+        .or_else(|| attribute_injection(&sq))
+        .or_else(|| scheme(&sq))
+        .or_else(|| css(&sq))
+        .or_else(|| script_breakout(&sq))
+        .or_else(|| script_url_call(&sq))
+}
+
+/// `javascript:alert(1)` anywhere: a script scheme followed by a call.
+fn script_url_call(s: &[u8]) -> Option<XssFinding> {
+    for sch in [&b"javascript:"[..], b"vbscript:", b"livescript:"] {
+        if let Some(p) = s.windows(sch.len()).position(|w| w == sch) {
+            let rest = s.get(p + sch.len()..).unwrap_or_default();
+            let rest = rest.get(..rest.len().min(40)).unwrap_or_default();
+            let name = rest
+                .iter()
+                .take_while(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$' | b'[' | b']' | b'\'')
+                })
+                .count();
+            if name > 0 && matches!(rest.get(name), Some(b'(' | b'`')) {
+                return found(
+                    "script-url",
+                    s.get(p..(p + sch.len() + name + 1).min(s.len())).unwrap_or_default(),
+                );
+            }
+        }
+    }
+    None
+}
+
+/// Whether `input` holds XSS (the boolean form).
+pub fn is_xss(input: &[u8]) -> bool {
+    detect(input).is_some()
+}
+
+fn found(pattern: &'static str, bytes: &[u8]) -> Option<XssFinding> {
+    let s = String::from_utf8_lossy(bytes);
+    let matched: String = s.chars().take(80).collect();
+    Some(XssFinding { pattern, matched })
+}
+
+fn skip_ws(s: &[u8], mut i: usize) -> usize {
+    while s.get(i).is_some_and(|b| matches!(b, b' ' | 0x0b | 0x0c | b'/')) {
+        i += 1;
+    }
+    i
+}
+
+fn tags(s: &[u8]) -> Option<XssFinding> {
+    let mut i = 0;
+    while let Some(p) = s.get(i..).and_then(|r| r.iter().position(|&b| b == b'<')) {
+        let lt = i + p;
+        let mut j = lt + 1;
+        if s.get(j) == Some(&b'/') {
+            j += 1;
+        }
+        let start = j;
+        while s.get(j).is_some_and(|b| is_name(*b)) {
+            j += 1;
+        }
+        let name = s.get(start..j).unwrap_or_default();
+        i = lt + 1;
+        if name.is_empty() {
+            if s.get(start) == Some(&b'!')
+                && s.get(start..).is_some_and(|r| {
+                    r.starts_with(b"![cdata[")
+                        || r.starts_with(b"!entity")
+                        || r.starts_with(b"!doctype") && contains(r, b"<!entity")
+                })
+            {
+                return found("markup-declaration", s.get(lt..).unwrap_or_default());
+            }
+            if s.get(start) == Some(&b'?')
+                && s.get(start..).is_some_and(|r| {
+                    r.starts_with(b"?xml-stylesheet")
+                        || r.starts_with(b"?import")
+                        || r.starts_with(b"?xml:namespace")
+                })
+            {
+                return found("processing-instruction", s.get(lt..).unwrap_or_default());
+            }
+            continue;
+        }
+        // A tag is read up to its `>` or at most MAX_TAG bytes, so scanning stays linear.
+        let window = s.get(j..(j + MAX_TAG).min(s.len())).unwrap_or_default();
+        let tag_end = window.iter().position(|&b| b == b'>').map_or(j + window.len(), |q| j + q + 1);
+        let tag = s.get(lt..tag_end).unwrap_or_default();
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        if SCRIPT_TAGS.iter().any(|t| t.as_bytes() == local) {
+            let closing = s.get(lt + 1) == Some(&b'/');
+            let weak = matches!(
+                local,
+                b"video"
+                    | b"audio"
+                    | b"image"
+                    | b"x"
+                    | b"form"
+                    | b"title"
+                    | b"textarea"
+                    | b"marquee"
+                    | b"noscript"
+                    | b"xmp"
+                    | b"plaintext"
+                    | b"style"
+                    | b"set"
+                    | b"math"
+                    | b"template"
+                    | b"keygen"
+                    | b"layer"
+                    | b"ilayer"
+                    | b"link"
+                    | b"meta"
+                    | b"base"
+            );
+            if !weak && !closing {
+                return found("script-tag", tag);
+            }
+            // Tags that load code or restyle the page from a URL.
+            let loads = match local {
+                b"base" => contains(tag, b"href"),
+                b"link" => {
+                    contains(tag, b"href")
+                        && (contains(tag, b"stylesheet") || contains(tag, b"import") || contains(tag, b"//"))
+                }
+                b"layer" | b"ilayer" => contains(tag, b"src"),
+                b"style" => s.get(tag_end..).is_some_and(|r| {
+                    contains(r, b"@import") || style_danger(r.get(..r.len().min(4096)).unwrap_or_default())
+                }),
+                _ => false,
+            };
+            if loads && !closing {
+                return found("remote-code", tag);
+            }
+            if closing
+                && matches!(local, b"script" | b"title" | b"textarea" | b"style" | b"noscript" | b"xmp")
+                && s.get(tag_end..).is_some_and(|r| contains(r, b"<"))
+            {
+                return found("tag-breakout", tag);
+            }
+        }
+        if let Some(hit) = attributes(tag.get(j - lt..).unwrap_or_default(), local) {
+            return found(hit, tag);
+        }
+    }
+    None
+}
+
+fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay.get(i..).is_some_and(|r| r.starts_with(from)) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.extend(hay.get(i).copied());
+            i += 1;
+        }
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Looks through `attrs` (the text after a tag name) for handlers and script URLs.
+fn attributes(attrs: &[u8], tag: &[u8]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < attrs.len() {
+        i = skip_ws(attrs, i);
+        while attrs.get(i).is_some_and(|b| matches!(b, b'"' | b'\'' | b'`')) {
+            i += 1;
+        }
+        let start = i;
+        while attrs.get(i).is_some_and(|b| is_name(*b)) {
+            i += 1;
+        }
+        let name = attrs.get(start..i).unwrap_or_default();
+        if name.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while attrs.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        let has_value = attrs.get(j) == Some(&b'=');
+        if name.len() > 2 && name.starts_with(b"on") && (has_value || tag.is_empty()) {
+            return Some("event-handler");
+        }
+        if has_value {
+            j += 1;
+            while attrs.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            let quote = attrs.get(j).copied().filter(|b| matches!(b, b'"' | b'\'' | b'`'));
+            if quote.is_some() {
+                j += 1;
+            }
+            let vend = attrs
+                .get(j..)
+                .and_then(|r| {
+                    r.iter().position(|&b| Some(b) == quote || (quote.is_none() && matches!(b, b' ' | b'>')))
+                })
+                .map_or(attrs.len(), |p| j + p);
+            let value = attrs.get(j..vend).unwrap_or_default();
+            let value_sq: Vec<u8> =
+                value.iter().copied().filter(|b| !matches!(b, b' ' | 0x0b | 0x0c)).collect();
+            let decoded = entity_decode(&value_sq);
+            let url = url_value(value);
+            if URL_ATTRS.iter().any(|a| a.as_bytes() == name)
+                && DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes()))
+            {
+                return Some("script-url");
+            }
+            if name == b"style" && style_danger(&decoded) {
+                return Some("css-expression");
+            }
+            if (name == b"http-equiv" && decoded.starts_with(b"refresh"))
+                || (name == b"content" && contains(&decoded, b"url=javascript:"))
+            {
+                return Some("meta-refresh");
+            }
+            if name == b"attributename" && (decoded.starts_with(b"href") || decoded.starts_with(b"on")) {
+                return Some("svg-animation");
+            }
+            i = vend + 1;
+        }
+    }
+    None
+}
+
+/// Decodes numeric character references and `&colon;`/`&tab;`/`&newline;`, as browsers do
+/// inside attribute values.
+fn entity_decode(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while let Some(&b) = v.get(i) {
+        if b == b'&' {
+            let rest = v.get(i + 1..).unwrap_or_default();
+            if let Some(num) = rest.strip_prefix(b"#") {
+                let (hex, digits) = match num.first() {
+                    Some(b'x') => (true, num.get(1..).unwrap_or_default()),
+                    _ => (false, num),
+                };
+                let len = digits
+                    .iter()
+                    .take_while(|d| if hex { d.is_ascii_hexdigit() } else { d.is_ascii_digit() })
+                    .count();
+                if len > 0 {
+                    let text = std::str::from_utf8(digits.get(..len).unwrap_or_default()).unwrap_or("0");
+                    let code = u32::from_str_radix(text, if hex { 16 } else { 10 }).unwrap_or(0);
+                    if let Some(c) = char::from_u32(code).filter(char::is_ascii) {
+                        if !matches!(c, '\t' | '\n' | '\r' | '\0') {
+                            out.push(c.to_ascii_lowercase() as u8);
+                        }
+                    }
+                    i += 2 + usize::from(hex) + len + usize::from(digits.get(len) == Some(&b';'));
+                    continue;
+                }
+            }
+            let named: [(&[u8], &[u8]); 4] =
+                [(b"colon;", b":"), (b"tab;", b""), (b"newline;", b""), (b"lpar;", b"(")];
+            if let Some((n, r)) = named.iter().find(|(n, _)| rest.starts_with(n)) {
+                out.extend_from_slice(r);
+                i += 1 + n.len();
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
+}
+
+fn style_danger(v: &[u8]) -> bool {
+    let t: Vec<u8> = strip_css_comments(v).into_iter().filter(|b| !matches!(b, b' ' | b'\\' | 0)).collect();
+    contains(&t, b"expression(")
+        || contains(&t, b"-moz-binding")
+        || contains(&t, b"behavior:")
+        || contains(&t, b"behaviour:url(")
+        || contains(&t, b"binding:url(")
+        || contains(&t, b"url(javascript:")
+        || contains(&t, b"url(\"javascript:")
+        || contains(&t, b"url('javascript:")
+        || contains(&t, b"url(vbscript:")
+        || contains(&t, b"-o-link:'javascript:")
+        || contains(&t, b"-o-link:javascript:")
+}
+
+fn strip_css_comments(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while let Some(&b) = v.get(i) {
+        if b == b'/' && v.get(i + 1) == Some(&b'*') {
+            let body = v.get(i + 2..).unwrap_or_default();
+            i = body.windows(2).position(|w| w == b"*/").map_or(v.len(), |p| i + 2 + p + 2);
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
+}
+
+/// `" onmouseover=alert(1) x="`, `' autofocus onfocus='…`: a quote or space closing an
+/// attribute, then an event handler.
+fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
+    for (p, w) in s.windows(2).enumerate() {
+        if !matches!(w.first(), Some(b'"' | b'\'' | b'`' | b' ' | b'/')) || w.get(1) == Some(&b'<') {
+            continue;
+        }
+        let rest = s.get(p + 1..).unwrap_or_default();
+        let j = skip_ws(rest, 0);
+        let name_len =
+            rest.get(j..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name = rest.get(j..j + name_len).unwrap_or_default();
+        let mut k = j + name_len;
+        while rest.get(k) == Some(&b' ') {
+            k += 1;
+        }
+        if name.len() > 4
+            && name.starts_with(b"on")
+            && rest.get(k) == Some(&b'=')
+            && looks_like_script(rest.get(k + 1..).unwrap_or_default())
+        {
+            return found("attribute-injection", rest.get(j..).unwrap_or_default());
+        }
+        if matches!(name, b"style")
+            && rest.get(k) == Some(&b'=')
+            && style_danger(rest.get(k..).unwrap_or_default())
+        {
+            return found("css-expression", rest.get(j..).unwrap_or_default());
+        }
+        if matches!(name, b"href" | b"src" | b"formaction" | b"action") && rest.get(k) == Some(&b'=') {
+            let v: Vec<u8> = rest
+                .get(k + 1..)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .filter(|b| !matches!(b, b'"' | b'\'' | b' '))
+                .collect();
+            if DANGER_SCHEMES.iter().any(|sch| url_value(&v).starts_with(sch.as_bytes())) {
+                return found("script-url", rest.get(j..).unwrap_or_default());
+            }
+        }
+    }
+    None
+}
+
+fn looks_like_script(v: &[u8]) -> bool {
+    let v: Vec<u8> =
+        v.iter().copied().skip_while(|b| matches!(b, b'"' | b'\'' | b'`' | b' ')).take(200).collect();
+    v.iter().any(|b| matches!(b, b'(' | b'`' | b'=' | b'.' | b'[' | b'&' | b'\\'))
+}
+
+/// A whole value that is a script URL (`javascript:alert(1)`), as put in an `href`.
+fn scheme(s: &[u8]) -> Option<XssFinding> {
+    let t: Vec<u8> = s
+        .iter()
+        .copied()
+        .skip_while(|b| matches!(b, b' ' | b'"' | b'\'' | 0x01..=0x1f))
+        .filter(|b| !matches!(b, b' '))
+        .collect();
+    let t = entity_decode(&t);
+    for sch in ["javascript:", "vbscript:", "livescript:", "data:text/html"] {
+        if t.starts_with(sch.as_bytes()) && t.len() > sch.len() {
+            return found("script-url", &t);
+        }
+    }
+    None
+}
+
+fn css(s: &[u8]) -> Option<XssFinding> {
+    let t: Vec<u8> = strip_css_comments(s).into_iter().filter(|b| !matches!(b, b' ' | b'\\')).collect();
+    if contains(&t, b"expression(") && (contains(&t, b"{") || contains(&t, b":"))
+        || (contains(&t, b"{") || contains(&t, b"style")) && style_danger(s)
+        || contains(&t, b"@import") && contains(&t, b"javascript:")
+    {
+        return found("css-expression", s);
+    }
+    if s.starts_with(b"<!--#exec") || contains(s, b"<!--#exec cmd=") || contains(s, b"<!--#include") {
+        return found("server-side-include", s);
+    }
+    None
+}
+
+const SINKS: &[&[u8]] = &[
+    b"alert(",
+    b"alert`",
+    b"prompt(",
+    b"prompt`",
+    b"confirm(",
+    b"confirm`",
+    b"eval(",
+    b"settimeout(",
+    b"setinterval(",
+    b"document.cookie",
+    b"document.write",
+    b"document.location",
+    b"window.location",
+    b"location.href",
+    b"fromcharcode(",
+    b"constructor(",
+    b"importscripts(",
+    b"top[",
+    b"window[",
+    b"self[",
+    b"atob(",
+    b"fetch(",
+    b"new function",
+    b"document.domain",
+    b".innerhtml=",
+    b"print(",
+];
+
+/// `';alert(1)//`, `"-alert(1)-"`, `</script><script>…`: leaving a JS string and calling a sink.
+fn script_breakout(s: &[u8]) -> Option<XssFinding> {
+    let t: Vec<u8> = s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')).collect();
+    for (p, w) in t.windows(2).enumerate() {
+        let [q, op] = w else { continue };
+        if !matches!(q, b'"' | b'\'' | b'`' | b'}' | b')')
+            || !matches!(
+                op,
+                b';' | b'-'
+                    | b'+'
+                    | b'*'
+                    | b'/'
+                    | b'|'
+                    | b'&'
+                    | b','
+                    | b'^'
+                    | b'%'
+                    | b'='
+                    | b')'
+                    | b'}'
+                    | b'?'
+                    | b':'
+            )
+        {
+            continue;
+        }
+        let rest = t.get(p + 2..).unwrap_or_default();
+        let rest = rest.get(..rest.len().min(80)).unwrap_or_default();
+        let mut r = rest;
+        while let Some((first, tail)) = r.split_first() {
+            if matches!(first, b'(' | b'[' | b'!' | b'~' | b';' | b'-' | b'}' | b')' | b'{') {
+                r = tail;
+            } else {
+                break;
+            }
+        }
+        if SINKS.iter().any(|sink| r.starts_with(sink)) {
+            return found("script-breakout", t.get(p..(p + 2 + rest.len()).min(t.len())).unwrap_or_default());
+        }
+    }
+    None
+}

@@ -1,0 +1,86 @@
+// The WAF engine through the npm package in Node: a web ACL built from AWS JSON evaluates requests
+// into AWS log records; rate limiting on the simulated clock; detectors; transformations; errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { initSync, WebAcl, detectSqli, detectXss, explainSqli, applyTransformations } from "../../pkg/secplay.js";
+
+initSync({ module: readFileSync(new URL("../../pkg/secplay_bg.wasm", import.meta.url)) });
+const vis = (name) => ({ SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name });
+const ipSetArn = "arn:aws:wafv2:us-east-1:111122223333:regional/ipset/blocklist/11111111-2222-3333-4444-555555555555";
+const acl = {
+  WebACL: {
+    Name: "notes-examples", Id: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", DefaultAction: { Allow: {} }, Capacity: 0,
+    ARN: "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/notes-examples/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+    VisibilityConfig: vis("acl"),
+    Rules: [
+      { Name: "block-list", Priority: 0, Action: { Block: {} }, VisibilityConfig: vis("ip"),
+        Statement: { IPSetReferenceStatement: { ARN: ipSetArn } } },
+      { Name: "geo", Priority: 1, Action: { Block: {} }, VisibilityConfig: vis("geo"),
+        Statement: { GeoMatchStatement: { CountryCodes: ["KP"] } } },
+      { Name: "sqli-query", Priority: 2, Action: { Block: {} }, VisibilityConfig: vis("sqli"),
+        Statement: { SqliMatchStatement: { FieldToMatch: { QueryString: {} }, SensitivityLevel: "LOW",
+          TextTransformations: [{ Priority: 0, Type: "URL_DECODE" }, { Priority: 1, Type: "HTML_ENTITY_DECODE" }] } } },
+      { Name: "xss-body", Priority: 3, Action: { Block: {} }, VisibilityConfig: vis("xss"),
+        Statement: { XssMatchStatement: { FieldToMatch: { Body: { OversizeHandling: "MATCH" } },
+          TextTransformations: [{ Priority: 0, Type: "NONE" }] } } },
+      { Name: "rate", Priority: 4, Action: { Block: {} }, VisibilityConfig: vis("rate"),
+        Statement: { RateBasedStatement: { Limit: 10, EvaluationWindowSec: 60, AggregateKeyType: "IP" } } },
+    ],
+  },
+};
+const resources = { ipSets: [{ IPSet: { Name: "blocklist", Id: "11111111-2222-3333-4444-555555555555", ARN: ipSetArn,
+  IPAddressVersion: "IPV4", Addresses: ["203.0.113.0/24"] } }] };
+const req = (uri, clientIp = "192.0.2.10", extra = {}) => ({ method: "GET", uri, headers: [["Host", "example.com"]], clientIp, ...extra });
+
+test("a web ACL from AWS JSON evaluates requests into AWS log records", () => {
+  const waf = new WebAcl(acl, resources, { resourceType: "APPLICATION_LOAD_BALANCER" });
+  assert.ok(waf.capacity() > 0);
+  const ok = waf.evaluate(req("/products?id=42"));
+  assert.equal(ok.action, "ALLOW");
+  assert.equal(ok.terminatingRuleId, "Default_Action");
+  const blocked = waf.evaluate(req("/", "203.0.113.9"));
+  assert.equal(blocked.action, "BLOCK");
+  assert.equal(blocked.terminatingRuleId, "block-list");
+  assert.equal(waf.evaluate(req("/", "192.0.2.1", { country: "KP" })).terminatingRuleId, "geo");
+  const sqli = waf.evaluate(req("/search?q=1%27%20OR%20%271%27%3D%271"));
+  assert.equal(sqli.terminatingRuleId, "sqli-query");
+  assert.ok(sqli.terminatingRuleMatchDetails.length > 0, JSON.stringify(sqli));
+  const xss = waf.evaluate({ ...req("/comment"), method: "POST", body: "<script>alert(document.cookie)</script>" });
+  assert.equal(xss.terminatingRuleId, "xss-body");
+});
+
+test("rate-based rule on the simulated clock", () => {
+  const waf = new WebAcl(JSON.stringify(acl), resources);
+  const t0 = Date.UTC(2026, 10, 28, 12, 0, 0);
+  const actions = [];
+  for (let i = 0; i < 15; i++) actions.push(waf.evaluate(req("/", "198.51.100.5"), { timestamp: t0 + i * 1000 }).action);
+  assert.equal(actions[0], "ALLOW");
+  assert.equal(actions.at(-1), "BLOCK", actions.join(","));
+  const later = waf.evaluate(req("/", "198.51.100.5"), { timestamp: t0 + 5 * 60_000 });
+  assert.equal(later.action, "ALLOW", "the window has passed");
+  const report = waf.replay(Array.from({ length: 20 }, (_, i) => ({ ...req("/", "198.51.100.77"), timestamp: t0 + i * 100 })));
+  assert.ok(JSON.stringify(report).includes("rate"));
+});
+
+test("detectors and transformations", () => {
+  assert.equal(detectSqli("1' OR '1'='1"), true);
+  assert.equal(detectSqli("O'Brien"), false);
+  assert.equal(detectXss("<img src=x onerror=alert(1)>"), true);
+  assert.equal(detectXss("I <3 rust"), false);
+  assert.equal(explainSqli("1 UNION SELECT password FROM users").sqli, true);
+  assert.equal(applyTransformations("%3Cscript%3E", [{ Type: "URL_DECODE", Priority: 0 }, { Type: "LOWERCASE", Priority: 1 }]), "<script>");
+});
+
+test("invalid web ACLs get AWS-style coded errors with positions", () => {
+  const codeOf = (fn) => { try { fn(); } catch (e) { return e; } return null; };
+  const oneStatementOr = structuredClone(acl);
+  oneStatementOr.WebACL.Rules[1].Statement = { OrStatement: { Statements: [{ GeoMatchStatement: { CountryCodes: ["KP"] } }] } };
+  assert.equal(codeOf(() => new WebAcl(oneStatementOr, resources)).code, "InvalidParameter");
+  assert.equal(codeOf(() => new WebAcl(acl)).code, "MissingResource");
+  const text = JSON.stringify(acl, null, 2).replace('"Limit": 10', '"Limit": 1');
+  const e = codeOf(() => new WebAcl(text, resources));
+  assert.equal(e.code, "ConstraintViolation");
+  assert.ok(e.detail?.line > 1, JSON.stringify(e.detail));
+  assert.equal(codeOf(() => detectSqli("x", "MEDIUM")).code, "ConstraintViolation");
+});
