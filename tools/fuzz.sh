@@ -29,6 +29,9 @@ for c in cases:
 PY
     ;;
     esdk_*) for f in ../shared/vectors/esdk/generated/python-esdk-4.0.7/ciphertexts/*; do cp "$f" "$dir/"; done ;;
+    waf) cp ../shared/vectors/waf/sample-get-web-acl.json "$dir/"
+         head -n 300 ../shared/vectors/waf/sqli.txt | split -l 1 - "$dir/sqli-"
+         head -n 300 ../shared/vectors/waf/xss.txt | split -l 1 - "$dir/xss-" ;;
     *) printf '{"algorithm":"RSA-OAEP-256+A256GCM","wrappedKey":"","iv":"","ciphertext":"","tag":""}' > "$dir/seed" ;;
   esac
 }
@@ -37,7 +40,7 @@ for t in "${targets[@]}"; do
   seed "$t"
   (cd fuzz && cargo fuzz build -O "$t" >/dev/null)
   log=$(mktemp)
-  (cd fuzz && cargo fuzz run -O "$t" "corpus/$t" -- -max_total_time="$secs" -print_final_stats=1) >"$log" 2>&1 \
+  (cd fuzz && cargo fuzz run -O "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=4096 -print_final_stats=1) >"$log" 2>&1 \
     || { tail -40 "$log"; echo "fuzz: $t FAILED"; exit 1; }
   execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
   printf 'fuzz %-22s %10s execs in %ss, no crash\n' "$t" "$execs" "$secs"
