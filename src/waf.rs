@@ -8,7 +8,9 @@
 pub mod capacity;
 pub mod error;
 pub mod eval;
+pub mod examples;
 pub mod field;
+pub mod http_text;
 pub mod ipset;
 pub mod json;
 pub mod jsonbody;

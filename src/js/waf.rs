@@ -157,3 +157,12 @@ pub fn apply_transformations(
 ) -> Result<String, JsValue> {
     engine::apply_transformations(input, &from_js(transformations)?).map_err(err::<WafError>)
 }
+
+/// A request pasted as raw HTTP text or as a `curl` command, in the shape `evaluate` takes.
+#[wasm_bindgen(js_name = parseRequestText, unchecked_return_type = "WafRequest")]
+pub fn parse_request_text(
+    text: &str,
+    #[wasm_bindgen(js_name = clientIp)] client_ip: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&crate::waf::http_text::parse_request_text(text, client_ip).map_err(err::<WafError>)?)
+}
