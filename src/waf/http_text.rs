@@ -61,12 +61,26 @@ pub fn parse_raw_http(text: &str, client_ip: &str) -> Result<Value, WafError> {
         headers.push(json!([name.trim(), value.trim()]));
     }
     let uri = origin_form(target, &mut headers);
-    let mut req =
-        json!({"method": method.to_ascii_uppercase(), "uri": uri, "headers": headers, "clientIp": client_ip});
-    if !body.is_empty() {
-        req["body"] = Value::String(body.to_owned());
+    Ok(request_json(method, uri, headers, (!body.is_empty()).then(|| body.to_owned()), client_ip))
+}
+
+/// The engine's request shape.
+fn request_json(
+    method: &str,
+    uri: String,
+    headers: Vec<Value>,
+    body: Option<String>,
+    client_ip: &str,
+) -> Value {
+    let mut req = serde_json::Map::new();
+    req.insert("method".into(), Value::String(method.to_ascii_uppercase()));
+    req.insert("uri".into(), Value::String(uri));
+    req.insert("headers".into(), Value::Array(headers));
+    if let Some(b) = body {
+        req.insert("body".into(), Value::String(b));
     }
-    Ok(req)
+    req.insert("clientIp".into(), Value::String(client_ip.to_owned()));
+    Value::Object(req)
 }
 
 /// `http://host/path?q` → `/path?q` (adding `Host` if absent); `/path` stays.
@@ -103,11 +117,10 @@ fn shell_words(text: &str) -> Result<Vec<String>, WafError> {
         match c {
             '\\' => match chars.next() {
                 Some('\n') => {}
-                Some('\r') => {
-                    if chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
+                Some('\r') if chars.peek() == Some(&'\n') => {
+                    chars.next();
                 }
+                Some('\r') => {}
                 Some(n) => {
                     cur.push(n);
                     in_word = true;
@@ -250,12 +263,7 @@ pub fn parse_curl(text: &str, client_ip: &str) -> Result<Value, WafError> {
         headers.push(json!(["Content-Type", "application/x-www-form-urlencoded"]));
     }
     let uri = origin_form(&target, &mut headers);
-    let mut req =
-        json!({"method": method.to_ascii_uppercase(), "uri": uri, "headers": headers, "clientIp": client_ip});
-    if let Some(b) = body {
-        req["body"] = Value::String(b);
-    }
-    Ok(req)
+    Ok(request_json(&method, uri, headers, body, client_ip))
 }
 
 /// Either form: a text starting with `curl` is a command, anything else raw HTTP.
