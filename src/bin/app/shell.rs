@@ -22,6 +22,7 @@ pub fn App() -> Html {
     let page = match route {
         Route::Overview => html! { <pages::overview::Overview /> },
         Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
+        Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
@@ -39,7 +40,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class="page">{ page }</main>
+            <main class={classes!("page", (route == Route::Policies).then_some("wide"))}>{ page }</main>
         </div>
     }
 }
