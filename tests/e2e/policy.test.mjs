@@ -95,6 +95,11 @@ test("key policies: template, decision with highlighted statement, findings in p
   assert.ok(await page.$("#editor-key .ed-num.num-error"), "the line is marked in the gutter");
   assert.ok(await page.$("#editor-key .mk-error"), "the position is underlined");
   assert.match(await page.textContent("#eval-error"), /malformed json/);
+  // The finding's position leads to its line: the editor scrolls back up to line 3.
+  assert.ok(await page.$eval("#editor-key", (e) => e.scrollTop) > 100, "typing left the editor scrolled down");
+  await page.click("#findings-key li.mk-error .pos");
+  const top = await page.$eval("#editor-key", (e) => e.scrollTop);
+  assert.ok(top <= 36, `scrolled to line 3: scrollTop ${top}`);
   await page.screenshot({ path: join(shots, "policy-finding.png"), fullPage: true });
 
   // Mend it: the decision is back.

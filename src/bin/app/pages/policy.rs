@@ -102,7 +102,7 @@ pub fn PolicyPage() -> Html {
         html! {
             <div class="policy-editor">
                 <div class="ed-head">
-                    <label for={format!("policy-{id}")}>{ e.label() }{ format!(" ({})", e.policy_type()) }</label>
+                    <label for={format!("policy-{id}")}>{ e.label() }</label>
                     if let Editor::Identity(i) = e {
                         <button class="link" id={format!("remove-{id}")}
                             onclick={let s = state.clone(); Callback::from(move |_| s.dispatch(Msg::RemoveIdentity(i)))}>{"Remove"}</button>
@@ -116,7 +116,12 @@ pub fn PolicyPage() -> Html {
                             <li class={level_class(f.level)}>
                                 <span class="level">{ f.level.as_str() }</span>{" "}
                                 <code>{ f.code }</code>{" "}
-                                if let Some(s) = f.span { <span class="pos">{ format!("{}:{}", s.start.line, s.start.column) }</span>{" "} }
+                                if let Some(s) = f.span {
+                                    <button class="goto pos" title="Show it in the editor"
+                                        onclick={let id = id.clone(); Callback::from(move |_: MouseEvent| editor::reveal(&id, s.start.line))}>
+                                        { format!("{}:{}", s.start.line, s.start.column) }
+                                    </button>{" "}
+                                }
                                 { &f.message }
                             </li>
                         }) }
@@ -210,7 +215,7 @@ pub fn PolicyPage() -> Html {
                         <input id="req-account" class="mono" value={state.resource_account.clone()} oninput={field(Field::ResourceAccount)} />
                         <h3>{"Context keys"}</h3>
                         <p class="muted small">{"Global keys such as aws:PrincipalArn come from the principal. \
-                            A value written as a JSON array (\"[\\\"a\\\", \\\"b\\\"]\") is multivalued."}</p>
+                            A value written as a JSON array, such as [\"a\", \"b\"], is multivalued."}</p>
                         <datalist id="context-keys">{ for analysis.suggestions.iter().map(|k| html! { <option value={k.clone()} /> }) }</datalist>
                         <div id="context">
                             { for state.context.iter().enumerate().map(|(i, (k, v))| {

@@ -107,6 +107,20 @@ fn line_html(no: u32, line: &str, marks: &[Mark]) -> Html {
     }
 }
 
+/// The editor's line height in pixels (`.ed-txt` in the stylesheet).
+const LINE_PX: i32 = 18;
+
+/// Scrolls editor `id` so that `line` is near its top: the box scrolls, not the textarea.
+pub fn reveal(id: &str, line: u32) {
+    let box_id = format!("editor-{id}");
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&box_id))
+    {
+        // One line of context above.
+        let top = i32::try_from(line.saturating_sub(2)).unwrap_or(i32::MAX).saturating_mul(LINE_PX);
+        el.set_scroll_top(top);
+    }
+}
+
 #[function_component]
 pub fn PolicyEditor(props: &EditorProps) -> Html {
     let oninput = {

@@ -27,16 +27,9 @@ fn trace_subject(subject: &str, identity_map: &[usize]) -> String {
     }
 }
 
-/// Scrolls an editor so that `line` is near its top (the editor box scrolls, not the textarea).
 fn reveal(path: &str, identity_map: &[usize], line: u32) {
-    let Some(editor) = PageState::editor_of(path, identity_map) else {
-        return;
-    };
-    let id = format!("editor-{}", editor.dom_id());
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) {
-        // 18 px per line (the editor's line height), one line of context above.
-        let top = i32::try_from(line.saturating_sub(2)).unwrap_or(i32::MAX).saturating_mul(18);
-        el.set_scroll_top(top);
+    if let Some(editor) = PageState::editor_of(path, identity_map) {
+        super::editor::reveal(&editor.dom_id(), line);
     }
 }
 
