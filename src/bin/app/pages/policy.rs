@@ -15,6 +15,7 @@ mod share;
 mod state;
 
 use secplay::policy::actions::service_actions;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -57,6 +58,33 @@ pub fn PolicyPage() -> Html {
     let share_error = use_state(|| init.share_error.clone());
     let share_url = use_state(|| None::<String>);
     let template_error = use_state(|| None::<String>);
+    // A share link opened in this tab while the page is showing (pasted into the address bar).
+    {
+        let (state, share_error) = (state.clone(), share_error.clone());
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let listener = Closure::<dyn Fn()>::new(move || {
+                let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                match share::decode(&hash) {
+                    Ok(Some(s)) => {
+                        share_error.set(None);
+                        state.dispatch(Msg::Load(Box::new(s)));
+                    }
+                    Ok(None) => {}
+                    Err(e) => share_error.set(Some(e)),
+                }
+            });
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w
+                        .remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
     let analysis = use_memo((*state).clone(), Analysis::of);
     let evaluation = use_memo((*state).clone(), |_| analysis.result.clone());
 
@@ -161,7 +189,7 @@ pub fn PolicyPage() -> Html {
 
             if let Some(e) = &*share_error {
                 <section class="card err" role="alert" id="share-error">
-                    <p><strong>{"This share link could not be opened: "}</strong>{ e }{". The page shows the console key policy instead."}</p>
+                    <p><strong>{"This share link could not be opened: "}</strong>{ e }{". Nothing was loaded from it."}</p>
                 </section>
             }
 

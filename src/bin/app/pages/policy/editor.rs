@@ -41,8 +41,9 @@ fn pieces(line_no: u32, chars: usize, marks: &[Mark]) -> Vec<(usize, usize, Vec<
             let from = if m.start.0 == ln { m.start.1.saturating_sub(1) as usize } else { 0 };
             let mut to = if m.end.0 == ln { m.end.1.saturating_sub(1) as usize } else { chars + 1 };
             if to <= from {
-                // An empty range (a position, such as where malformed JSON stops): one character.
-                to = from + 1;
+                // An empty range (a position, such as where malformed JSON stops): to the end of
+                // the line, or one marked space at its end.
+                to = if from < chars { chars } else { from + 1 };
             }
             (from.min(chars), to.min(chars + 1), m.class)
         })
