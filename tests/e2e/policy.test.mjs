@@ -148,6 +148,17 @@ test("key policies: template, decision with highlighted statement, findings in p
   assert.equal(await fresh.page.$("#share-error"), null);
   await fresh.page.fill("#req-action", "kms:Decrypt");
   await fresh.page.screenshot({ path: join(shots, "policy-dark.png"), fullPage: true });
+  // On a phone-sized screen long lines wrap; the textarea and the marked copy behind it must wrap
+  // them alike (the textarea never needs to scroll inside its box), or the marks would drift.
+  await fresh.page.setViewportSize({ width: 420, height: 860 });
+  const fit = await fresh.page.$$eval(".ed", (boxes) => boxes.map((b) => {
+    const ta = b.querySelector("textarea");
+    const wrapped = [...b.querySelectorAll(".ed-line")].filter((l) => l.getBoundingClientRect().height > 19).length;
+    return { id: ta.id, overflow: ta.scrollHeight - ta.clientHeight, wrapped };
+  }));
+  assert.ok(fit.some((f) => f.wrapped > 0), `some lines wrap at 420 px: ${JSON.stringify(fit)}`);
+  for (const f of fit) assert.ok(f.overflow <= 1, `the textarea wraps like its marks: ${JSON.stringify(f)}`);
+  await fresh.page.screenshot({ path: join(shots, "policy-narrow.png"), fullPage: false });
   assertClean(fresh.problems);
   await fresh.context.close();
 });
