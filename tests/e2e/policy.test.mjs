@@ -42,6 +42,30 @@ test("key policies: template, decision with highlighted statement, findings in p
   assert.match(await page.textContent("#matched"), /key policy.*Allow an external account to use this key/s);
   assert.match(await page.textContent("#matched"), /identity policy 1.*AllowUseOfTheSharedKey/s);
 
+  // The default key policy delegates to IAM: App's identity policy decides.
+  await page.click("#tpl-default");
+  await page.waitForFunction(() => document.querySelector("#policy-key")?.value.includes("key-default-1"));
+  assert.equal(await decision(page), "allowed");
+  assert.match(await page.textContent("#matched"), /identity policy 1/);
+
+  // Parameter Store: Decrypt only through SSM. Without kms:ViaService the request is denied, and
+  // the page names the missing key.
+  await page.click("#tpl-parameter-store");
+  await page.waitForFunction(() => document.querySelector("#policy-identity-0")?.value.includes("/my-department/my-app/*"));
+  assert.deepEqual(await page.$$eval(".ctx-row input", (els) => els.map((e) => e.value)), ["kms:ViaService", "ssm.us-east-1.amazonaws.com"]);
+  assert.equal(await decision(page), "allowed");
+  await page.click(".ctx-row button");
+  assert.equal(await decision(page), "implicitDeny");
+  assert.match(await page.textContent("#missing"), /kms:ViaService/);
+  await page.click("#missing >> text=kms:ViaService");
+  await page.fill(".ctx-row .ctx-value", "ssm.us-east-1.amazonaws.com");
+  assert.equal(await decision(page), "allowed");
+  await page.fill("#req-action", "ssm:GetParameter");
+  await page.fill("#req-resource", "arn:aws:ssm:us-east-1:111122223333:parameter/my-department/my-app/db-password");
+  assert.equal(await decision(page), "allowed");
+  await page.fill("#req-resource", "arn:aws:ssm:us-east-1:111122223333:parameter/my-department/other-app/db-password");
+  assert.equal(await decision(page), "implicitDeny");
+
   // The console template: App is a key user, so the key policy alone allows Decrypt.
   await page.click("#tpl-console");
   await page.waitForFunction(() => document.querySelector("#policy-key")?.value.includes("Allow use of the key"));
