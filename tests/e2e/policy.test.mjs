@@ -18,7 +18,7 @@ function assertClean(problems) {
 }
 
 const decision = (page) => page.getAttribute("#decision", "data-decision");
-const FIELDS = ["#policy-key", "#req-principal", "#req-action", "#req-resource", "#req-account"];
+const FIELDS = ["#policy-key", "#policy-scp", "#req-principal", "#req-action", "#req-resource", "#req-account"];
 
 async function snapshot(page) {
   const out = {};
@@ -154,6 +154,18 @@ test("key policies: template, decision with highlighted statement, findings in p
   await page.fill(".ctx-row .ctx-value", "eu-west-1");
   assert.equal(await decision(page), "explicitDeny");
   assert.ok(await page.$("#editor-identity-0 .mk-deny"), "the deny statement is tinted");
+  // An SCP at the organisation root that forbids deleting keys: every account's principals lose it.
+  await page.click("summary:has-text('Service control policy')");
+  await page.fill("#policy-scp", JSON.stringify({ Version: "2012-10-17", Statement: [
+    { Sid: "AllowAll", Effect: "Allow", Action: "*", Resource: "*" },
+    { Sid: "NoKeyDeletion", Effect: "Deny", Action: "kms:ScheduleKeyDeletion", Resource: "*" }] }, null, 2));
+  assert.equal(await page.getAttribute("#actions-table td[data-action='kms:ScheduleKeyDeletion']", "class"), "explicitDeny");
+  await page.fill("#req-action", "kms:ScheduleKeyDeletion");
+  assert.equal(await decision(page), "explicitDeny");
+  assert.match(await page.$$eval("#editor-scp .mk-deny", (els) => els.map((e) => e.textContent).join("")), /"Sid": "NoKeyDeletion"/);
+  assert.match(await page.textContent("#matched"), /service control policy.*NoKeyDeletion/s);
+  await page.fill("#req-action", "kms:Decrypt");
+  assert.equal(await decision(page), "explicitDeny");
   const before = await snapshot(page);
 
   await page.click("#share");
