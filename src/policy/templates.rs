@@ -35,8 +35,70 @@ fn principal_arns<'a>(arns: &[&'a str]) -> Result<Vec<&'a str>, PolicyError> {
     Ok(arns.to_vec())
 }
 
+/// The order AWS prints policy elements in (the console, `get-key-policy`); other keys follow,
+/// alphabetically.
+const ELEMENT_ORDER: [&str; 12] = [
+    "Version",
+    "Id",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// Pretty-prints like `serde_json::to_string_pretty` (two-space indent), with the elements of
+/// policies and statements in AWS's order rather than alphabetical order.
 fn render(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
+    let mut out = String::new();
+    write_value(v, 0, &mut out);
+    out
+}
+
+fn write_value(v: &Value, depth: usize, out: &mut String) {
+    let indent = |d: usize| "  ".repeat(d);
+    match v {
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                out.push_str(&indent(depth + 1));
+                write_value(item, depth + 1, out);
+            }
+            out.push('\n');
+            out.push_str(&indent(depth));
+            out.push(']');
+        }
+        Value::Object(members) if !members.is_empty() => {
+            let mut keys: Vec<&String> = members.keys().collect();
+            keys.sort_by_key(|k| {
+                (ELEMENT_ORDER.iter().position(|e| e == k).unwrap_or(ELEMENT_ORDER.len()), k.as_str())
+            });
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                out.push_str(&indent(depth + 1));
+                out.push_str(&Value::String((*k).clone()).to_string());
+                out.push_str(": ");
+                if let Some(member) = members.get(*k) {
+                    write_value(member, depth + 1, out);
+                }
+            }
+            out.push('\n');
+            out.push_str(&indent(depth));
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// The "Enable IAM User Permissions" statement: the account root, i.e. delegation to IAM.
@@ -204,6 +266,37 @@ pub fn parameter_store_path_policy(
 mod tests {
     use super::*;
     use crate::policy::validate::{validate_policy, PolicyType};
+
+    #[test]
+    fn templates_print_elements_in_aws_order() {
+        let text = console_key_policy(
+            "111122223333",
+            &["arn:aws:iam::111122223333:role/KeyAdmin"],
+            &["arn:aws:iam::111122223333:role/App"],
+        )
+        .unwrap();
+        // The same document as serde's alphabetical rendering, in AWS's order.
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&serde_json::to_string_pretty(&value).unwrap()).unwrap(),
+            value
+        );
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert!(text.starts_with(
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"key-consolepolicy-3\",\n  \"Statement\": [\n"
+        ));
+        let sid = at("\"Sid\": \"Allow use of the key\"");
+        let effect = sid + text[sid..].find("\"Effect\"").unwrap();
+        let principal = sid + text[sid..].find("\"Principal\"").unwrap();
+        let action = sid + text[sid..].find("\"Action\"").unwrap();
+        let resource = sid + text[sid..].find("\"Resource\"").unwrap();
+        assert!(sid < effect && effect < principal && principal < action && action < resource, "{text}");
+        assert!(text.contains("\"Condition\": {\n        \"Bool\": {\n          \"kms:GrantIsForAWSResource\": \"true\"\n        }\n      }\n    }\n  ]\n}"));
+        assert_eq!(
+            render(&serde_json::json!({"a": [], "b": {}, "c": "q\"uote"})),
+            "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": \"q\\\"uote\"\n}"
+        );
+    }
 
     #[test]
     fn templates_validate_cleanly() {

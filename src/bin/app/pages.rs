@@ -2,4 +2,5 @@
 
 pub mod envelope;
 pub mod overview;
+pub mod policy;
 pub mod waf;

@@ -9,19 +9,21 @@ use yew::prelude::*;
 pub enum Route {
     Overview,
     Envelope,
+    Policies,
     Waf,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 3] = [Route::Overview, Route::Envelope, Route::Waf];
+    pub const NAV: [Route; 4] = [Route::Overview, Route::Envelope, Route::Policies, Route::Waf];
 
     /// Parse a `location.hash` value.
     pub fn from_hash(hash: &str) -> Self {
         match hash.trim_start_matches('#').trim_start_matches('/').split(['?', '/']).next().unwrap_or("") {
             "" | "overview" => Route::Overview,
             "envelope" => Route::Envelope,
+            "policies" => Route::Policies,
             "waf" => Route::Waf,
             _ => Route::NotFound,
         }
@@ -32,6 +34,7 @@ impl Route {
         match self {
             Route::Overview | Route::NotFound => "#/",
             Route::Envelope => "#/envelope",
+            Route::Policies => "#/policies",
             Route::Waf => "#/waf",
         }
     }
@@ -41,6 +44,7 @@ impl Route {
         match self {
             Route::Overview => "Overview",
             Route::Envelope => "Envelope encryption",
+            Route::Policies => "Key policies",
             Route::Waf => "WAF",
             Route::NotFound => "Not found",
         }

@@ -23,6 +23,7 @@ pub fn App() -> Html {
         Route::Overview => html! { <pages::overview::Overview /> },
         Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
         Route::Waf => html! { <pages::waf::WafPage /> },
+        Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
@@ -40,7 +41,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class="page">{ page }</main>
+            <main class={classes!("page", (route == Route::Policies).then_some("wide"))}>{ page }</main>
         </div>
     }
 }
