@@ -38,13 +38,14 @@ export async function serve() {
   return { origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-export async function launch() {
+// `extraArgs`: more Chromium switches (e.g. --enable-precise-memory-info for memory figures).
+export async function launch(extraArgs = []) {
   await mkdir(shots, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", ...extraArgs],
   });
 }
 

@@ -1,4 +1,5 @@
 //! The playground's pages, one file each.
 
 pub mod envelope;
+pub mod esdk;
 pub mod overview;

@@ -9,18 +9,20 @@ use yew::prelude::*;
 pub enum Route {
     Overview,
     Envelope,
+    Esdk,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 2] = [Route::Overview, Route::Envelope];
+    pub const NAV: [Route; 3] = [Route::Overview, Route::Envelope, Route::Esdk];
 
     /// Parse a `location.hash` value.
     pub fn from_hash(hash: &str) -> Self {
         match hash.trim_start_matches('#').trim_start_matches('/').split(['?', '/']).next().unwrap_or("") {
             "" | "overview" => Route::Overview,
             "envelope" => Route::Envelope,
+            "esdk" => Route::Esdk,
             _ => Route::NotFound,
         }
     }
@@ -30,6 +32,7 @@ impl Route {
         match self {
             Route::Overview | Route::NotFound => "#/",
             Route::Envelope => "#/envelope",
+            Route::Esdk => "#/esdk",
         }
     }
 
@@ -38,6 +41,7 @@ impl Route {
         match self {
             Route::Overview => "Overview",
             Route::Envelope => "Envelope encryption",
+            Route::Esdk => "Encryption SDK",
             Route::NotFound => "Not found",
         }
     }

@@ -22,6 +22,7 @@ pub fn App() -> Html {
     let page = match route {
         Route::Overview => html! { <pages::overview::Overview /> },
         Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
+        Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
