@@ -127,6 +127,9 @@ test("dark mode: keyrings, settings, text and inspector are legible", async () =
   await page.click("#esdk-inspect-this");
   await page.waitForSelector("#inspect-result");
   await page.screenshot({ path: join(shots, "esdk-inspector-dark.png"), fullPage: true });
+  await page.click("#tab-files");
+  await page.waitForSelector("#esdk-drop");
+  await page.screenshot({ path: join(shots, "esdk-file-dark.png"), fullPage: true });
   assertClean(problems);
   await context.close();
 });
@@ -179,7 +182,7 @@ async function status(pid) {
 }
 
 // Run one file job in the page and follow it; returns timing and memory figures.
-async function runFile(page, inputPath, mode) {
+async function runFile(page, inputPath, mode, progressShot = null) {
   await page.setInputFiles("#esdk-file-input", inputPath);
   await page.waitForSelector("#esdk-file-chosen");
   const pids = await renderers();
@@ -196,6 +199,10 @@ async function runFile(page, inputPath, mode) {
     const done = await page.$("#esdk-file-result, #esdk-file-error");
     if (done) break;
     heapPeak = Math.max(heapPeak, await page.evaluate(() => performance.memory.usedJSHeapSize));
+    if (progressShot && (await page.evaluate(() => Number(document.querySelector("#esdk-progress")?.value ?? 0) > 40 * 1048576))) {
+      await page.screenshot({ path: progressShot, fullPage: true });
+      progressShot = null;
+    }
     await new Promise((ok) => setTimeout(ok, 200));
   }
   const wall = Date.now() - t0;
@@ -230,7 +237,7 @@ test(`a ${FILE_MIB} MiB file: encrypt and decrypt in the page's worker, same byt
     assert.equal(await readFile(smallDec.path, "utf8"), "small file, 1 frame\n");
     await page.waitForSelector("#esdk-file-header");
 
-    const enc = await runFile(page, input, "encrypt");
+    const enc = await runFile(page, input, "encrypt", join(shots, "esdk-file-progress.png"));
     const encSize = (await sha256(enc.path)).size;
     assert.ok(encSize > FILE_MIB * MIB, "the message is larger than the plaintext");
     await page.screenshot({ path: join(shots, "esdk-file.png"), fullPage: true });

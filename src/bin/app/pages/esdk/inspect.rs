@@ -76,7 +76,10 @@ fn view(v: &Value) -> Html {
         html! {
             <table class="inner" id="inspect-context">
                 { for ctx.iter().map(|(k, val)| html! {
-                    <tr><td><code>{ k }</code></td><td><code>{ val.as_str().unwrap_or("") }</code></td></tr>
+                    <tr><td><code>{ k }</code></td><td><code>{ val.as_str().unwrap_or("") }</code>
+                        if k.starts_with("aws-crypto-public-key") {
+                            <span class="reserved">{" reserved key: the SDK stores the signature's public key here"}</span>
+                        }</td></tr>
                 }) }
             </table>
         }
@@ -128,8 +131,11 @@ fn view(v: &Value) -> Html {
             <h3>{"Body and footer"}</h3>
             <table class="fields spec" id="inspect-body">
                 { if framed {
-                    row("Frames", text(format!("{units} (the last is the Final Frame{})",
-                        final_len.map(|n| format!(", {n} bytes of Encrypted Content")).unwrap_or_default())))
+                    row("Frames", text(match final_len {
+                        Some(n) if units == 1 => format!("1 (the Final Frame, {n} bytes of Encrypted Content)"),
+                        Some(n) => format!("{units} (the last is the Final Frame, {n} bytes of Encrypted Content)"),
+                        None => format!("{units} read so far, no Final Frame yet"),
+                    }))
                 } else {
                     row("Body", text(format!("non-framed{}", final_len.map(|n| format!(", {n} bytes of Encrypted Content")).unwrap_or_default())))
                 } }

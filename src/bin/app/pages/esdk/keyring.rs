@@ -333,7 +333,7 @@ pub fn KeyringEditor(props: &EditorProps) -> Html {
         };
         html! {
             <div class="keyring" key={i}>
-                <div class="row">
+                <div class="row kr-head">
                     <span class={classes!("badge", role)}>{ role }</span>
                     <select id={id("type")} aria-label="Keyring type" onchange={on_kind}>
                         <option value="raw-aes" selected={e.kind == Kind::RawAes}>{"Raw AES keyring"}</option>

@@ -174,7 +174,7 @@ pub fn SettingsEditor(props: &SettingsProps) -> Html {
         <section class="card" id="esdk-settings">
             <h2>{"Message settings"}</h2>
             <div class="grid2">
-                <div>
+                <div class="wide">
                     <label for="esdk-suite">{"Algorithm suite"}</label>
                     <select id="esdk-suite" onchange={on_suite}>
                         { for AlgorithmSuite::ALL.iter().rev().map(|x| html! {
