@@ -236,6 +236,13 @@ test(`a ${FILE_MIB} MiB file: encrypt and decrypt in the page's worker, same byt
     const smallDec = await runFile(page, smallEnc.path, "decrypt");
     assert.equal(await readFile(smallDec.path, "utf8"), "small file, 1 frame\n");
     await page.waitForSelector("#esdk-file-header");
+    // Drag and drop picks a file too.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["dropped"], "dropped.txt", { type: "text/plain" }));
+      document.querySelector("#esdk-drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector("#esdk-file-chosen:has-text('dropped.txt')");
 
     const enc = await runFile(page, input, "encrypt", join(shots, "esdk-file-progress.png"));
     const encSize = (await sha256(enc.path)).size;
