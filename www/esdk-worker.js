@@ -43,6 +43,7 @@ async function* slices(file) {
   }
 }
 
+const mb = (n) => `${(n / 1048576).toFixed(0)} MiB`;
 const wasmBytes = () => (wasm?.memory?.buffer?.byteLength ?? 0);
 
 self.onmessage = (event) => {
@@ -62,6 +63,13 @@ async function run({ id, mode, file, options }) {
     const opts = JSON.parse(options);
     stream = mode === "decrypt" ? new EsdkDecryptor(opts) : new EsdkEncryptor(opts);
     dir = await navigator.storage.getDirectory();
+    // One result at a time: the previous one (its download link is gone) makes room for this one.
+    for (const old of Object.values(OUTPUT)) await dir.removeEntry(old).catch(() => {});
+    const need = mode === "decrypt" ? file.size : file.size * 1.02 + SLICE;
+    const { quota = Infinity, usage = 0 } = (await navigator.storage.estimate?.()) ?? {};
+    if (quota - usage < need) {
+      throw { code: "StorageFull", message: `this site may store ${mb(quota - usage)} here, and the result needs about ${mb(need)}: free disk space (or leave a private window), then try again` };
+    }
     const out = await dir.getFileHandle(name, { create: true });
     handle = await out.createSyncAccessHandle();
     handle.truncate(0);
@@ -102,6 +110,10 @@ async function run({ id, mode, file, options }) {
     handle.close();
     handle = null;
     const result = await out.getFile();
+    if (result.size !== at) {
+      // Seen in Chromium's private windows, whose file system lives in memory with a small quota.
+      throw { code: "StorageFull", message: `the browser kept ${mb(result.size)} of the ${mb(at)} written: its storage for this site is full; free space and try again` };
+    }
     self.postMessage({ type: "done", id, file: result, bytes: at, total: file.size, ms: performance.now() - started, wasmBytes: wasmBytes() });
   } catch (e) {
     try { stream?.free?.(); } catch { /* already freed by a failure */ }

@@ -7,9 +7,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { serve, launch, watchedPage, shots, root } from "./harness.mjs";
+import { serve, launch, launchPersistent, watch, watchedPage, shots, root } from "./harness.mjs";
 
 const MIB = 1 << 20;
 const FILE_MIB = Number(process.env.ESDK_E2E_MIB ?? 256);
@@ -216,8 +216,16 @@ async function runFile(page, inputPath, mode, progressShot = null) {
   const result = await page.$("#esdk-file-result");
   const ms = Number(await result.getAttribute("data-ms"));
   const wasm = Number(await result.getAttribute("data-wasm"));
+  const t1 = Date.now();
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#esdk-file-download")]);
   const path = await download.path();
+  if (process.env.ESDK_E2E_DEBUG) console.log(`${mode}: job ${wall} ms, download ${Date.now() - t1} ms`);
+  if (process.env.ESDK_E2E_DEBUG) {
+    const { stat } = await import("node:fs/promises");
+    console.log(`download ${mode}: failure=${await download.failure()} size=${(await stat(path)).size}`);
+    await new Promise((ok) => setTimeout(ok, 3000));
+    console.log(`download ${mode}: after 3 s size=${(await stat(path)).size}`);
+  }
   return { path, ms, wall, wasm, rendererDelta, heapDelta: heapPeak - heapIdle, renderers: pids.length, text: await result.textContent() };
 }
 
@@ -226,8 +234,15 @@ test(`a ${FILE_MIB} MiB file: encrypt and decrypt in the page's worker, same byt
   const t0 = Date.now();
   const expected = await generate(input, FILE_MIB);
   console.log(`generated ${FILE_MIB} MiB in ${Date.now() - t0} ms`);
-  const { page, context, problems } = await openPage();
+  // A persistent profile: in Playwright's default (private) contexts the origin private file system
+  // lives in memory with a small quota, which is not what a user's browser does.
+  const profile = await mkdtemp(join(root, "target", "e2e", "profile-"));
+  const context = await launchPersistent(profile, ["--enable-precise-memory-info"]);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = await watch(page, server.origin);
   try {
+    await page.goto(`${server.origin}/#/esdk`);
+    await page.waitForSelector("html[data-ready='1']");
     await page.click("#tab-files");
     // Warm up the worker with a small file (also a small-file round trip).
     const small = join(root, "target", "e2e", "esdk-small.txt");
@@ -250,6 +265,7 @@ test(`a ${FILE_MIB} MiB file: encrypt and decrypt in the page's worker, same byt
     await page.screenshot({ path: join(shots, "esdk-file.png"), fullPage: true });
     const dec = await runFile(page, enc.path, "decrypt");
     const got = await sha256(dec.path);
+    console.log(`page: ${enc.text} / ${dec.text}`);
     assert.equal(got.size, FILE_MIB * MIB, "decrypted size");
     assert.equal(got.hash, expected, "decrypted SHA-256");
     const mbs = (bytes, ms) => (bytes / 1e6 / (ms / 1e3)).toFixed(0);
@@ -274,5 +290,6 @@ test(`a ${FILE_MIB} MiB file: encrypt and decrypt in the page's worker, same byt
   } finally {
     await context.close();
     await rm(input, { force: true });
+    await rm(profile, { recursive: true, force: true });
   }
 });
