@@ -85,6 +85,43 @@ pub fn esdk_inspect(message: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&engine::inspect(message).map_err(err::<EsdkError>)?)
 }
 
+/// Output waiting for `drainInto`: lets a caller stream through one reused buffer, so no new JS
+/// buffer is made per chunk (garbage that V8 frees only after ~64 MiB of it piles up).
+#[derive(Default)]
+struct Ready {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl Ready {
+    /// Copy as much as fits into `out`; returns how many bytes were copied.
+    fn drain_into(&mut self, out: &mut [u8]) -> u32 {
+        let src = self.bytes.get(self.pos..).unwrap_or_default();
+        let n = src.len().min(out.len()).min(u32::MAX as usize);
+        if let (Some(dst), Some(src)) = (out.get_mut(..n), src.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.pos += n;
+        if self.pos >= self.bytes.len() {
+            self.bytes.clear();
+            self.pos = 0;
+        }
+        n as u32
+    }
+
+    /// What is left, followed by `tail`.
+    fn take_with(&mut self, tail: Vec<u8>) -> Vec<u8> {
+        let mut rest = self.bytes.split_off(self.pos.min(self.bytes.len()));
+        self.bytes.clear();
+        self.pos = 0;
+        if rest.is_empty() {
+            return tail;
+        }
+        rest.extend_from_slice(&tail);
+        rest
+    }
+}
+
 fn closed() -> JsValue {
     js_error("StreamClosed", "this stream has finished or failed: create a new one")
 }
@@ -94,6 +131,7 @@ fn closed() -> JsValue {
 #[wasm_bindgen(js_name = EsdkEncryptor)]
 pub struct EsdkEncryptor {
     inner: Option<Encryptor>,
+    ready: Ready,
 }
 
 #[wasm_bindgen(js_class = EsdkEncryptor)]
@@ -102,14 +140,17 @@ impl EsdkEncryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        Ok(Self { inner: Some(engine::encryptor(&opts(options)?).map_err(err::<EsdkError>)?) })
+        Ok(Self {
+            inner: Some(engine::encryptor(&opts(options)?).map_err(err::<EsdkError>)?),
+            ready: Ready::default(),
+        })
     }
 
     /// Push plaintext; returns ciphertext bytes that are ready (possibly none).
     pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
         let enc = self.inner.as_mut().ok_or_else(closed)?;
         match enc.update(chunk) {
-            Ok(out) => Ok(Uint8Array::from(&out[..])),
+            Ok(out) => Ok(Uint8Array::from(&self.ready.take_with(out)[..])),
             Err(e) => {
                 self.inner = None;
                 Err(err(e))
@@ -117,10 +158,29 @@ impl EsdkEncryptor {
         }
     }
 
+    /// Push plaintext and copy the message bytes that are ready into `out` (a buffer you reuse);
+    /// returns how many were copied. If more were ready than fit, call `drainInto(out)` until it
+    /// returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
+    #[wasm_bindgen(js_name = updateInto)]
+    pub fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+        let stream = self.inner.as_mut().ok_or_else(closed)?;
+        if let Err(e) = stream.update_into(chunk, &mut self.ready.bytes) {
+            self.inner = None;
+            return Err(err(e));
+        }
+        Ok(self.ready.drain_into(out))
+    }
+
+    /// Copy more ready bytes into `out`; returns how many (0 when none are left).
+    #[wasm_bindgen(js_name = drainInto)]
+    pub fn drain_into(&mut self, out: &mut [u8]) -> u32 {
+        self.ready.drain_into(out)
+    }
+
     /// End the message: the final frame and, for signed suites, the footer.
     pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
         let enc = self.inner.take().ok_or_else(closed)?;
-        let out = enc.finish().map_err(err::<EsdkError>)?;
+        let out = self.ready.take_with(enc.finish().map_err(err::<EsdkError>)?);
         Ok(Uint8Array::from(&out[..]))
     }
 }
@@ -130,6 +190,7 @@ impl EsdkEncryptor {
 #[wasm_bindgen(js_name = EsdkDecryptor)]
 pub struct EsdkDecryptor {
     inner: Option<Decryptor<'static>>,
+    ready: Ready,
 }
 
 #[wasm_bindgen(js_class = EsdkDecryptor)]
@@ -138,14 +199,17 @@ impl EsdkDecryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        Ok(Self { inner: Some(engine::decryptor(&opts(options)?).map_err(err::<EsdkError>)?) })
+        Ok(Self {
+            inner: Some(engine::decryptor(&opts(options)?).map_err(err::<EsdkError>)?),
+            ready: Ready::default(),
+        })
     }
 
     /// Push ciphertext; returns verified plaintext that is ready (possibly none).
     pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
         let dec = self.inner.as_mut().ok_or_else(closed)?;
         match dec.update(chunk) {
-            Ok(out) => Ok(Uint8Array::from(&out[..])),
+            Ok(out) => Ok(Uint8Array::from(&self.ready.take_with(out)[..])),
             Err(e) => {
                 self.inner = None;
                 Err(err(e))
@@ -162,10 +226,29 @@ impl EsdkDecryptor {
         }
     }
 
+    /// Push message bytes and copy the verified plaintext bytes that are ready into `out` (a buffer you reuse);
+    /// returns how many were copied. If more were ready than fit, call `drainInto(out)` until it
+    /// returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
+    #[wasm_bindgen(js_name = updateInto)]
+    pub fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+        let stream = self.inner.as_mut().ok_or_else(closed)?;
+        if let Err(e) = stream.update_into(chunk, &mut self.ready.bytes) {
+            self.inner = None;
+            return Err(err(e));
+        }
+        Ok(self.ready.drain_into(out))
+    }
+
+    /// Copy more ready bytes into `out`; returns how many (0 when none are left).
+    #[wasm_bindgen(js_name = drainInto)]
+    pub fn drain_into(&mut self, out: &mut [u8]) -> u32 {
+        self.ready.drain_into(out)
+    }
+
     /// End of input: fails if the message is incomplete or its signature does not verify.
     pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
         let dec = self.inner.take().ok_or_else(closed)?;
-        let out = dec.finish().map_err(err::<EsdkError>)?;
+        let out = self.ready.take_with(dec.finish().map_err(err::<EsdkError>)?);
         Ok(Uint8Array::from(&out[..]))
     }
 }

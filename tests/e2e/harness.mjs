@@ -38,13 +38,14 @@ export async function serve() {
   return { origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-export async function launch() {
+// `extraArgs`: more Chromium switches (e.g. --enable-precise-memory-info for memory figures).
+export async function launch(extraArgs = []) {
   await mkdir(shots, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", ...extraArgs],
   });
 }
 
@@ -52,6 +53,11 @@ export async function launch() {
 export async function watchedPage(browser, origin, options = {}) {
   const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 1200, height: 860 } });
   const page = await context.newPage();
+  return { page, context, problems: await watch(page, origin) };
+}
+
+// The same checks on a page from any context (e.g. a persistent one, whose storage is on disk).
+export async function watch(page, origin) {
   const problems = { foreign: [], console: [], pageErrors: [] };
   await page.route("**/*", (route) => {
     const url = route.request().url();
@@ -61,5 +67,20 @@ export async function watchedPage(browser, origin, options = {}) {
   });
   page.on("console", (msg) => { if (msg.type() === "error") problems.console.push(msg.text()); });
   page.on("pageerror", (err) => problems.pageErrors.push(String(err)));
-  return { page, context, problems };
+  return problems;
+}
+
+// A persistent browser context (a real profile in `userDataDir`, not a private window): its origin
+// private file system is on disk, as for a user, rather than in memory.
+export async function launchPersistent(userDataDir, extraArgs = [], options = {}) {
+  await mkdir(shots, { recursive: true });
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    colorScheme: options.colorScheme ?? "light",
+    viewport: { width: 1200, height: 860 },
+    acceptDownloads: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", ...extraArgs],
+  });
 }

@@ -81,6 +81,34 @@ test("streaming in uneven chunks releases verified frames as they arrive", () =>
   assert.deepEqual(new Uint8Array(Buffer.concat(out)), data);
 });
 
+test("updateInto/drainInto stream through one reused buffer, however small", () => {
+  const keyrings = [strip(aes(256))];
+  const data = bytesOf(100_000);
+  const run = (stream, input, step, outSize) => {
+    const out = new Uint8Array(outSize);
+    const parts = [];
+    let drains = 0;
+    for (let i = 0; i < input.length; i += step) {
+      let n = stream.updateInto(input.subarray(i, i + step), out);
+      parts.push(out.slice(0, n));
+      while ((n = stream.drainInto(out)) > 0) { parts.push(out.slice(0, n)); drains++; }
+    }
+    parts.push(stream.finish());
+    return { bytes: new Uint8Array(Buffer.concat(parts)), drains };
+  };
+  const enc = run(new EsdkEncryptor({ keyrings, frameLength: 1000 }), data, 7_001, 777);
+  assert.ok(enc.drains > 0, "a buffer smaller than the output needs drainInto");
+  assert.deepEqual(esdkDecrypt(enc.bytes, { keyrings }).plaintext, data);
+  const dec = run(new EsdkDecryptor({ keyrings }), enc.bytes, 5_003, 4096);
+  assert.deepEqual(dec.bytes, data);
+  // Bytes not drained come out of finish(), in order.
+  const e2 = new EsdkEncryptor({ keyrings, frameLength: 100 });
+  const first = new Uint8Array(10);
+  const n = e2.updateInto(data.subarray(0, 5000), first);
+  const rest = e2.finish();
+  assert.deepEqual(esdkDecrypt(Buffer.concat([first.subarray(0, n), rest]), { keyrings }).plaintext, data.subarray(0, 5000));
+});
+
 test("interop both ways with the official Python ESDK: every suite x keyring x size", (t) => {
   const python = join(root, ".venv", "bin", "python");
   assert.ok(existsSync(python), "the Python ESDK virtualenv is missing: run `make test` (tools/setup.sh test)");

@@ -11,12 +11,13 @@ pub enum Route {
     Envelope,
     Policies,
     Waf,
+    Esdk,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 4] = [Route::Overview, Route::Envelope, Route::Policies, Route::Waf];
+    pub const NAV: [Route; 5] = [Route::Overview, Route::Envelope, Route::Esdk, Route::Policies, Route::Waf];
 
     /// Parse a `location.hash` value.
     pub fn from_hash(hash: &str) -> Self {
@@ -25,6 +26,7 @@ impl Route {
             "envelope" => Route::Envelope,
             "policies" => Route::Policies,
             "waf" => Route::Waf,
+            "esdk" => Route::Esdk,
             _ => Route::NotFound,
         }
     }
@@ -36,6 +38,7 @@ impl Route {
             Route::Envelope => "#/envelope",
             Route::Policies => "#/policies",
             Route::Waf => "#/waf",
+            Route::Esdk => "#/esdk",
         }
     }
 
@@ -46,6 +49,7 @@ impl Route {
             Route::Envelope => "Envelope encryption",
             Route::Policies => "Key policies",
             Route::Waf => "WAF",
+            Route::Esdk => "Encryption SDK",
             Route::NotFound => "Not found",
         }
     }

@@ -24,6 +24,7 @@ pub fn App() -> Html {
         Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
         Route::Waf => html! { <pages::waf::WafPage /> },
         Route::Policies => html! { <pages::policy::PolicyPage /> },
+        Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {

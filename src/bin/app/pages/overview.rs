@@ -14,6 +14,9 @@ pub fn Overview() -> Html {
             <ul>
                 <li><a href="#/envelope">{"Envelope encryption"}</a>{": encrypt a message with a fresh \
                     AES-256-GCM data key, wrap the key with RSA-OAEP, and open it again."}</li>
+                <li><a href="#/esdk">{"Encryption SDK"}</a>{": the AWS Encryption SDK message format with \
+                    every suite and raw AES/RSA keyrings: text, a header inspector, and files of any size \
+                    encrypted in a worker with memory that does not grow with the file."}</li>
                 <li><a href="#/policies">{"Key policies"}</a>{": key policies, IAM policies, SCPs, boundaries \
                     and session policies evaluated as AWS does, with the deciding statements marked, a trace, \
                     findings in place, every KMS action at once, templates and share links."}</li>
@@ -21,7 +24,7 @@ pub fn Overview() -> Html {
                     what AWS WAF does: the log record, the rule that decided, capacity, SQLi/XSS explained."}</li>
             </ul>
             <h2>{"Coming"}</h2>
-            <p>{"The Encryption SDK page, a KMS emulator, S3 replication encryption rules and a persistent key store. Each joins \
+            <p>{"A KMS emulator, S3 replication encryption rules and a persistent key store. Each joins \
                  the navigation once it works."}</p>
         </article>
     }
