@@ -33,6 +33,16 @@ test("WAF page: examples, rate limit, errors, explainer", async () => {
   const verdict = await page.textContent("#waf-verdict");
   assert.match(verdict, /BLOCK by per-ip-limit/, verdict);
 
+  // Replay ten minutes of sample traffic against the rate limit: a chart and the burst's source.
+  await page.click("#waf-sample");
+  await page.click("#waf-replay");
+  await page.waitForSelector("#waf-replay-report svg.chart rect.block", { state: "attached" });
+  const report = await page.textContent("#waf-replay-report");
+  assert.match(report, /750 requests/);
+  assert.match(report, /192\.0\.2\.7/, "the login burst's address is the top blocked one");
+  assert.ok((await page.$$("#waf-replay-report svg.chart g")).length >= 10, "one bar per minute");
+  await page.screenshot({ path: join(shots, "waf-replay.png"), fullPage: true });
+
   // Break the ACL: a rate limit below AWS's minimum of 10, reported with its line.
   const acl = await page.inputValue("#waf-acl");
   await page.fill("#waf-acl", acl.replace('"Limit": 100', '"Limit": 5'));

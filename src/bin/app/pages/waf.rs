@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use secplay::waf::examples::{Example, EXAMPLES};
+use secplay::waf::examples::{sample_traffic, Example, EXAMPLES};
 use secplay::waf::http_text::parse_request_text;
 use secplay::waf::json::{self as waf, WebAcl};
 use serde_json::{json, Value};
@@ -90,6 +90,8 @@ pub fn WafPage() -> Html {
     let records = use_state(Vec::<Value>::new);
     let problem = use_state(|| None::<Problem>);
     let probe = use_state(|| "1' OR '1'='1".to_owned());
+    let replay_text = use_state(String::new);
+    let replay = use_state(|| None::<Result<Value, Problem>>);
     let cache = use_mut_ref(|| None as Built);
 
     build(&cache, &acl, &resources);
@@ -173,6 +175,29 @@ pub fn WafPage() -> Html {
         })
     };
 
+    let on_sample = {
+        let replay_text = replay_text.clone();
+        Callback::from(move |_: MouseEvent| {
+            let lines: Vec<String> = sample_traffic().iter().map(Value::to_string).collect();
+            replay_text.set(lines.join("\n"));
+        })
+    };
+    let on_replay = {
+        let (replay_text, replay, cache) = (replay_text.clone(), replay.clone(), cache.clone());
+        Callback::from(move |_: MouseEvent| {
+            let slot = cache.borrow();
+            let Some((_, _, Ok(w))) = slot.as_ref() else { return };
+            // A fresh copy: the replay's counters start at zero and the single-request view keeps its own.
+            let mut fresh = w.clone();
+            fresh.reset();
+            replay.set(Some(fresh.replay(&Value::String((*replay_text).clone())).map_err(|e| Problem {
+                code: e.code().into(),
+                message: e.to_string(),
+                place: Some("replay input".into()),
+            })));
+        })
+    };
+
     let on = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.set(text_of(&e)))
@@ -202,10 +227,10 @@ pub fn WafPage() -> Html {
 
             <section class="card">
                 <h2>{"Examples from the notes"}</h2>
-                <div class="chips">
+                <div class="examples">
                     { for EXAMPLES.iter().map(|e| {
                         let load = load.clone();
-                        html! { <button class="chip" data-example={e.id} onclick={Callback::from(move |_: MouseEvent| load(e))}>{ e.title }</button> }
+                        html! { <button class="example" data-example={e.id} onclick={Callback::from(move |_: MouseEvent| load(e))}>{ e.title }</button> }
                     }) }
                 </div>
                 <p class="muted">{ (*note).clone() }</p>
@@ -233,7 +258,7 @@ pub fn WafPage() -> Html {
                     <h2>{"Request"}</h2>
                     <label for="waf-request">{"Raw HTTP or a curl command"}</label>
                     <textarea id="waf-request" class="mono" rows="8" spellcheck="false" value={(*request).clone()} oninput={on(&request)} />
-                    <div class="row">
+                    <div class="waf-row">
                         <label>{"Client IP "}<input id="waf-ip" value={(*client_ip).clone()} oninput={on(&client_ip)} /></label>
                         <label>{"Country "}<input id="waf-country" size="4" placeholder="e.g. DE" value={(*country).clone()} oninput={on(&country)} /></label>
                     </div>
@@ -287,6 +312,21 @@ pub fn WafPage() -> Html {
             }
 
             <section class="card">
+                <h2>{"Replay a log"}</h2>
+                <p class="muted">{"Requests as JSON lines (or a JSON array, or a HAR file), each with an epoch-millisecond \
+                    "}<code>{"timestamp"}</code>{": rate-based rules count on the simulated clock."}</p>
+                <textarea id="waf-replay-input" class="mono" rows="5" spellcheck="false" value={(*replay_text).clone()}
+                    oninput={on(&replay_text)} placeholder="{\"method\":\"GET\",\"uri\":\"/\",\"clientIp\":\"192.0.2.1\",\"timestamp\":1800000000000,\"headers\":[]}" />
+                <button id="waf-sample" onclick={on_sample}>{"Ten minutes of sample traffic"}</button>{" "}
+                <button id="waf-replay" class="primary" onclick={on_replay} disabled={build_problem.is_some()}>{"Replay"}</button>
+                { match &*replay {
+                    Some(Ok(report)) => html! { <ReplayView report={report.clone()} /> },
+                    Some(Err(p)) => html! { <p id="waf-replay-error" class="inline-err"><code>{ &p.code }</code>{" "}{ &p.message }</p> },
+                    None => html! {},
+                } }
+            </section>
+
+            <section class="card">
                 <h2>{"SQL injection and XSS explainer"}</h2>
                 <label for="waf-probe">{"Any input, as the WAF would see it after transformations"}</label>
                 <input id="waf-probe" class="wide mono" value={(*probe).clone()} oninput={on(&probe)} />
@@ -324,6 +364,67 @@ fn Explain(props: &ExplainProps) -> Html {
                         <small>{ at(t, "kind").as_str().unwrap_or("") }</small>{ at(t, "text").as_str().unwrap_or("") }</span>
                 }) }</div>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplayProps {
+    report: Value,
+}
+
+/// Actions per minute as stacked bars (SVG drawn here, no chart library), then the rule counts and
+/// the top blocked sources and paths.
+#[function_component]
+fn ReplayView(props: &ReplayProps) -> Html {
+    let r = &props.report;
+    let minutes = at(r, "timeline").as_array().cloned().unwrap_or_default();
+    let count = |m: &Value, a: &str| at(at(m, "actions"), a).as_u64().unwrap_or(0);
+    let total = |m: &Value| {
+        at(m, "actions").as_object().map_or(0, |o| o.values().filter_map(Value::as_u64).sum::<u64>())
+    };
+    let peak = minutes.iter().map(total).max().unwrap_or(1).max(1);
+    let (w, h, gap) = (600.0_f64, 140.0_f64, 4.0_f64);
+    let bar = if minutes.is_empty() { w } else { (w - gap * minutes.len() as f64) / minutes.len() as f64 };
+    let scale = |n: u64| n as f64 / peak as f64 * (h - 20.0);
+    let actions = at(r, "actions").as_object().cloned().unwrap_or_default();
+    html! {
+        <div id="waf-replay-report">
+            <p>{ format!("{} requests: ", at(r, "total")) }
+                { for actions.iter().map(|(a, n)| html! { <span class={classes!("badge", a.to_ascii_lowercase())}>{ format!("{a} {n}") }</span> }) }
+            </p>
+            <svg class="chart" viewBox={format!("0 0 {w} {h}")} role="img" aria-label="actions per minute">
+                { for minutes.iter().enumerate().map(|(i, m)| {
+                    let x = i as f64 * (bar + gap);
+                    let allow = scale(count(m, "ALLOW"));
+                    let block = scale(count(m, "BLOCK"));
+                    let other = scale(total(m).saturating_sub(count(m, "ALLOW") + count(m, "BLOCK")));
+                    html! { <g>
+                        <rect class="allow" x={x.to_string()} y={(h - 16.0 - allow).to_string()} width={bar.to_string()} height={allow.to_string()} />
+                        <rect class="block" x={x.to_string()} y={(h - 16.0 - allow - block).to_string()} width={bar.to_string()} height={block.to_string()} />
+                        <rect class="other" x={x.to_string()} y={(h - 16.0 - allow - block - other).to_string()} width={bar.to_string()} height={other.to_string()} />
+                        <text x={(x + bar / 2.0).to_string()} y={(h - 3.0).to_string()} text-anchor="middle">{ format!("+{i}m") }</text>
+                        <title>{ format!("minute {i}: {} allowed, {} blocked, {} total", count(m, "ALLOW"), count(m, "BLOCK"), total(m)) }</title>
+                    </g> }
+                }) }
+            </svg>
+            <div class="grid3">
+                <table class="trace"><thead><tr><th>{"rule"}</th><th>{"matched"}</th><th>{"decided"}</th></tr></thead><tbody>
+                    { for at(r, "rules").as_array().into_iter().flatten().map(|x| html! {
+                        <tr><td>{ at(x, "rule").as_str().unwrap_or("") }</td><td>{ at(x, "matched").to_string() }</td><td>{ at(x, "terminated").to_string() }</td></tr>
+                    }) }
+                </tbody></table>
+                <table class="trace"><thead><tr><th>{"top blocked addresses"}</th><th>{"#"}</th></tr></thead><tbody>
+                    { for at(r, "topBlockedIps").as_array().into_iter().flatten().take(8).map(|x| html! {
+                        <tr><td class="mono">{ at(x, "value").as_str().unwrap_or("") }</td><td>{ at(x, "count").to_string() }</td></tr>
+                    }) }
+                </tbody></table>
+                <table class="trace"><thead><tr><th>{"top blocked paths"}</th><th>{"#"}</th></tr></thead><tbody>
+                    { for at(r, "topBlockedUris").as_array().into_iter().flatten().take(8).map(|x| html! {
+                        <tr><td class="mono">{ at(x, "value").as_str().unwrap_or("") }</td><td>{ at(x, "count").to_string() }</td></tr>
+                    }) }
+                </tbody></table>
+            </div>
         </div>
     }
 }
