@@ -1,7 +1,8 @@
 //! secplay's policy engine beside `cedar-policy` on equivalent KMS-key-policy-shaped problems
 //! (see `src/lib.rs` for how the two are made equivalent) at 10, 100 and 1,000 statements /
-//! policies: evaluation of a pre-parsed set, parsing, and our JSON-in/JSON-out path (the work
-//! the JS API's `evaluatePolicy` does per call). Ends with a table of p50 per call and the
+//! policies: evaluation of a pre-parsed set, parsing, and one call of each JSON-in/JSON-out API
+//! (policies as text, parsed per call: our `evaluatePolicy`, Cedar's `is_authorized_json_str`,
+//! which is what each engine's wasm package does per call). Ends with a table of p50 per call and the
 //! ours / cedar ratios. Run with `make bench-policy` (or `cargo bench` here).
 //!
 //! Every call is timed on its own (inside `iter_custom`), so the table reports the median of
@@ -14,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
-use secplay_bench_policy::{cedar_policies, check_equivalent, eval_input, key_policy, Ask, SIZES};
+use secplay_bench_policy::{
+    cedar_json_input, cedar_policies, check_equivalent, eval_input, key_policy, Ask, SIZES,
+};
 
 /// Single-call timings kept per benchmark (enough for a stable median).
 const KEEP: usize = 1_000_000;
@@ -84,6 +87,7 @@ fn main() {
         let iam_text = key_policy(n);
         let cedar_text = cedar_policies(n);
         let input_text = eval_input(n, &ask).to_string();
+        let cedar_input_text = cedar_json_input(n, &ask).to_string();
         let (Ok(policy), Ok(cedar_set), Ok(cedar_req)) = (
             secplay::policy::parse_policy(&iam_text),
             cedar_policy::PolicySet::from_str(&cedar_text),
@@ -119,6 +123,9 @@ fn main() {
         timed(&mut g, &mut samples, &format!("json-{n}/ours"), || {
             secplay::policy::evaluate_policy_str(&input_text)
         });
+        timed(&mut g, &mut samples, &format!("json-{n}/cedar"), || {
+            cedar_policy::ffi::is_authorized_json_str(&cedar_input_text)
+        });
         g.finish();
     }
 
@@ -145,13 +152,16 @@ fn print_table(s: &Samples) {
     println!();
     println!("policy evaluation, p50 per call (ratio < 1 means ours is faster)");
     println!();
-    println!("| statements / policies | evaluate: ours | evaluate: cedar | ours / cedar | parse: ours | parse: cedar | ours / cedar | ours JSON in/out (parse + evaluate + trace) |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| statements / policies | evaluate: ours | evaluate: cedar | ours / cedar | parse: ours | parse: cedar \
+         | ours / cedar | JSON in/out: ours | JSON in/out: cedar | ours / cedar |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in SIZES {
         let m = |k: &str| s.median(&format!("{k}-{n}/ours"));
         let c = |k: &str| s.median(&format!("{k}-{n}/cedar"));
         println!(
-            "| {n} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {n} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             fmt(m("eval")),
             fmt(c("eval")),
             ratio(m("eval"), c("eval")),
@@ -159,6 +169,8 @@ fn print_table(s: &Samples) {
             fmt(c("parse")),
             ratio(m("parse"), c("parse")),
             fmt(m("json")),
+            fmt(c("json")),
+            ratio(m("json"), c("json")),
         );
     }
 }

@@ -221,6 +221,45 @@ pub fn eval_input(n: usize, ask: &Ask) -> Value {
     json!({"request": ask.ours_json(), "policies": {"resource": key_policy(n)}})
 }
 
+/// The same request and policy set as one call of Cedar's JSON-in/JSON-out API
+/// (`cedar_policy::ffi::is_authorized_json_str`, what Cedar's wasm package calls): the policies
+/// as text, parsed on every call, like our `evaluatePolicy`.
+pub fn cedar_json_input(n: usize, ask: &Ask) -> Value {
+    json!({
+        "principal": {"type": "Role", "id": ask.principal},
+        "action": {"type": "Action", "id": ask.action},
+        "resource": {"type": "Key", "id": KEY},
+        "context": {
+            "sourceIp": {"__extn": {"fn": "ip", "arg": ask.source_ip}},
+            "ec": {"dept": ask.dept, "app": ask.app},
+        },
+        "policies": {"staticPolicies": cedar_policies(n)},
+        "entities": [],
+    })
+}
+
+/// The decision and deciding policy indices from Cedar's JSON answer.
+pub fn cedar_json_outcome(answer: &str) -> Result<(bool, Vec<usize>), String> {
+    let v: Value = serde_json::from_str(answer).map_err(|e| e.to_string())?;
+    let response = v.get("response").ok_or_else(|| format!("cedar's JSON call failed: {answer}"))?;
+    if response.pointer("/diagnostics/errors").and_then(Value::as_array).is_none_or(|e| !e.is_empty()) {
+        return Err(format!("cedar's JSON call reported errors: {answer}"));
+    }
+    let mut ids = response
+        .pointer("/diagnostics/reason")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("no reasons in {answer}"))?
+        .iter()
+        .map(|id| {
+            id.as_str()
+                .and_then(|s| s.trim_start_matches("policy").parse::<usize>().ok())
+                .ok_or_else(|| format!("unexpected policy id {id}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    Ok((response.get("decision").and_then(Value::as_str) == Some("allow"), ids))
+}
+
 /// Ours: the decision and the deciding statement indices (allows when allowed, denies when
 /// explicitly denied), mapped to Cedar's vocabulary.
 pub fn ours_outcome(e: &secplay::policy::Evaluation) -> (bool, Vec<usize>) {
@@ -264,6 +303,11 @@ pub fn check_equivalent(n: usize) -> Result<[usize; 3], String> {
         let cedar = cedar_outcome(&authorizer.is_authorized(&ask.cedar()?, &cedar_set, &entities))?;
         if ours != cedar {
             return Err(format!("size {n}, {ask:?}: ours {ours:?}, cedar {cedar:?}"));
+        }
+        let cedar_json = cedar_policy::ffi::is_authorized_json_str(&cedar_json_input(n, &ask).to_string())
+            .map_err(|e| e.to_string())?;
+        if cedar_json_outcome(&cedar_json)? != cedar {
+            return Err(format!("size {n}, {ask:?}: cedar's JSON path disagrees with its typed API"));
         }
         let via_json = secplay::policy::evaluate_policy(&eval_input(n, &ask)).map_err(|e| e.to_string())?;
         let want = if ours.0 {
