@@ -128,7 +128,7 @@ struct Rule {
 }
 
 fn rule(i: usize) -> Rule {
-    let deny = i % 5 == 0;
+    let deny = i.is_multiple_of(5);
     let principal =
         if i % 4 == 1 { format!("arn:aws:iam::{ACCOUNT}:role/other-{i}") } else { CALLER.to_string() };
     let actions: &[&str] = if i % 4 == 3 {
@@ -137,7 +137,7 @@ fn rule(i: usize) -> Rule {
         &["kms:Decrypt", "kms:Encrypt"]
     };
     let condition = if deny {
-        if (i / 5) % 2 == 0 {
+        if (i / 5).is_multiple_of(2) {
             (
                 "NotIpAddress",
                 "aws:SourceIp",
