@@ -10,13 +10,14 @@ PORT ?= 8080
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
 	@echo "make test   every test: fmt, clippy (native + wasm), cargo test, wasm tests (Chromium + Node), JS, end-to-end"
 	@echo "make dist   the static site in dist/    make pkg   the JS package in pkg/    make size   wasm sizes"
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default 60) each"
+	@echo "make bench-policy   the policy engine beside Cedar, native and wasm (not part of make test)"
 
 setup:
 	@tools/setup.sh build
@@ -74,5 +75,13 @@ size:
 fuzz:
 	tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
+# Not part of `make test`: the policy engine beside cedar-policy (bench/policy, its own cargo
+# workspace; the first release build of Cedar takes minutes). BENCH_JOBS is cargo's -j (default 1).
+BENCH_JOBS ?= 1
+bench-policy: pkg
+	cd bench/policy && cargo run --release -j $(BENCH_JOBS) --quiet --bin policy-inputs > $(TARGET_DIR)/policy-inputs.json
+	cd bench/policy && cargo bench -j $(BENCH_JOBS) --bench policy
+	node bench/policy/wasm.mjs $(TARGET_DIR)/policy-inputs.json
+
 clean:
-	rm -rf dist pkg target
+	rm -rf dist pkg target bench/policy/target
