@@ -96,3 +96,42 @@ pub fn referenced_context_keys(
 ) -> Result<JsValue, JsValue> {
     to_js(&engine::json::referenced_context_keys(&input(input_value)?).map_err(err)?)
 }
+
+/// A policy set parsed once, for evaluating many requests: `new CompiledPolicies({ policies, grants? })`
+/// (object or JSON text), then `evaluate(request)` or the cheaper `decision(request)`.
+#[wasm_bindgen]
+pub struct CompiledPolicies {
+    inner: engine::json::CompiledPolicies,
+}
+
+#[wasm_bindgen]
+impl CompiledPolicies {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Omit<PolicyEvalInput, \"request\"> | string")]
+        input_value: JsValue,
+    ) -> Result<CompiledPolicies, JsValue> {
+        let inner = match input_value.as_string() {
+            Some(text) => engine::json::CompiledPolicies::from_text(&text),
+            None => engine::json::CompiledPolicies::new(&from_js(input_value)?),
+        };
+        Ok(Self { inner: inner.map_err(err::<PolicyError>)? })
+    }
+
+    /// The full result for one request (the `request` shape of an evaluation input).
+    #[wasm_bindgen(unchecked_return_type = "PolicyEvalResult")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput[\"request\"]")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.evaluate(&from_js(request)?).map_err(err::<PolicyError>)?)
+    }
+
+    /// Only the decision: `"allowed"`, `"explicitDeny"` or `"implicitDeny"`.
+    pub fn decision(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput[\"request\"]")] request: JsValue,
+    ) -> Result<String, JsValue> {
+        self.inner.decision(&from_js(request)?).map(str::to_owned).map_err(err::<PolicyError>)
+    }
+}

@@ -159,6 +159,11 @@ pub fn read_input(node: &Node) -> Result<(PolicySet, Request), PolicyError> {
     }
     let request = node.get("request").ok_or_else(|| request_error("missing `request`"))?;
     let req = read_request(request)?;
+    Ok((read_set(node)?, req))
+}
+
+/// `policies` and `grants` of an input object (a missing `policies` is an empty set).
+fn read_set(node: &Node) -> Result<PolicySet, PolicyError> {
     let mut set = match node.get("policies") {
         None => PolicySet::default(),
         Some(p) => read_policies(p)?,
@@ -174,7 +179,47 @@ pub fn read_input(node: &Node) -> Result<(PolicySet, Request), PolicyError> {
         }
         Some(_) => return Err(request_error("`grants` must be an array of KMS grants")),
     }
-    Ok((set, req))
+    Ok(set)
+}
+
+/// A policy set read once and evaluated for many requests (parse once, evaluate many): the
+/// JS `CompiledPolicies` class. Built from `{policies, grants?}` (an evaluation input without
+/// its `request`); positions refer to the text the policies were given in.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicies {
+    set: PolicySet,
+}
+
+impl CompiledPolicies {
+    /// From a value.
+    pub fn new(input: &Value) -> Result<Self, PolicyError> {
+        Self::from_node(&Node::from_value(input))
+    }
+
+    /// From JSON text.
+    pub fn from_text(input: &str) -> Result<Self, PolicyError> {
+        Self::from_node(&parse_json(input)?)
+    }
+
+    fn from_node(node: &Node) -> Result<Self, PolicyError> {
+        if node.as_object().is_none() {
+            return Err(request_error("the input must be an object with `policies`"));
+        }
+        Ok(Self { set: read_set(node)? })
+    }
+
+    /// The full result (decision, deciding statements, missing keys, trace) for one request,
+    /// given in the `request` shape of an evaluation input.
+    pub fn evaluate(&self, request: &Value) -> Result<Value, PolicyError> {
+        let req = read_request(&Node::from_value(request))?;
+        Ok(evaluation_to_json(&evaluate(&self.set, &req)))
+    }
+
+    /// Only the decision (`allowed`, `explicitDeny`, `implicitDeny`): no result object to build.
+    pub fn decision(&self, request: &Value) -> Result<&'static str, PolicyError> {
+        let req = read_request(&Node::from_value(request))?;
+        Ok(evaluate(&self.set, &req).decision.as_str())
+    }
 }
 
 fn string_field(node: &Node, key: &str) -> Result<String, PolicyError> {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, evaluatePolicy, validatePolicy, evaluateActions, policyTemplate, referencedContextKeys } from "../../pkg/secplay.js";
+import { initSync, CompiledPolicies, evaluatePolicy, validatePolicy, evaluateActions, policyTemplate, referencedContextKeys } from "../../pkg/secplay.js";
 
 initSync({ module: readFileSync(new URL("../../pkg/secplay_bg.wasm", import.meta.url)) });
 const corpus = JSON.parse(readFileSync(new URL("../../../shared/vectors/iam/policy-eval-cases.json", import.meta.url), "utf8"));
@@ -59,4 +59,16 @@ test("bad input throws coded errors", () => {
   assert.equal(codeOf(() => evaluatePolicy("{not json")), "MalformedJson");
   assert.equal(codeOf(() => validatePolicy("{}", "nonsense")), "UnknownPolicyType");
   assert.equal(codeOf(() => policyTemplate("noSuchTemplate", {})), "InvalidRequest");
+});
+
+test("parse once, evaluate many: CompiledPolicies agrees with evaluatePolicy on the corpus", () => {
+  let n = 0;
+  for (const c of corpus.cases.filter((c) => c.confidence !== "doubtful")) {
+    const compiled = new CompiledPolicies({ policies: c.policies });
+    assert.equal(compiled.decision(c.request), c.expected.decision, c.id);
+    assert.equal(compiled.evaluate(c.request).decision, c.expected.decision, c.id);
+    compiled.free();
+    n++;
+  }
+  assert.ok(n >= 370);
 });
