@@ -10,13 +10,14 @@ PORT ?= 8080
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-waf clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
 	@echo "make test   every test: fmt, clippy (native + wasm), cargo test, wasm tests (Chromium + Node), JS, end-to-end"
 	@echo "make dist   the static site in dist/    make pkg   the JS package in pkg/    make size   wasm sizes"
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default 60) each"
+	@echo "make bench-waf   WAF detectors vs libinjection C, web ACL requests/s natively and in wasm"
 
 setup:
 	@tools/setup.sh build
@@ -73,6 +74,14 @@ size:
 # Not part of `make test` (time): FUZZ_SECONDS per target, default 60.
 fuzz:
 	tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+# Not part of `make test` (a benchmark, minutes): bench/waf is its own Cargo project. Fetches
+# libinjection's C source from PyPI into bench/waf/target (never committed); without it the
+# table shows n/a for the C library.
+bench-waf: pkg
+	bench/waf/fetch-libinjection.sh || echo "bench-waf: libinjection C source unavailable; comparing without it"
+	cd bench/waf && cargo bench -j 1 --bench waf
+	node bench/waf/wasm.mjs
 
 clean:
 	rm -rf dist pkg target
