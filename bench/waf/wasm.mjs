@@ -44,7 +44,7 @@ console.log(`wasm (Node ${process.version}): ${Math.round(rps)} requests/s (${(m
 console.log(`goal: >= 50,000 requests/s in wasm: ${rps >= 50000 ? 'met' : `not met (${(50000 / rps).toFixed(2)}x short)`}`);
 
 // Side by side with the native figure of the same run of `make bench-waf`, if there is one.
-const est = join(here, 'target', 'criterion', 'acl', 'native_evaluate', 'new', 'estimates.json');
+const est = join(here, 'target', 'criterion', 'acl', 'native evaluate', 'new', 'estimates.json');
 if (existsSync(est)) {
   const ns = JSON.parse(readFileSync(est, 'utf8')).mean.point_estimate;
   const native = requests.length / (ns / 1e9);

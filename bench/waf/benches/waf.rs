@@ -84,7 +84,7 @@ fn bench_acl(c: &mut Criterion) {
 
 /// Mean time per iteration (ns) from criterion's estimates.
 fn mean_ns(group: &str, function: &str) -> Option<f64> {
-    let dir = |s: &str| s.replace(['/', ' ', '.'], "_");
+    let dir = |s: &str| s.replace('/', "_");
     let path =
         out_dir().join("criterion").join(dir(group)).join(dir(function)).join("new").join("estimates.json");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
