@@ -1,7 +1,7 @@
 // The WAF benchmark's wasm half: the same 20-rule web ACL (10,000-entry IP set, SQLi + XSS on query
 // and body) and the same requests as the native bench (read from target/waf-bench-input.json, which
 // `cargo bench` writes), evaluated through the npm package (`make pkg`) in Node: requests/s.
-// Usage: node bench/waf/wasm.mjs [seconds]   (from the repository root, after `make pkg`)
+// Usage: node bench/waf/wasm.mjs [seconds]   (after `make pkg`; SECPLAY_PKG=dir uses another build)
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const inputPath = join(here, 'target', 'waf-bench-input.json');
-const pkgPath = join(root, 'pkg', 'secplay.js');
+const pkgDir = process.env.SECPLAY_PKG ?? join(root, 'pkg');
+const pkgPath = join(pkgDir, 'secplay.js');
 for (const [path, how] of [[pkgPath, 'run `make pkg`'], [inputPath, 'run `cargo bench` in bench/waf first']]) {
   if (!existsSync(path)) {
     console.error(`wasm.mjs: ${path} is missing: ${how}`);
@@ -18,7 +19,7 @@ for (const [path, how] of [[pkgPath, 'run `make pkg`'], [inputPath, 'run `cargo 
 }
 const seconds = Number(process.argv[2] ?? 3);
 const { initSync, WebAcl } = await import(pkgPath);
-initSync({ module: readFileSync(join(root, 'pkg', 'secplay_bg.wasm')) });
+initSync({ module: readFileSync(join(pkgDir, 'secplay_bg.wasm')) });
 const input = JSON.parse(readFileSync(inputPath, 'utf8'));
 const acl = new WebAcl(input.webAcl, input.resources, input.options);
 const requests = input.requests;
