@@ -112,7 +112,14 @@ fn summary() {
         println!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             sizes.get(i).copied().unwrap_or(0),
-            cell(lo), cell(hi), cell(cs), ratio(lo, cs), ratio(hi, cs), cell(ox), cell(cx), ratio(ox, cx)
+            cell(lo),
+            cell(hi),
+            cell(cs),
+            ratio(lo, cs),
+            ratio(hi, cs),
+            cell(ox),
+            cell(cx),
+            ratio(ox, cx)
         );
     }
     if !input::HAVE_C {

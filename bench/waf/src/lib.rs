@@ -112,30 +112,74 @@ pub fn web_acl() -> Value {
         ("allow-health-check", "Allow", byte_match(path.clone(), "EXACTLY", "/healthz", &["NONE"])),
         ("block-scanners", "Block", byte_match(ua.clone(), "CONTAINS", "sqlmap", &["LOWERCASE"])),
         ("block-admin", "Block", byte_match(path.clone(), "STARTS_WITH", "/admin", &["LOWERCASE"])),
-        ("block-wordpress", "Block", json!({"RegexMatchStatement": {"RegexString": "^/(wp-login|xmlrpc)\\.php$",
-            "FieldToMatch": path, "TextTransformations": tt(&["LOWERCASE"])}})),
+        (
+            "block-wordpress",
+            "Block",
+            json!({"RegexMatchStatement": {"RegexString": "^/(wp-login|xmlrpc)\\.php$",
+            "FieldToMatch": path, "TextTransformations": tt(&["LOWERCASE"])}}),
+        ),
         ("block-dotfiles", "Block", byte_match(path.clone(), "CONTAINS", "/.", &["URL_DECODE"])),
-        ("block-traversal", "Block", byte_match(path.clone(), "CONTAINS", "../", &["URL_DECODE", "NORMALIZE_PATH"])),
+        (
+            "block-traversal",
+            "Block",
+            byte_match(path.clone(), "CONTAINS", "../", &["URL_DECODE", "NORMALIZE_PATH"]),
+        ),
         ("block-php", "Block", byte_match(path.clone(), "ENDS_WITH", ".php", &["LOWERCASE"])),
-        ("block-large-body", "Block", json!({"SizeConstraintStatement": {"FieldToMatch": body,
-            "ComparisonOperator": "GT", "Size": 8192, "TextTransformations": tt(&["NONE"])}})),
-        ("block-long-query", "Block", json!({"SizeConstraintStatement": {"FieldToMatch": query,
-            "ComparisonOperator": "GT", "Size": 4096, "TextTransformations": tt(&["NONE"])}})),
-        ("block-methods", "Block", json!({"NotStatement": {"Statement": {"OrStatement": {"Statements":
-            [method("GET"), method("POST"), method("HEAD")]}}}})),
+        (
+            "block-large-body",
+            "Block",
+            json!({"SizeConstraintStatement": {"FieldToMatch": body,
+            "ComparisonOperator": "GT", "Size": 8192, "TextTransformations": tt(&["NONE"])}}),
+        ),
+        (
+            "block-long-query",
+            "Block",
+            json!({"SizeConstraintStatement": {"FieldToMatch": query,
+            "ComparisonOperator": "GT", "Size": 4096, "TextTransformations": tt(&["NONE"])}}),
+        ),
+        (
+            "block-methods",
+            "Block",
+            json!({"NotStatement": {"Statement": {"OrStatement": {"Statements":
+            [method("GET"), method("POST"), method("HEAD")]}}}}),
+        ),
         ("geo-block", "Block", json!({"GeoMatchStatement": {"CountryCodes": ["KP", "IR", "SY"]}})),
         ("block-shellshock", "Block", byte_match(ua, "CONTAINS", "() {", &["NONE"])),
-        ("block-log4j", "Block", byte_match(body.clone(), "CONTAINS", "${jndi:", &["URL_DECODE", "LOWERCASE"])),
-        ("sqli-query", "Block", json!({"SqliMatchStatement": {"FieldToMatch": query,
-            "TextTransformations": tt(&decode), "SensitivityLevel": "LOW"}})),
-        ("sqli-body", "Block", json!({"SqliMatchStatement": {"FieldToMatch": body,
-            "TextTransformations": tt(&decode), "SensitivityLevel": "LOW"}})),
-        ("xss-query", "Block", json!({"XssMatchStatement": {"FieldToMatch": query, "TextTransformations": tt(&decode)}})),
-        ("xss-body", "Block", json!({"XssMatchStatement": {"FieldToMatch": body, "TextTransformations": tt(&decode)}})),
+        (
+            "block-log4j",
+            "Block",
+            byte_match(body.clone(), "CONTAINS", "${jndi:", &["URL_DECODE", "LOWERCASE"]),
+        ),
+        (
+            "sqli-query",
+            "Block",
+            json!({"SqliMatchStatement": {"FieldToMatch": query,
+            "TextTransformations": tt(&decode), "SensitivityLevel": "LOW"}}),
+        ),
+        (
+            "sqli-body",
+            "Block",
+            json!({"SqliMatchStatement": {"FieldToMatch": body,
+            "TextTransformations": tt(&decode), "SensitivityLevel": "LOW"}}),
+        ),
+        (
+            "xss-query",
+            "Block",
+            json!({"XssMatchStatement": {"FieldToMatch": query, "TextTransformations": tt(&decode)}}),
+        ),
+        (
+            "xss-body",
+            "Block",
+            json!({"XssMatchStatement": {"FieldToMatch": body, "TextTransformations": tt(&decode)}}),
+        ),
         ("count-api", "Count", byte_match(path.clone(), "STARTS_WITH", "/api/", &["NONE"])),
-        ("block-cookie-sqli", "Block", json!({"SqliMatchStatement": {"FieldToMatch":
+        (
+            "block-cookie-sqli",
+            "Block",
+            json!({"SqliMatchStatement": {"FieldToMatch":
             {"Cookies": {"MatchPattern": {"All": {}}, "MatchScope": "VALUE", "OversizeHandling": "CONTINUE"}},
-            "TextTransformations": tt(&["URL_DECODE"]), "SensitivityLevel": "LOW"}})),
+            "TextTransformations": tt(&["URL_DECODE"]), "SensitivityLevel": "LOW"}}),
+        ),
     ];
     let rules: Vec<Value> =
         statements.into_iter().enumerate().map(|(i, (name, action, st))| rule(i, name, action, st)).collect();
