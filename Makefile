@@ -10,7 +10,7 @@ PORT ?= 8080
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy bench-waf clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make dist   the static site in dist/    make pkg   the JS package in pkg/    make size   wasm sizes"
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make bench-policy   the policy engine beside Cedar, native and wasm (not part of make test)"
+	@echo "make bench-waf   WAF detectors vs libinjection C, web ACL requests/s natively and in wasm"
 
 setup:
 	@tools/setup.sh build
@@ -83,5 +84,13 @@ bench-policy: pkg
 	cd bench/policy && cargo bench -j $(BENCH_JOBS) --bench policy
 	node bench/policy/wasm.mjs $(TARGET_DIR)/policy-inputs.json
 
+# Not part of `make test` (a benchmark, minutes): bench/waf is its own Cargo project. Fetches
+# libinjection's C source from PyPI into bench/waf/target (never committed); without it the
+# table shows n/a for the C library.
+bench-waf: pkg
+	bench/waf/fetch-libinjection.sh || echo "bench-waf: libinjection C source unavailable; comparing without it"
+	cd bench/waf && cargo bench -j $(BENCH_JOBS) --bench waf
+	node bench/waf/wasm.mjs
+
 clean:
-	rm -rf dist pkg target bench/policy/target
+	rm -rf dist pkg target bench/policy/target bench/waf/target

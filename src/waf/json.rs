@@ -34,7 +34,8 @@ fn value_or_text(v: &Value) -> Result<Value, WafError> {
 impl WebAcl {
     /// Builds a web ACL from `get-web-acl` output or a `WebACL` (object or text), with
     /// `resources` `{ipSets?, regexPatternSets?, ruleGroups?}` and `options`
-    /// `{resourceType?, bodyLimit?, trace?}` (either may be `null`).
+    /// `{resourceType?, bodyLimit?, trace?}` (either may be `null`); `trace: false` leaves the
+    /// per-rule trace out of log records.
     pub fn new(json: &Value, resources: &Value, options: &Value) -> Result<Self, WafError> {
         let doc = value_or_text(json)?;
         let acl = parse::web_acl(&doc)?;
@@ -117,7 +118,12 @@ impl WebAcl {
     pub fn evaluate(&mut self, request: &Value, context: &Value) -> Result<Value, WafError> {
         let req = Request::from_json(&value_or_text(request)?)?;
         let ctx = parse_context(&value_or_text(context)?, req.timestamp)?;
-        let record = self.engine.evaluate(&req, &ctx);
+        let mut record = self.engine.evaluate(&req, &ctx);
+        if !self.engine.trace {
+            // `trace: false` leaves the per-rule trace out of the record (building it as JSON
+            // was ~30 % of the time per request); replay still counts from the engine's own.
+            record.trace.clear();
+        }
         serde_json::to_value(record).map_err(|e| WafError::request("", e.to_string()))
     }
 
