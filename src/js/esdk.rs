@@ -126,12 +126,72 @@ fn closed() -> JsValue {
     js_error("StreamClosed", "this stream has finished or failed: create a new one")
 }
 
+/// What the two engine streams have in common, so one [`Pipe`] serves both JS classes.
+trait Stream {
+    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError>;
+    fn end(self) -> Result<Vec<u8>, EsdkError>;
+}
+
+impl Stream for Encryptor {
+    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.update_into(chunk, out)
+    }
+    fn end(self) -> Result<Vec<u8>, EsdkError> {
+        self.finish()
+    }
+}
+
+impl Stream for Decryptor<'static> {
+    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.update_into(chunk, out)
+    }
+    fn end(self) -> Result<Vec<u8>, EsdkError> {
+        self.finish()
+    }
+}
+
+/// A stream plus the bytes it has made ready but the caller has not taken yet. A failed stream
+/// is dropped: every later call says `StreamClosed`.
+struct Pipe<S> {
+    inner: Option<S>,
+    ready: Ready,
+}
+
+impl<S: Stream> Pipe<S> {
+    fn new(stream: S) -> Self {
+        Self { inner: Some(stream), ready: Ready::default() }
+    }
+
+    fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let stream = self.inner.as_mut().ok_or_else(closed)?;
+        stream.push(chunk, &mut self.ready.bytes).map_err(|e| {
+            self.inner = None;
+            err(e)
+        })
+    }
+
+    fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
+        self.push(chunk)?;
+        Ok(Uint8Array::from(&self.ready.take_with(Vec::new())[..]))
+    }
+
+    fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+        self.push(chunk)?;
+        Ok(self.ready.drain_into(out))
+    }
+
+    fn finish(&mut self) -> Result<Uint8Array, JsValue> {
+        let stream = self.inner.take().ok_or_else(closed)?;
+        let out = self.ready.take_with(stream.end().map_err(err::<EsdkError>)?);
+        Ok(Uint8Array::from(&out[..]))
+    }
+}
+
 /// Streaming encryption: `update(chunk)` returns the bytes ready so far, `finish()` the rest.
 /// Memory stays at about one frame whatever the message size.
 #[wasm_bindgen(js_name = EsdkEncryptor)]
 pub struct EsdkEncryptor {
-    inner: Option<Encryptor>,
-    ready: Ready,
+    pipe: Pipe<Encryptor>,
 }
 
 #[wasm_bindgen(js_class = EsdkEncryptor)]
@@ -140,22 +200,12 @@ impl EsdkEncryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        Ok(Self {
-            inner: Some(engine::encryptor(&opts(options)?).map_err(err::<EsdkError>)?),
-            ready: Ready::default(),
-        })
+        Ok(Self { pipe: Pipe::new(engine::encryptor(&opts(options)?).map_err(err::<EsdkError>)?) })
     }
 
     /// Push plaintext; returns ciphertext bytes that are ready (possibly none).
     pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
-        let enc = self.inner.as_mut().ok_or_else(closed)?;
-        match enc.update(chunk) {
-            Ok(out) => Ok(Uint8Array::from(&self.ready.take_with(out)[..])),
-            Err(e) => {
-                self.inner = None;
-                Err(err(e))
-            }
-        }
+        self.pipe.update(chunk)
     }
 
     /// Push plaintext and copy the message bytes that are ready into `out` (a buffer you reuse);
@@ -163,25 +213,18 @@ impl EsdkEncryptor {
     /// returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
     #[wasm_bindgen(js_name = updateInto)]
     pub fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
-        let stream = self.inner.as_mut().ok_or_else(closed)?;
-        if let Err(e) = stream.update_into(chunk, &mut self.ready.bytes) {
-            self.inner = None;
-            return Err(err(e));
-        }
-        Ok(self.ready.drain_into(out))
+        self.pipe.update_into(chunk, out)
     }
 
     /// Copy more ready bytes into `out`; returns how many (0 when none are left).
     #[wasm_bindgen(js_name = drainInto)]
     pub fn drain_into(&mut self, out: &mut [u8]) -> u32 {
-        self.ready.drain_into(out)
+        self.pipe.ready.drain_into(out)
     }
 
     /// End the message: the final frame and, for signed suites, the footer.
     pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
-        let enc = self.inner.take().ok_or_else(closed)?;
-        let out = self.ready.take_with(enc.finish().map_err(err::<EsdkError>)?);
-        Ok(Uint8Array::from(&out[..]))
+        self.pipe.finish()
     }
 }
 
@@ -189,8 +232,7 @@ impl EsdkEncryptor {
 /// `finish()` checks the message is complete (and its signature) and returns what is left.
 #[wasm_bindgen(js_name = EsdkDecryptor)]
 pub struct EsdkDecryptor {
-    inner: Option<Decryptor<'static>>,
-    ready: Ready,
+    pipe: Pipe<Decryptor<'static>>,
 }
 
 #[wasm_bindgen(js_class = EsdkDecryptor)]
@@ -199,56 +241,39 @@ impl EsdkDecryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        Ok(Self {
-            inner: Some(engine::decryptor(&opts(options)?).map_err(err::<EsdkError>)?),
-            ready: Ready::default(),
-        })
+        Ok(Self { pipe: Pipe::new(engine::decryptor(&opts(options)?).map_err(err::<EsdkError>)?) })
     }
 
     /// Push ciphertext; returns verified plaintext that is ready (possibly none).
     pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
-        let dec = self.inner.as_mut().ok_or_else(closed)?;
-        match dec.update(chunk) {
-            Ok(out) => Ok(Uint8Array::from(&self.ready.take_with(out)[..])),
-            Err(e) => {
-                self.inner = None;
-                Err(err(e))
-            }
-        }
+        self.pipe.update(chunk)
     }
 
     /// The header, once enough bytes have arrived to read it.
     #[wasm_bindgen(unchecked_return_type = "EsdkHeader | undefined")]
     pub fn header(&self) -> Result<JsValue, JsValue> {
-        match self.inner.as_ref().and_then(|d| d.header()) {
+        match self.pipe.inner.as_ref().and_then(|d| d.header()) {
             Some(h) => to_js(&engine::header_json(h)),
             None => Ok(JsValue::UNDEFINED),
         }
     }
 
-    /// Push message bytes and copy the verified plaintext bytes that are ready into `out` (a buffer you reuse);
-    /// returns how many were copied. If more were ready than fit, call `drainInto(out)` until it
-    /// returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
+    /// Push message bytes and copy the verified plaintext bytes that are ready into `out` (a buffer
+    /// you reuse); returns how many were copied. If more were ready than fit, call `drainInto(out)`
+    /// until it returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
     #[wasm_bindgen(js_name = updateInto)]
     pub fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
-        let stream = self.inner.as_mut().ok_or_else(closed)?;
-        if let Err(e) = stream.update_into(chunk, &mut self.ready.bytes) {
-            self.inner = None;
-            return Err(err(e));
-        }
-        Ok(self.ready.drain_into(out))
+        self.pipe.update_into(chunk, out)
     }
 
     /// Copy more ready bytes into `out`; returns how many (0 when none are left).
     #[wasm_bindgen(js_name = drainInto)]
     pub fn drain_into(&mut self, out: &mut [u8]) -> u32 {
-        self.ready.drain_into(out)
+        self.pipe.ready.drain_into(out)
     }
 
     /// End of input: fails if the message is incomplete or its signature does not verify.
     pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
-        let dec = self.inner.take().ok_or_else(closed)?;
-        let out = self.ready.take_with(dec.finish().map_err(err::<EsdkError>)?);
-        Ok(Uint8Array::from(&out[..]))
+        self.pipe.finish()
     }
 }
