@@ -10,7 +10,7 @@ PORT ?= 8080
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy bench-waf clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy bench-waf bench-esdk clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make bench-policy   the policy engine beside Cedar, native and wasm (not part of make test)"
 	@echo "make bench-waf   WAF detectors vs libinjection C, web ACL requests/s natively and in wasm"
+	@echo "make bench-esdk  the ESDK engine natively (criterion): MB/s per suite and size beside raw AES-GCM"
 
 setup:
 	@tools/setup.sh build
@@ -73,7 +74,7 @@ size:
 	@tools/size.sh "$(TARGET_DIR)"
 
 # Not part of `make test` (time): FUZZ_SECONDS per target, default 60.
-fuzz:
+fuzz: pkg
 	tools/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 # Not part of `make test`: the policy engine beside cedar-policy (bench/policy, its own cargo
@@ -92,5 +93,9 @@ bench-waf: pkg
 	cd bench/waf && cargo bench -j $(BENCH_JOBS) --bench waf
 	node bench/waf/wasm.mjs
 
+# Not part of `make test`: the ESDK engine natively (bench/esdk, its own cargo workspace).
+bench-esdk:
+	cd bench/esdk && cargo bench -j $(BENCH_JOBS) --bench esdk
+
 clean:
-	rm -rf dist pkg target bench/policy/target bench/waf/target
+	rm -rf dist pkg target bench/policy/target bench/waf/target bench/esdk/target
