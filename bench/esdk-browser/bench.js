@@ -41,6 +41,14 @@ function oursOptions(suite) {
   };
 }
 
+// Decrypt takes no suite or frame length (they come from the message).
+function oursDecryptOptions() {
+  return {
+    keyrings: [{ type: "raw-aes", namespace: NAMESPACE, name: KEY_NAME, key: base64(rawKey) }],
+    commitmentPolicy: "REQUIRE_ENCRYPT_REQUIRE_DECRYPT",
+  };
+}
+
 function peerSuite(suite) {
   return suite === 0x0478
     ? AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY
@@ -64,7 +72,7 @@ function same(a, b) {
 const ops = {
   // ours, one shot
   async oursEncrypt(pt, suite) { return esdkEncrypt(pt, oursOptions(suite)); },
-  async oursDecrypt(ct, suite) { return esdkDecrypt(ct, oursOptions(suite)).plaintext; },
+  async oursDecrypt(ct, suite) { return esdkDecrypt(ct, oursDecryptOptions()).plaintext; },
   // ours, streaming through reused buffers (updateInto), the whole output gathered in one buffer
   async oursStreamEncrypt(pt, suite) {
     const enc = new EsdkEncryptor(oursOptions(suite));
@@ -81,7 +89,7 @@ const ops = {
     return out.subarray(0, n + tail.length);
   },
   async oursStreamDecrypt(ct, suite) {
-    const dec = new EsdkDecryptor(oursOptions(suite));
+    const dec = new EsdkDecryptor(oursDecryptOptions());
     const out = new Uint8Array(ct.length);
     const buf = new Uint8Array(CHUNK * 2);
     let n = 0;
