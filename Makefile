@@ -10,7 +10,7 @@ PORT ?= 8080
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy bench-waf bench-esdk clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench-policy   the policy engine beside Cedar, native and wasm (not part of make test)"
 	@echo "make bench-waf   WAF detectors vs libinjection C, web ACL requests/s natively and in wasm"
 	@echo "make bench-esdk  the ESDK engine natively (criterion): MB/s per suite and size beside raw AES-GCM"
+	@echo "make bench-esdk-browser   the ESDK engine vs @aws-crypto/client-browser in headless Chromium (BENCH_MIB=100)"
 
 setup:
 	@tools/setup.sh build
@@ -97,5 +98,10 @@ bench-waf: pkg
 bench-esdk:
 	cd bench/esdk && cargo bench -j $(BENCH_JOBS) --bench esdk
 
+# Not part of `make test` (a benchmark, minutes): bench/esdk-browser is its own npm project (the peer,
+# esbuild, playwright-core; its node_modules stay there). Ours is pkg/; the peer is bundled by esbuild.
+bench-esdk-browser: pkg
+	cd bench/esdk-browser && npm ci --no-audit --no-fund && node build.mjs && node run.mjs
+
 clean:
-	rm -rf dist pkg target bench/policy/target bench/waf/target bench/esdk/target
+	rm -rf dist pkg target bench/policy/target bench/waf/target bench/esdk/target bench/esdk-browser/node_modules bench/esdk-browser/build

@@ -1,0 +1,213 @@
+// The bench page's side: ours (pkg/secplay.js) and the peer (build/peer.js) on the same plaintexts,
+// same 256-bit raw AES key, same frame length. run.mjs calls these one case at a time so it can read the
+// renderer's memory between cases. Nothing here touches the network.
+import init, { esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor } from "/pkg/secplay.js";
+import {
+  buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyringWebCrypto, RawAesWrappingSuiteIdentifier,
+} from "./build/peer.js";
+
+const FRAME = 4096;
+const CONTEXT = { purpose: "bench", tenant: "secplay" };
+const NAMESPACE = "secplay-bench";
+const KEY_NAME = "aes-256";
+const CHUNK = 64 * 1024;
+
+let rawKey, ours, peer, gcmKey;
+const state = {};
+
+function base64(bytes) {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+export async function ready() {
+  await init();
+  rawKey = crypto.getRandomValues(new Uint8Array(32));
+  const wrap = RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING;
+  const masterKey = await RawAesKeyringWebCrypto.importCryptoKey(rawKey, wrap);
+  const keyring = new RawAesKeyringWebCrypto({ keyNamespace: NAMESPACE, keyName: KEY_NAME, masterKey, wrappingSuite: wrap });
+  const client = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  peer = { client, keyring };
+  gcmKey = await crypto.subtle.importKey("raw", rawKey, "AES-GCM", false, ["encrypt", "decrypt"]);
+  return true;
+}
+
+function oursOptions(suite) {
+  return {
+    keyrings: [{ type: "raw-aes", namespace: NAMESPACE, name: KEY_NAME, key: base64(rawKey) }],
+    encryptionContext: CONTEXT, suiteId: suite, frameLength: FRAME,
+    commitmentPolicy: "REQUIRE_ENCRYPT_REQUIRE_DECRYPT",
+  };
+}
+
+// Decrypt takes no suite or frame length (they come from the message).
+function oursDecryptOptions() {
+  return {
+    keyrings: [{ type: "raw-aes", namespace: NAMESPACE, name: KEY_NAME, key: base64(rawKey) }],
+    commitmentPolicy: "REQUIRE_ENCRYPT_REQUIRE_DECRYPT",
+  };
+}
+
+function peerSuite(suite) {
+  return suite === 0x0478
+    ? AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY
+    : AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+}
+
+export function randomBytes(n) {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+}
+
+function same(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// --- the operations -------------------------------------------------------------------------------
+
+const ops = {
+  // ours, one shot
+  async oursEncrypt(pt, suite) { return esdkEncrypt(pt, oursOptions(suite)); },
+  async oursDecrypt(ct, suite) { return esdkDecrypt(ct, oursDecryptOptions()).plaintext; },
+  // ours, streaming through reused buffers (updateInto), the whole output gathered in one buffer
+  async oursStreamEncrypt(pt, suite) {
+    const enc = new EsdkEncryptor(oursOptions(suite));
+    const out = new Uint8Array(pt.length + Math.ceil(pt.length / FRAME) * 32 + 65536);
+    const buf = new Uint8Array(CHUNK * 2);
+    let n = 0;
+    for (let i = 0; i < pt.length; i += CHUNK) {
+      let k = enc.updateInto(pt.subarray(i, Math.min(pt.length, i + CHUNK)), buf);
+      while (k > 0) { out.set(buf.subarray(0, k), n); n += k; k = enc.drainInto(buf); }
+    }
+    const tail = enc.finish();
+    enc.free();
+    out.set(tail, n);
+    return out.subarray(0, n + tail.length);
+  },
+  async oursStreamDecrypt(ct, suite) {
+    const dec = new EsdkDecryptor(oursDecryptOptions());
+    const out = new Uint8Array(ct.length);
+    const buf = new Uint8Array(CHUNK * 2);
+    let n = 0;
+    for (let i = 0; i < ct.length; i += CHUNK) {
+      let k = dec.updateInto(ct.subarray(i, Math.min(ct.length, i + CHUNK)), buf);
+      while (k > 0) { out.set(buf.subarray(0, k), n); n += k; k = dec.drainInto(buf); }
+    }
+    const tail = dec.finish();
+    dec.free();
+    out.set(tail, n);
+    return out.subarray(0, n + tail.length);
+  },
+  // the peer
+  async peerEncrypt(pt, suite) {
+    const { result } = await peer.client.encrypt(peer.keyring, pt,
+      { suiteId: peerSuite(suite), encryptionContext: CONTEXT, frameLength: FRAME });
+    return result;
+  },
+  async peerDecrypt(ct) { return (await peer.client.decrypt(peer.keyring, ct)).plaintext; },
+  // the ceiling: one AES-256-GCM call over the whole plaintext
+  async gcmEncrypt(pt) {
+    state.iv = crypto.getRandomValues(new Uint8Array(12));
+    return new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: state.iv }, gcmKey, pt));
+  },
+  async gcmDecrypt(ct) {
+    return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: state.iv }, gcmKey, ct));
+  },
+};
+
+// --- what run.mjs calls ---------------------------------------------------------------------------
+
+/** Make a plaintext of `size` bytes and keep it (and nothing else) in the page. */
+export function setup(size) {
+  for (const k of Object.keys(state)) delete state[k];
+  state.pt = randomBytes(size);
+  return size;
+}
+
+/** Run one op on the stored input (`pt` or `ct`), keep its output, return ms and heap figures. */
+export async function timed(op, suite, input, output) {
+  const before = performance.memory?.usedJSHeapSize ?? 0;
+  const t0 = performance.now();
+  const result = await ops[op](state[input], suite);
+  const ms = performance.now() - t0;
+  state[output] = result;
+  const after = performance.memory?.usedJSHeapSize ?? 0;
+  return { ms, bytes: result.length, heapBefore: before, heapAfter: after };
+}
+
+/** Drop a stored value so its memory can go. */
+export function drop(name) { delete state[name]; return true; }
+
+/** Does the stored plaintext equal the stored `name`? */
+export function check(name) { return same(state.pt, state[name]); }
+
+/** Best time of `reps` runs of op on a fresh `size`-byte input (1 MiB case); verifies the round trip. */
+export async function throughput(side, suite, size, reps) {
+  const pt = randomBytes(size);
+  const enc = side === "ours" ? ops.oursEncrypt : ops.peerEncrypt;
+  const dec = side === "ours" ? ops.oursDecrypt : ops.peerDecrypt;
+  let ct, encMs = Infinity, decMs = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    ct = await enc(pt, suite);
+    encMs = Math.min(encMs, performance.now() - t0);
+  }
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    const back = await dec(ct, suite);
+    decMs = Math.min(decMs, performance.now() - t0);
+    if (!same(pt, back)) throw new Error(`${side} ${suite.toString(16)}: round trip differs`);
+  }
+  return { encMs, decMs };
+}
+
+/** Operations per second for `seconds` each way on `size`-byte messages (1 KiB case). */
+export async function opsPerSecond(side, suite, size, seconds) {
+  const pt = randomBytes(size);
+  const enc = side === "ours" ? ops.oursEncrypt : ops.peerEncrypt;
+  const dec = side === "ours" ? ops.oursDecrypt : ops.peerDecrypt;
+  const ct = await enc(pt, suite);
+  if (!same(pt, await dec(ct, suite))) throw new Error(`${side} ${suite.toString(16)}: round trip differs`);
+  const count = async (fn, input) => {
+    let n = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < seconds * 1000) { await fn(input, suite); n++; t = performance.now(); }
+    return n / ((t - t0) / 1000);
+  };
+  return { enc: await count(enc, pt), dec: await count(dec, ct) };
+}
+
+/** Interop: each side decrypts the other's message (and its own) for `suite`. */
+export async function interop(suite, size) {
+  const pt = randomBytes(size);
+  const fromOurs = await ops.oursEncrypt(pt, suite);
+  const fromOursStream = await ops.oursStreamEncrypt(pt, suite);
+  const fromPeer = await ops.peerEncrypt(pt, suite);
+  return {
+    oursOwn: same(pt, await ops.oursDecrypt(fromOurs, suite)),
+    oursStreamOwn: same(pt, await ops.oursStreamDecrypt(fromOursStream, suite)),
+    peerOwn: same(pt, await ops.peerDecrypt(fromPeer, suite)),
+    oursReadsPeer: same(pt, await ops.oursDecrypt(fromPeer, suite)) && same(pt, await ops.oursStreamDecrypt(fromPeer, suite)),
+    peerReadsOurs: same(pt, await ops.peerDecrypt(fromOurs, suite)) && same(pt, await ops.peerDecrypt(fromOursStream, suite)),
+  };
+}
+
+/** Warm-up before timing: run `side`'s encrypt and decrypt (or WebCrypto's) on 1 MiB a few times. */
+export async function warm(side, suite) {
+  const pt = randomBytes(1 << 20);
+  const pairs = {
+    ours: [ops.oursStreamEncrypt, ops.oursStreamDecrypt], peer: [ops.peerEncrypt, ops.peerDecrypt],
+    gcm: [ops.gcmEncrypt, ops.gcmDecrypt],
+  };
+  const [enc, dec] = pairs[side];
+  for (let r = 0; r < 3; r++) {
+    if (!same(pt, await dec(await enc(pt, suite), suite))) throw new Error(`${side}: warm-up round trip differs`);
+  }
+  if (side === "ours") await ops.oursDecrypt(await ops.oursEncrypt(pt, suite), suite);
+  return true;
+}
