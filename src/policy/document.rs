@@ -4,6 +4,22 @@
 //! Action/NotAction, Resource/NotResource, Condition). Reading JSON into them is in `parse.rs`;
 //! deciding whether a statement applies is in `statement.rs`.
 
+/// The elements of a statement, in the order AWS documents and prints them.
+pub const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// The top-level elements of a policy document, in AWS's order.
+pub const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+
 use super::condition::Condition;
 use super::pattern::{Glob, Template};
 use super::source::Span;

@@ -35,22 +35,9 @@ fn principal_arns<'a>(arns: &[&'a str]) -> Result<Vec<&'a str>, PolicyError> {
     Ok(arns.to_vec())
 }
 
-/// The order AWS prints policy elements in (the console, `get-key-policy`); other keys follow,
-/// alphabetically.
-const ELEMENT_ORDER: [&str; 12] = [
-    "Version",
-    "Id",
-    "Statement",
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+// Elements print in the order AWS prints them (the console, `get-key-policy`): the document's,
+// then a statement's; other keys follow, alphabetically.
+use super::document::{DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS};
 
 /// Pretty-prints like `serde_json::to_string_pretty` (two-space indent), with the elements of
 /// policies and statements in AWS's order rather than alphabetical order.
@@ -79,7 +66,14 @@ fn write_value(v: &Value, depth: usize, out: &mut String) {
         Value::Object(members) if !members.is_empty() => {
             let mut keys: Vec<&String> = members.keys().collect();
             keys.sort_by_key(|k| {
-                (ELEMENT_ORDER.iter().position(|e| e == k).unwrap_or(ELEMENT_ORDER.len()), k.as_str())
+                (
+                    DOCUMENT_ELEMENTS
+                        .iter()
+                        .chain(&STATEMENT_ELEMENTS)
+                        .position(|e| e == k)
+                        .unwrap_or(usize::MAX),
+                    k.as_str(),
+                )
             });
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {

@@ -10,17 +10,7 @@ use crate::policy::source::{Member, Node, NodeValue};
 
 use FindingLevel::{Error, Suggestion, Warning};
 
-const STATEMENT_ELEMENTS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+use crate::policy::document::STATEMENT_ELEMENTS;
 
 /// The size limit of a policy type, in characters, and whether whitespace counts.
 fn size_limit(kind: PolicyType) -> (usize, bool, &'static str) {
