@@ -103,7 +103,8 @@ impl Engine {
         }
         let mut notes = Vec::new();
         let mut managed_groups = HashMap::new();
-        for rule in &acl.rules {
+        let group_rules = resources.rule_groups.values().flat_map(|g| &g.rules);
+        for rule in acl.rules.iter().chain(group_rules) {
             check_refs(
                 &rule.statement,
                 &resources,
@@ -111,17 +112,6 @@ impl Engine {
                 &mut managed_groups,
                 &mut notes,
             )?;
-        }
-        for group in resources.rule_groups.values() {
-            for rule in &group.rules {
-                check_refs(
-                    &rule.statement,
-                    &resources,
-                    &format!("{}/Statement", rule.pointer),
-                    &mut managed_groups,
-                    &mut notes,
-                )?;
-            }
         }
         Ok(Self {
             acl,
