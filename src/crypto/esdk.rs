@@ -38,8 +38,9 @@ pub(crate) mod reader;
 pub mod signature;
 pub mod suite;
 
+pub use aead::{BatchAead, BatchBackend, OpenJob, SealJob};
 pub use context::EncryptionContext;
-pub use decrypt::{decrypt, Decrypted, Decryptor};
+pub use decrypt::{decrypt, BatchDecryptor, Decrypted, Decryptor};
 pub use encrypt::{encrypt, Encryptor};
 pub use error::EsdkError;
 pub use header::{ContentType, Header, ParsedHeader};

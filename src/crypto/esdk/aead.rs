@@ -1,7 +1,10 @@
 //! The AEAD backend seam: AES-GCM seal/open of one frame (or header tag) under the content key.
 //!
-//! The engine only ever calls [`FrameAead`], so another backend (for example WebCrypto batching
-//! frames in a browser) can replace the pure-Rust one. This file does not know the message format.
+//! Two seams. [`FrameAead`] seals or opens one buffer synchronously (the header tag, keyrings).
+//! [`BatchAead`] seals or opens many frames at once and may be asynchronous, so a backend such as
+//! WebCrypto can run a whole batch of frames in flight; every [`FrameAead`] is also a [`BatchAead`]
+//! that completes at once, which is how the synchronous streams use the same code path.
+//! This file does not know the message format.
 
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{AeadInOut, KeyInit};
@@ -38,6 +41,106 @@ pub trait FrameAead {
 pub trait AeadBackend {
     /// A cipher keyed with `key`.
     fn cipher(&self, key: &DataKey) -> Result<Box<dyn FrameAead>, EsdkError>;
+}
+
+/// One frame to seal in place: `buf[at..at + len]` holds its plaintext, and the ciphertext plus
+/// its tag go to `buf[at..at + len + TAG_LEN]`.
+#[derive(Debug, Clone)]
+pub struct SealJob {
+    /// The frame IV.
+    pub iv: [u8; IV_LEN],
+    /// The body AAD.
+    pub aad: Vec<u8>,
+    /// Where the plaintext starts in the buffer.
+    pub at: usize,
+    /// Plaintext length.
+    pub len: usize,
+}
+
+/// One frame to open: ciphertext and tag at `src[from..from + len + TAG_LEN]`, plaintext to
+/// `dst[to..to + len]`.
+#[derive(Debug, Clone)]
+pub struct OpenJob {
+    /// The frame IV.
+    pub iv: [u8; IV_LEN],
+    /// The body AAD.
+    pub aad: Vec<u8>,
+    /// Where the ciphertext starts in the source.
+    pub from: usize,
+    /// Where the plaintext goes in the destination.
+    pub to: usize,
+    /// Ciphertext (and plaintext) length.
+    pub len: usize,
+}
+
+/// AES-GCM over a batch of frames under one key, possibly asynchronous.
+///
+/// `async fn` without a `Send` bound on purpose: the browser backend is single-threaded.
+#[allow(async_fn_in_trait)]
+pub trait BatchAead {
+    /// Seal every job in `buf`.
+    async fn seal_all(&self, buf: &mut [u8], jobs: &[SealJob]) -> Result<(), EsdkError>;
+    /// Open every job; `Err(i)` names the first job (in order) whose tag did not verify. On
+    /// failure nothing in `dst` from job `i` on may be used.
+    async fn open_all(&self, src: &[u8], dst: &mut [u8], jobs: &[OpenJob]) -> Result<(), usize>;
+}
+
+/// Makes a [`BatchAead`] for a content key (WebCrypto must import the key, hence `async`).
+#[allow(async_fn_in_trait)]
+pub trait BatchBackend {
+    /// The cipher this backend makes.
+    type Aead: BatchAead;
+    /// A cipher keyed with `key`.
+    async fn batch_cipher(&self, key: &DataKey) -> Result<Self::Aead, EsdkError>;
+}
+
+impl<T: FrameAead + ?Sized> BatchAead for T {
+    async fn seal_all(&self, buf: &mut [u8], jobs: &[SealJob]) -> Result<(), EsdkError> {
+        for job in jobs {
+            let end = job.at.checked_add(job.len).ok_or(EsdkError::StreamClosed)?;
+            let text = buf.get_mut(job.at..end).ok_or(EsdkError::StreamClosed)?;
+            let tag = self.seal(&job.iv, &job.aad, text)?;
+            buf.get_mut(end..end.saturating_add(TAG_LEN))
+                .ok_or(EsdkError::StreamClosed)?
+                .copy_from_slice(&tag);
+        }
+        Ok(())
+    }
+
+    async fn open_all(&self, src: &[u8], dst: &mut [u8], jobs: &[OpenJob]) -> Result<(), usize> {
+        for (i, job) in jobs.iter().enumerate() {
+            let opened = (|| {
+                let ct = src.get(job.from..job.from.checked_add(job.len)?)?;
+                let tag: &[u8; TAG_LEN] = src.get(job.from.saturating_add(job.len)..)?.first_chunk()?;
+                let out = dst.get_mut(job.to..job.to.checked_add(job.len)?)?;
+                out.copy_from_slice(ct);
+                self.open(&job.iv, &job.aad, out, tag).ok()
+            })();
+            if opened.is_none() {
+                return Err(i);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl BatchBackend for RustCryptoBackend {
+    type Aead = GcmCipher;
+    async fn batch_cipher(&self, key: &DataKey) -> Result<GcmCipher, EsdkError> {
+        GcmCipher::new(key.as_bytes())
+    }
+}
+
+/// Run a future that completes without waiting (a synchronous backend behind an async seam).
+pub fn complete_now<F: std::future::Future>(fut: F) -> Result<F::Output, EsdkError> {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match fut.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => Ok(v),
+        std::task::Poll::Pending => Err(EsdkError::InvalidInput(
+            "an asynchronous AEAD backend was used where a synchronous one is required".to_string(),
+        )),
+    }
 }
 
 /// The pure-Rust backend (RustCrypto `aes-gcm`), available on every target.

@@ -1,9 +1,10 @@
 //! The message body: frame and single-block layout, the body AAD, frame IVs, reading and writing one unit.
 //!
 //! A "unit" is one regular frame, the final frame, or the single block of a non-framed body.
-//! Decrypting a unit is done by the caller with a [`FrameAead`]; ordering rules live in `decrypt.rs`.
+//! Sealing and opening a unit is done by the caller with a [`super::aead::BatchAead`]; ordering rules
+//! live in `encrypt.rs` and `decrypt.rs`.
 
-use super::aead::{FrameAead, IV_LEN, TAG_LEN};
+use super::aead::{SealJob, IV_LEN, TAG_LEN};
 use super::error::EsdkError;
 use super::reader::{ParseResult, Reader};
 
@@ -59,8 +60,8 @@ pub(crate) struct Unit<'a> {
     pub kind: UnitKind,
     pub seq: u32,
     pub iv: [u8; IV_LEN],
+    /// Followed in the input by its tag.
     pub ciphertext: &'a [u8],
-    pub tag: [u8; TAG_LEN],
     /// Serialized length of the unit.
     pub len: usize,
 }
@@ -98,8 +99,8 @@ pub(crate) fn parse_frame(
     let n = usize::try_from(len).map_err(|_| r.invalid("frame too large for this platform"))?;
     r.require(n.saturating_add(TAG_LEN), "a frame")?;
     let ciphertext = r.take(n, "a frame's ciphertext")?;
-    let tag = r.array::<TAG_LEN>("a frame's tag")?;
-    Ok(Unit { kind, seq, iv, ciphertext, tag, len: r.pos() })
+    r.take(TAG_LEN, "a frame's tag")?;
+    Ok(Unit { kind, seq, iv, ciphertext, len: r.pos() })
 }
 
 /// Parse a non-framed body; content longer than `max_len` is refused before waiting for it.
@@ -120,8 +121,8 @@ pub(crate) fn parse_single_block(buf: &[u8], base: usize, max_len: u64) -> Parse
     let n = usize::try_from(len).map_err(|_| r.invalid("body too large for this platform"))?;
     r.require(n.saturating_add(TAG_LEN), "the body")?;
     let ciphertext = r.take(n, "the body ciphertext")?;
-    let tag = r.array::<TAG_LEN>("the body tag")?;
-    Ok(Unit { kind: UnitKind::SingleBlock, seq: 1, iv, ciphertext, tag, len: r.pos() })
+    r.take(TAG_LEN, "the body tag")?;
+    Ok(Unit { kind: UnitKind::SingleBlock, seq: 1, iv, ciphertext, len: r.pos() })
 }
 
 fn check_seq(seq: u32, expected: u32, at: usize) -> ParseResult<()> {
@@ -133,15 +134,15 @@ fn check_seq(seq: u32, expected: u32, at: usize) -> ParseResult<()> {
     }
 }
 
-/// Encrypt `plaintext` as one frame (regular or final) and append it to `out`.
-pub fn write_frame(
+/// Append one frame (regular or final) to `out` with its plaintext in place of the ciphertext and
+/// room for the tag; returns the job that seals it.
+pub fn lay_out_frame(
     out: &mut Vec<u8>,
-    aead: &dyn FrameAead,
     message_id: &[u8],
     seq: u32,
     plaintext: &[u8],
     is_final: bool,
-) -> Result<(), EsdkError> {
+) -> Result<SealJob, EsdkError> {
     let len = u32::try_from(plaintext.len())
         .map_err(|_| EsdkError::InvalidInput("a frame cannot exceed 2^32 - 1 bytes".to_string()))?;
     let iv = frame_iv(seq);
@@ -156,13 +157,11 @@ pub fn write_frame(
     if is_final {
         out.extend_from_slice(&len.to_be_bytes());
     }
-    let start = out.len();
+    let at = out.len();
     out.extend_from_slice(plaintext);
+    out.extend_from_slice(&[0u8; TAG_LEN]);
     let aad = body_aad(message_id, kind, seq, u64::from(len));
-    let buf = out.get_mut(start..).ok_or(EsdkError::StreamClosed)?;
-    let tag = aead.seal(&iv, &aad, buf)?;
-    out.extend_from_slice(&tag);
-    Ok(())
+    Ok(SealJob { iv, aad, at, len: plaintext.len() })
 }
 
 #[cfg(test)]

@@ -6,16 +6,22 @@
 //! suites follow [`SignedMessagePolicy`]: the signature covers the whole message, so it can only
 //! be checked at the end; see that type for the ESDK rule. The one-shot [`decrypt`] returns
 //! nothing unless everything, signature included, verified.
+//!
+//! Each call parses every complete unit first and then opens them as one batch through a
+//! [`BatchAead`] (the pure-Rust cipher for the synchronous calls; any [`BatchBackend`] through
+//! [`BatchDecryptor`]). A call that fails releases nothing.
 
 use std::collections::BTreeMap;
 
-use super::aead::{AeadBackend, FrameAead, OpenError, RustCryptoBackend};
+use super::aead::{
+    complete_now, AeadBackend, BatchAead, BatchBackend, FrameAead, OpenJob, RustCryptoBackend, TAG_LEN,
+};
 use super::body::{body_aad, parse_frame, parse_single_block, UnitKind};
 use super::context::{EncryptionContext, PUBLIC_KEY_FIELD};
 use super::error::EsdkError;
 use super::header::{ContentType, Header, ParsedHeader};
 use super::kdf::{check_commitment, derive};
-use super::materials::DecryptionMaterials;
+use super::materials::{DataKey, DecryptionMaterials};
 use super::options::{DecryptOptions, SignedMessagePolicy};
 use super::reader::ParseError;
 use super::signature::MessageVerifier;
@@ -24,6 +30,19 @@ use crate::crypto::keyring::Keyring;
 
 /// A header larger than this is refused rather than buffered.
 pub const MAX_HEADER_LEN: usize = 4 * 1024 * 1024;
+
+/// Units parsed in one call, waiting to be opened as one batch.
+#[derive(Debug, Default)]
+struct Batch {
+    /// Units whose plaintext is released in `out`.
+    out: Vec<OpenJob>,
+    /// Units whose plaintext is held until the signature verifies.
+    held: Vec<OpenJob>,
+    /// What a unit is called in a failure ("frame" or "message body").
+    what: &'static str,
+    /// The last unit was parsed: open before reading the footer.
+    ends: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -47,6 +66,7 @@ pub struct Decryptor<'k> {
     state: State,
     header: Option<Header>,
     cipher: Option<Box<dyn FrameAead>>,
+    content_key: Option<DataKey>,
     verifier: Option<MessageVerifier>,
     next_seq: u32,
     held: Vec<u8>,
@@ -93,6 +113,7 @@ impl<'k> Decryptor<'k> {
             state: State::Header,
             header: None,
             cipher: None,
+            content_key: None,
             verifier: None,
             next_seq: 1,
             held: Vec::new(),
@@ -127,28 +148,97 @@ impl<'k> Decryptor<'k> {
 
     /// Push ciphertext, appending released plaintext to `out`.
     pub fn update_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        complete_now(self.run(chunk, out, None::<&RustCryptoBackend>, &mut None)).and_then(|r| r)
+    }
+
+    /// Parse and open `chunk`'s complete units batch by batch: a batch ends at the end of the input
+    /// or after the last unit (whose plaintext the footer may release). With a `backend`, its cipher
+    /// (made once, in `slot`) opens the frames; without, the pure-Rust one.
+    async fn run<B: BatchBackend>(
+        &mut self,
+        chunk: &[u8],
+        out: &mut Vec<u8>,
+        backend: Option<&B>,
+        slot: &mut Option<B::Aead>,
+    ) -> Result<(), EsdkError> {
         if self.state == State::Failed {
             return Err(EsdkError::StreamClosed);
         }
+        let released = out.len();
         // Parse straight from the caller's chunk when nothing is pending; copy only leftovers.
         let mut pending = std::mem::take(&mut self.buf);
-        let r = if pending.is_empty() {
-            let (used, r) = self.process(chunk, out);
-            pending.extend_from_slice(chunk.get(used..).unwrap_or_default());
-            r
-        } else {
+        let from_chunk = pending.is_empty();
+        if !from_chunk {
             pending.extend_from_slice(chunk);
-            let (used, r) = self.process(&pending, out);
-            pending.drain(..used);
-            r
-        };
-        self.buf = pending;
-        if r.is_err() {
-            self.state = State::Failed;
-            self.buf = Vec::new();
-            self.held = Vec::new();
         }
-        r
+        let input: &[u8] = if from_chunk { chunk } else { &pending };
+        let mut consumed = 0usize;
+        let result = loop {
+            let rest = input.get(consumed..).unwrap_or_default();
+            let mut batch = Batch::default();
+            let (used, parsed) = self.process(rest, out, &mut batch);
+            consumed += used;
+            let flush = match parsed {
+                Ok(flush) => flush,
+                Err(e) => break Err(e),
+            };
+            if let Err(e) = self.open_batch(rest, out, &batch, backend, slot).await {
+                break Err(e);
+            }
+            if !flush || used == 0 {
+                break Ok(());
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.buf = input.get(consumed..).unwrap_or_default().to_vec();
+                Ok(())
+            }
+            Err(e) => {
+                self.state = State::Failed;
+                self.buf = Vec::new();
+                self.held = Vec::new();
+                out.truncate(released);
+                Err(e)
+            }
+        }
+    }
+
+    /// Open a batch's units: those released now into `out`, those held into `self.held`.
+    async fn open_batch<B: BatchBackend>(
+        &mut self,
+        src: &[u8],
+        out: &mut [u8],
+        batch: &Batch,
+        backend: Option<&B>,
+        slot: &mut Option<B::Aead>,
+    ) -> Result<(), EsdkError> {
+        if batch.out.is_empty() && batch.held.is_empty() {
+            return Ok(());
+        }
+        let failed = match backend {
+            Some(b) => {
+                if slot.is_none() {
+                    let key = self.content_key.as_ref().ok_or(EsdkError::StreamClosed)?;
+                    *slot = Some(b.batch_cipher(key).await?);
+                }
+                let aead = slot.as_ref().ok_or(EsdkError::StreamClosed)?;
+                let first = aead.open_all(src, out, &batch.out).await;
+                match first {
+                    Ok(()) => aead.open_all(src, &mut self.held, &batch.held).await,
+                    Err(i) => Err(i),
+                }
+            }
+            None => {
+                let aead = self.cipher.as_ref().ok_or(EsdkError::StreamClosed)?;
+                let first = aead.open_all(src, out, &batch.out).await;
+                match first {
+                    Ok(()) => aead.open_all(src, &mut self.held, &batch.held).await,
+                    Err(i) => Err(i),
+                }
+            }
+        };
+        failed.map_err(|_| EsdkError::DecryptionFailed(batch.what))
     }
 
     /// Declare the end of the input: fails if the message is incomplete or its signature did not verify.
@@ -162,26 +252,35 @@ impl<'k> Decryptor<'k> {
         }
     }
 
-    /// Parse as many units of `input` as are complete; returns the bytes consumed.
-    fn process(&mut self, input: &[u8], out: &mut Vec<u8>) -> (usize, Result<(), EsdkError>) {
+    /// Parse as many units of `input` as are complete, up to the end of a batch; returns the bytes
+    /// consumed and whether the batch ended early (after the last unit).
+    fn process(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        batch: &mut Batch,
+    ) -> (usize, Result<bool, EsdkError>) {
         let mut pos = 0usize;
         let result = loop {
             let avail = input.get(pos..).unwrap_or_default();
             if self.state == State::Done {
                 if avail.is_empty() {
-                    break Ok(());
+                    break Ok(false);
                 }
                 break Err(EsdkError::malformed(self.offset + pos, "bytes follow the end of the message"));
             }
             if avail.len() < self.need || avail.is_empty() {
-                break Ok(());
+                break Ok(false);
             }
-            match self.step(avail, self.offset + pos, out) {
+            match self.step(avail, pos, out, batch) {
                 Ok(Some(used)) => {
                     pos += used;
                     self.need = 1;
+                    if batch.ends {
+                        break Ok(true);
+                    }
                 }
-                Ok(None) => break Ok(()),
+                Ok(None) => break Ok(false),
                 Err(e) => break Err(e),
             }
         };
@@ -189,9 +288,15 @@ impl<'k> Decryptor<'k> {
         (pos, result)
     }
 
-    /// One parse step on `avail` (message offset `base`): `Some(bytes consumed)`, or `None` when
-    /// more input is needed.
-    fn step(&mut self, avail: &[u8], base: usize, out: &mut Vec<u8>) -> Result<Option<usize>, EsdkError> {
+    /// One parse step on `avail`, which starts at `pos` of the batch's input: `Some(bytes
+    /// consumed)`, or `None` when more input is needed.
+    fn step(
+        &mut self,
+        avail: &[u8],
+        pos: usize,
+        out: &mut Vec<u8>,
+        batch: &mut Batch,
+    ) -> Result<Option<usize>, EsdkError> {
         match self.state {
             State::Header => {
                 check_not_base64(avail)?;
@@ -209,7 +314,7 @@ impl<'k> Decryptor<'k> {
                     Err(ParseError::Invalid(e)) => Err(e),
                 }
             }
-            State::Body => self.body_step(avail, base, out),
+            State::Body => self.body_step(avail, pos, batch, out),
             State::Footer => {
                 let Some((len, rest)) = avail.split_first_chunk::<2>() else {
                     return self.wait(2);
@@ -233,12 +338,15 @@ impl<'k> Decryptor<'k> {
         Ok(None)
     }
 
+    /// Parse one unit and queue it for opening, with room made for its plaintext.
     fn body_step(
         &mut self,
         avail: &[u8],
-        base: usize,
+        pos: usize,
+        batch: &mut Batch,
         out: &mut Vec<u8>,
     ) -> Result<Option<usize>, EsdkError> {
+        let base = self.offset + pos;
         let header = self.header.as_ref().ok_or(EsdkError::StreamClosed)?;
         let parsed = match header.content_type {
             ContentType::Framed => parse_frame(avail, base, header.frame_length, self.next_seq),
@@ -249,9 +357,9 @@ impl<'k> Decryptor<'k> {
             Err(ParseError::Incomplete(n)) => return self.wait(n),
             Err(ParseError::Invalid(e)) => return Err(e),
         };
-        let cipher = self.cipher.as_ref().ok_or(EsdkError::StreamClosed)?;
-        let aad = body_aad(&header.message_id, unit.kind, unit.seq, unit.ciphertext.len() as u64);
-        let what = match unit.kind {
+        let len = unit.ciphertext.len();
+        let aad = body_aad(&header.message_id, unit.kind, unit.seq, len as u64);
+        batch.what = match unit.kind {
             UnitKind::SingleBlock => "message body",
             _ => "frame",
         };
@@ -260,7 +368,7 @@ impl<'k> Decryptor<'k> {
         let hold = match self.opts.signed_messages {
             SignedMessagePolicy::ReleaseBeforeSignature => signed && is_last,
             SignedMessagePolicy::BufferUntilVerified(max) => {
-                if signed && (self.held.len() + unit.ciphertext.len()) as u64 > max {
+                if signed && (self.held.len() + len) as u64 > max {
                     return Err(EsdkError::PolicyViolation(format!(
                         "a signed message holds more than the {max} bytes of plaintext this decryptor may buffer before its signature is checked"
                     )));
@@ -271,23 +379,24 @@ impl<'k> Decryptor<'k> {
         };
         // Held plaintext of a signed message waits for the signature (the final frame in release
         // mode, so a caller that ignores the failure never holds the complete plaintext).
-        let dest = if hold { &mut self.held } else { &mut *out };
-        // AES-GCM checks the tag before it decrypts, and a failure removes the bytes again.
-        let start = dest.len();
-        dest.extend_from_slice(unit.ciphertext);
-        let opened = match dest.get_mut(start..) {
-            Some(buf) => cipher.open(&unit.iv, &aad, buf, &unit.tag),
-            None => Err(OpenError),
-        };
-        if opened.is_err() {
-            dest.truncate(start);
-            return Err(EsdkError::DecryptionFailed(what));
+        // Plaintext is only placed (and, in `out`, released) once the whole batch has opened.
+        let from = pos + unit.len - TAG_LEN - len;
+        let job = |to| OpenJob { iv: unit.iv, aad, from, to, len };
+        if hold {
+            let to = self.held.len();
+            self.held.resize(to + len, 0);
+            batch.held.push(job(to));
+        } else {
+            let to = out.len();
+            out.resize(to + len, 0);
+            batch.out.push(job(to));
         }
         let used = unit.len;
         if let Some(v) = self.verifier.as_mut() {
             v.update(avail.get(..used).unwrap_or_default());
         }
         if is_last {
+            batch.ends = true;
             self.state = if signed { State::Footer } else { State::Done };
         } else {
             self.next_seq = self.next_seq.checked_add(1).ok_or_else(|| {
@@ -358,6 +467,7 @@ impl<'k> Decryptor<'k> {
             self.verifier = Some(v);
         }
         self.cipher = Some(cipher);
+        self.content_key = Some(keys.content_key);
         self.header = Some(header);
         self.state = State::Body;
         Ok(())
@@ -389,6 +499,41 @@ impl<'k> Decryptor<'k> {
             }
         }
         Ok(EncryptionContext(only))
+    }
+}
+
+/// A [`Decryptor`] whose frames a [`BatchBackend`] opens, a batch per call (WebCrypto in the browser).
+pub struct BatchDecryptor<'k, B: BatchBackend> {
+    inner: Decryptor<'k>,
+    backend: B,
+    aead: Option<B::Aead>,
+}
+
+impl<B: BatchBackend> std::fmt::Debug for BatchDecryptor<'_, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchDecryptor").field("inner", &self.inner).finish()
+    }
+}
+
+impl<'k, B: BatchBackend> BatchDecryptor<'k, B> {
+    /// Wrap a decryptor; the backend's cipher is made once the header gives the key.
+    pub fn new(inner: Decryptor<'k>, backend: B) -> Self {
+        Self { inner, backend, aead: None }
+    }
+
+    /// The decryptor (header, state).
+    pub fn inner(&self) -> &Decryptor<'k> {
+        &self.inner
+    }
+
+    /// As [`Decryptor::update_into`], with this call's frames opened as one batch.
+    pub async fn update_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.inner.run(chunk, out, Some(&self.backend), &mut self.aead).await
+    }
+
+    /// As [`Decryptor::finish`].
+    pub fn finish(self) -> Result<Vec<u8>, EsdkError> {
+        self.inner.finish()
     }
 }
 

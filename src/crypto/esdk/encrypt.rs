@@ -4,14 +4,18 @@
 //! Memory is bounded by one frame plus the caller's chunk. Because the end of the input is only
 //! known at `finish`, up to one frame of plaintext is held back so the final frame is never empty
 //! unless the whole plaintext is.
+//!
+//! Frames are laid out first and sealed as one batch per call through a [`BatchAead`]: the
+//! synchronous calls use the pure-Rust cipher, [`Encryptor::update_with`] and
+//! [`Encryptor::finish_with`] take any other (WebCrypto in the browser).
 
-use super::aead::{AeadBackend, FrameAead, RustCryptoBackend, TAG_LEN};
-use super::body::write_frame;
+use super::aead::{complete_now, AeadBackend, BatchAead, FrameAead, RustCryptoBackend, SealJob, TAG_LEN};
+use super::body::lay_out_frame;
 use super::context::{EncryptionContext, PUBLIC_KEY_FIELD};
 use super::error::EsdkError;
 use super::header::{ContentType, Header};
 use super::kdf::derive;
-use super::materials::EncryptionMaterials;
+use super::materials::{DataKey, EncryptionMaterials};
 use super::options::EncryptOptions;
 use super::signature::MessageSigner;
 use crate::crypto::keyring::Keyring;
@@ -19,6 +23,7 @@ use crate::crypto::keyring::Keyring;
 /// An incremental ESDK message encryptor.
 pub struct Encryptor {
     cipher: Box<dyn FrameAead>,
+    content_key: DataKey,
     message_id: Vec<u8>,
     frame_length: usize,
     next_seq: u32,
@@ -112,6 +117,7 @@ impl Encryptor {
         getrandom::fill(&mut message_id).map_err(|_| EsdkError::RandomUnavailable)?;
         let keys = derive(suite, &data_key, &message_id)?;
         let cipher = backend.cipher(&keys.content_key)?;
+        let content_key = keys.content_key;
         let mut header = Header {
             suite,
             message_id: message_id.clone(),
@@ -130,6 +136,7 @@ impl Encryptor {
         header_out.extend_from_slice(&header.serialize_auth());
         Ok(Self {
             cipher,
+            content_key,
             message_id,
             frame_length,
             next_seq: 1,
@@ -153,27 +160,75 @@ impl Encryptor {
         Ok(out)
     }
 
+    /// The key that seals the body, for a [`BatchAead`] made outside the engine (WebCrypto).
+    pub fn content_key(&self) -> &DataKey {
+        &self.content_key
+    }
+
     /// Push plaintext, appending message bytes to `out`.
     pub fn update_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        let (start, jobs) = self.lay_out(chunk, out)?;
+        let sealed = complete_now(self.cipher.seal_all(out, &jobs)).and_then(|r| r);
+        self.absorb(out, start, sealed)
+    }
+
+    /// As [`Encryptor::update_into`], with the frames sealed by `aead` (keyed with
+    /// [`Encryptor::content_key`]), all of this call's frames in one batch.
+    pub async fn update_with<A: BatchAead + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        out: &mut Vec<u8>,
+        aead: &A,
+    ) -> Result<(), EsdkError> {
+        let (start, jobs) = self.lay_out(chunk, out)?;
+        let sealed = aead.seal_all(out, &jobs).await;
+        self.absorb(out, start, sealed)
+    }
+
+    /// Append the header (once) and every full frame that is certainly not the last one, unsealed.
+    fn lay_out(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(usize, Vec<SealJob>), EsdkError> {
         if self.closed {
             return Err(EsdkError::StreamClosed);
         }
         let start = out.len();
         out.append(&mut self.header_out);
-        let r = self.write_frames(chunk, out);
-        if r.is_err() {
-            self.closed = true;
+        let mut jobs = Vec::new();
+        match self.write_frames(chunk, out, &mut jobs) {
+            Ok(()) => Ok((start, jobs)),
+            Err(e) => {
+                self.closed = true;
+                out.truncate(start);
+                Err(e)
+            }
         }
-        r?;
+    }
+
+    /// After sealing: hash what was written for the signature, or close the stream on failure.
+    fn absorb(
+        &mut self,
+        out: &mut Vec<u8>,
+        start: usize,
+        sealed: Result<(), EsdkError>,
+    ) -> Result<(), EsdkError> {
+        if let Err(e) = sealed {
+            self.closed = true;
+            out.truncate(start);
+            return Err(e);
+        }
         if let Some(s) = self.signer.as_mut() {
             s.update(out.get(start..).unwrap_or_default());
         }
         Ok(())
     }
 
-    /// Write every full frame that is certainly not the last one; keep the rest pending.
+    /// Lay out every full frame that is certainly not the last one; keep the rest pending.
     /// At most one frame of plaintext is held back, and frames come straight from `chunk`.
-    fn write_frames(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+    fn write_frames(
+        &mut self,
+        chunk: &[u8],
+        out: &mut Vec<u8>,
+        jobs: &mut Vec<SealJob>,
+    ) -> Result<(), EsdkError> {
         let fl = self.frame_length;
         let mut rest = chunk;
         if !self.pending.is_empty() {
@@ -185,33 +240,47 @@ impl Encryptor {
                 return Ok(());
             }
             let frame = std::mem::take(&mut self.pending);
-            self.frame(&frame, out)?;
+            jobs.push(self.frame(&frame, out)?);
         }
         while rest.len() > fl {
             let (frame, later) = rest.split_at(fl);
-            self.frame(frame, out)?;
+            jobs.push(self.frame(frame, out)?);
             rest = later;
         }
         self.pending.extend_from_slice(rest);
         Ok(())
     }
 
-    fn frame(&mut self, plaintext: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
-        write_frame(out, self.cipher.as_ref(), &self.message_id, self.next_seq, plaintext, false)?;
+    fn frame(&mut self, plaintext: &[u8], out: &mut Vec<u8>) -> Result<SealJob, EsdkError> {
+        let job = lay_out_frame(out, &self.message_id, self.next_seq, plaintext, false)?;
         self.next_seq = self.next_seq.checked_add(1).filter(|s| *s != u32::MAX).ok_or_else(|| {
             EsdkError::InvalidInput("too much plaintext for this frame length: use larger frames".to_string())
         })?;
-        Ok(())
+        Ok(job)
     }
 
     /// Write the final frame and, for signed suites, the footer.
-    pub fn finish(mut self) -> Result<Vec<u8>, EsdkError> {
+    pub fn finish(self) -> Result<Vec<u8>, EsdkError> {
+        complete_now(self.finish_inner(None::<&dyn FrameAead>)).and_then(|r| r)
+    }
+
+    /// As [`Encryptor::finish`], with the final frame sealed by `aead`.
+    pub async fn finish_with<A: BatchAead + ?Sized>(self, aead: &A) -> Result<Vec<u8>, EsdkError> {
+        self.finish_inner(Some(aead)).await
+    }
+
+    async fn finish_inner<A: BatchAead + ?Sized>(mut self, aead: Option<&A>) -> Result<Vec<u8>, EsdkError> {
         if self.closed {
             return Err(EsdkError::StreamClosed);
         }
         let mut out = std::mem::take(&mut self.header_out);
         let pending = std::mem::take(&mut self.pending);
-        write_frame(&mut out, self.cipher.as_ref(), &self.message_id, self.next_seq, &pending, true)?;
+        let job = lay_out_frame(&mut out, &self.message_id, self.next_seq, &pending, true)?;
+        let jobs = [job];
+        match aead {
+            Some(a) => a.seal_all(&mut out, &jobs).await?,
+            None => self.cipher.seal_all(&mut out, &jobs).await?,
+        }
         if let Some(mut s) = self.signer.take() {
             s.update(&out);
             out.extend_from_slice(&s.footer()?);
