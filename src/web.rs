@@ -1,5 +1,7 @@
 //! Browser services shared by the JS API and the yew app: wasm32 only, no domain logic.
 //!
 //! - [`webcrypto`]: key generation through `crypto.subtle`, which runs off the main thread.
+//! - [`esdk_aead`]: the ESDK's frame AES-GCM through `crypto.subtle`, a batch of frames in flight.
 
+pub mod esdk_aead;
 pub mod webcrypto;

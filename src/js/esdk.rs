@@ -1,12 +1,23 @@
 //! JS API of the AWS Encryption SDK engine: one-shot `esdkEncrypt` / `esdkDecrypt`, the streaming
 //! `EsdkEncryptor` / `EsdkDecryptor` classes, and `esdkInspect` (the header inspector).
+//!
+//! The one-shot calls and the streams' `updateAsync` / `finishAsync` return Promises: their frames
+//! go through WebCrypto (`opts.aead`, default `"auto"`), a window of 1 MiB at a time, so neither the
+//! input nor the output is ever copied whole into wasm memory. The streams' synchronous `update`,
+//! `updateInto` and `finish` use the pure-Rust cipher.
 
-use js_sys::{Object, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use super::error::{js_error, to_js as err};
 use super::json::{from_js, to_js};
-use crate::crypto::esdk::{json as engine, Decryptor, Encryptor, EsdkError};
+use crate::crypto::esdk::json::AeadChoice;
+use crate::crypto::esdk::{json as engine, BatchBackend, BatchDecryptor, Encryptor, EsdkError};
+use crate::web::esdk_aead::{AnyAead, AnyBackend, WebCryptoBackend};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -30,6 +41,9 @@ export interface EsdkOptions {
   signedMessages?: "release" | "buffer" | "reject";
   maxBufferedPlaintext?: number;
   maxFrameLength?: number;
+  /** Which AES-GCM runs the frames of the Promise-returning calls: WebCrypto from 32 KiB up where
+   * available ("auto", the default), always WebCrypto, or always the pure-Rust cipher. */
+  aead?: "auto" | "webcrypto" | "rust";
 }
 export interface EsdkHeader {
   messageVersion: 1 | 2;
@@ -55,26 +69,191 @@ fn opts(value: JsValue) -> Result<serde_json::Value, JsValue> {
     from_js(value)
 }
 
-/// Encrypt a whole message.
-#[wasm_bindgen(js_name = esdkEncrypt)]
-pub fn esdk_encrypt(
-    plaintext: &[u8],
+/// Bytes copied between JS and wasm per step of the Promise-returning calls.
+const WINDOW: usize = 1 << 20;
+
+/// The backend for `choice` and an input of `len` bytes (`None`: a stream, length unknown).
+fn backend(choice: AeadChoice, len: Option<usize>) -> Result<AnyBackend, JsValue> {
+    let web = WebCryptoBackend::available();
+    match (choice, web) {
+        (AeadChoice::Rust, _) => Ok(AnyBackend::Rust),
+        (AeadChoice::WebCrypto, Some(w)) => Ok(AnyBackend::WebCrypto(w)),
+        (AeadChoice::WebCrypto, None) => Err(js_error(
+            "WebCryptoUnavailable",
+            "`aead: \"webcrypto\"` but crypto.subtle is missing here (serve the page over https or from localhost)",
+        )),
+        (AeadChoice::Auto, Some(w)) if len.is_none_or(|n| n >= AeadChoice::AUTO_MIN) => {
+            Ok(AnyBackend::WebCrypto(w))
+        }
+        (AeadChoice::Auto, _) => Ok(AnyBackend::Rust),
+    }
+}
+
+fn choice(opts: &serde_json::Value) -> Result<AeadChoice, JsValue> {
+    engine::aead_choice(opts).map_err(err::<EsdkError>)
+}
+
+fn too_large() -> JsValue {
+    js_error("InvalidInput", "the message would exceed 4 GiB: use EsdkEncryptor / EsdkDecryptor")
+}
+
+/// An engine stream that can be fed through a batch cipher as well as synchronously.
+trait Stream {
+    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError>;
+    async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError>;
+    fn end(self) -> Result<Vec<u8>, EsdkError>;
+    async fn end_batched(self) -> Result<Vec<u8>, EsdkError>;
+}
+
+/// An encryptor and the backend (and, once made, the cipher) of its batched calls.
+struct EncStream {
+    enc: Encryptor,
+    backend: AnyBackend,
+    aead: Option<AnyAead>,
+}
+
+impl EncStream {
+    async fn aead(&mut self) -> Result<&AnyAead, EsdkError> {
+        if self.aead.is_none() {
+            self.aead = Some(self.backend.batch_cipher(self.enc.content_key()).await?);
+        }
+        self.aead.as_ref().ok_or(EsdkError::StreamClosed)
+    }
+}
+
+impl Stream for EncStream {
+    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.enc.update_into(chunk, out)
+    }
+    async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.aead().await?;
+        let aead = self.aead.as_ref().ok_or(EsdkError::StreamClosed)?;
+        self.enc.update_with(chunk, out, aead).await
+    }
+    fn end(self) -> Result<Vec<u8>, EsdkError> {
+        self.enc.finish()
+    }
+    async fn end_batched(mut self) -> Result<Vec<u8>, EsdkError> {
+        self.aead().await?;
+        let aead = self.aead.take().ok_or(EsdkError::StreamClosed)?;
+        self.enc.finish_with(&aead).await
+    }
+}
+
+type DecStream = BatchDecryptor<'static, AnyBackend>;
+
+impl Stream for DecStream {
+    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.inner_mut().update_into(chunk, out)
+    }
+    async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.update_into(chunk, out).await
+    }
+    fn end(self) -> Result<Vec<u8>, EsdkError> {
+        self.finish()
+    }
+    async fn end_batched(self) -> Result<Vec<u8>, EsdkError> {
+        self.finish()
+    }
+}
+
+/// Where the Promise-returning calls put their output: one JS buffer of known maximum size (the
+/// one-shot calls), or a list of pieces joined at the end (the streams).
+enum Sink {
+    Fixed { buf: Uint8Array, len: u32 },
+    Pieces(Vec<Uint8Array>),
+}
+
+impl Sink {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Self::Fixed { buf, len } => {
+                let n = u32::try_from(bytes.len()).map_err(|_| too_large())?;
+                let end = len.checked_add(n).filter(|e| *e <= buf.length()).ok_or_else(too_large)?;
+                buf.subarray(*len, end).copy_from(bytes);
+                *len = end;
+            }
+            Self::Pieces(v) => v.push(Uint8Array::from(bytes)),
+        }
+        Ok(())
+    }
+
+    fn into_array(self) -> Uint8Array {
+        match self {
+            Self::Fixed { buf, len } => buf.subarray(0, len),
+            Self::Pieces(mut v) if v.len() <= 1 => v.pop().unwrap_or_else(|| Uint8Array::new_with_length(0)),
+            Self::Pieces(v) => {
+                let total: u32 = v.iter().map(|p| p.length()).sum();
+                let out = Uint8Array::new_with_length(total);
+                let mut at = 0;
+                for p in v {
+                    out.set(&p, at);
+                    at += p.length();
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Feed `input` to `stream` a window at a time through its batch cipher, output into `sink`.
+async fn pump<S: Stream>(stream: &mut S, input: &Uint8Array, sink: &mut Sink) -> Result<(), JsValue> {
+    let len = input.length() as usize;
+    let mut window = vec![0u8; WINDOW.min(len)];
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while at < len {
+        let n = (len - at).min(WINDOW);
+        let w = window.get_mut(..n).ok_or_else(closed)?;
+        input.subarray(at as u32, (at + n) as u32).copy_to(w);
+        out.clear();
+        stream.push_batched(w, &mut out).await.map_err(err::<EsdkError>)?;
+        sink.write(&out)?;
+        at += n;
+    }
+    Ok(())
+}
+
+/// Encrypt a whole message. Frames go through WebCrypto from 32 KiB up (see `opts.aead`).
+#[wasm_bindgen(js_name = esdkEncrypt, unchecked_return_type = "Uint8Array")]
+pub async fn esdk_encrypt(
+    plaintext: Uint8Array,
     #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
-) -> Result<Uint8Array, JsValue> {
-    let out = engine::encrypt(plaintext, &opts(options)?).map_err(err::<EsdkError>)?;
-    Ok(Uint8Array::from(&out[..]))
+) -> Result<JsValue, JsValue> {
+    let o = opts(options)?;
+    let len = plaintext.length() as usize;
+    let backend = backend(choice(&o)?, Some(len))?;
+    let enc = engine::encryptor(&o).map_err(err::<EsdkError>)?;
+    let bound = u32::try_from(enc.message_len_bound(len as u64)).map_err(|_| too_large())?;
+    let mut stream = EncStream { enc, backend, aead: None };
+    let mut sink = Sink::Fixed { buf: Uint8Array::new_with_length(bound), len: 0 };
+    pump(&mut stream, &plaintext, &mut sink).await?;
+    sink.write(&stream.end_batched().await.map_err(err::<EsdkError>)?)?;
+    Ok(sink.into_array().into())
 }
 
 /// Decrypt a whole message; nothing is returned unless every check passed (tags, commitment,
-/// signature).
+/// signature). Frames go through WebCrypto from 32 KiB up (see `opts.aead`).
 #[wasm_bindgen(js_name = esdkDecrypt, unchecked_return_type = "EsdkDecryptResult")]
-pub fn esdk_decrypt(
-    ciphertext: &[u8],
+pub async fn esdk_decrypt(
+    ciphertext: Uint8Array,
     #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (plaintext, header) = engine::decrypt(ciphertext, &opts(options)?).map_err(err::<EsdkError>)?;
+    let o = opts(options)?;
+    let len = ciphertext.length();
+    let backend = backend(choice(&o)?, Some(len as usize))?;
+    let dec = engine::one_shot_decryptor(&o).map_err(err::<EsdkError>)?;
+    let mut stream = BatchDecryptor::new(dec, backend);
+    let mut sink = Sink::Fixed { buf: Uint8Array::new_with_length(len), len: 0 };
+    pump(&mut stream, &ciphertext, &mut sink).await?;
+    let header = stream.inner().header().map(engine::header_json);
+    sink.write(&stream.end_batched().await.map_err(err::<EsdkError>)?)?;
+    let header = header.ok_or_else(|| err(EsdkError::Truncated { what: "the header" }))?;
     let out = Object::new();
-    Reflect::set(&out, &"plaintext".into(), &Uint8Array::from(&plaintext[..]))?;
+    Reflect::set(&out, &"plaintext".into(), &sink.into_array())?;
     Reflect::set(&out, &"header".into(), &to_js(&header)?)?;
     Ok(out.into())
 }
@@ -126,28 +305,11 @@ fn closed() -> JsValue {
     js_error("StreamClosed", "this stream has finished or failed: create a new one")
 }
 
-/// What the two engine streams have in common, so one [`Pipe`] serves both JS classes.
-trait Stream {
-    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError>;
-    fn end(self) -> Result<Vec<u8>, EsdkError>;
-}
-
-impl Stream for Encryptor {
-    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
-        self.update_into(chunk, out)
-    }
-    fn end(self) -> Result<Vec<u8>, EsdkError> {
-        self.finish()
-    }
-}
-
-impl Stream for Decryptor<'static> {
-    fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
-        self.update_into(chunk, out)
-    }
-    fn end(self) -> Result<Vec<u8>, EsdkError> {
-        self.finish()
-    }
+fn busy() -> JsValue {
+    js_error(
+        "StreamBusy",
+        "an updateAsync/finishAsync call on this stream has not settled yet: await it first",
+    )
 }
 
 /// A stream plus the bytes it has made ready but the caller has not taken yet. A failed stream
@@ -155,11 +317,16 @@ impl Stream for Decryptor<'static> {
 struct Pipe<S> {
     inner: Option<S>,
     ready: Ready,
+    /// An `updateAsync` / `finishAsync` holds the stream until its Promise settles.
+    busy: bool,
 }
 
-impl<S: Stream> Pipe<S> {
-    fn new(stream: S) -> Self {
-        Self { inner: Some(stream), ready: Ready::default() }
+/// A pipe shared with the Promise of an `updateAsync` / `finishAsync` call in flight.
+type Shared<S> = Rc<RefCell<Pipe<S>>>;
+
+impl<S: Stream + 'static> Pipe<S> {
+    fn shared(stream: S) -> Shared<S> {
+        Rc::new(RefCell::new(Self { inner: Some(stream), ready: Ready::default(), busy: false }))
     }
 
     fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
@@ -185,13 +352,66 @@ impl<S: Stream> Pipe<S> {
         let out = self.ready.take_with(stream.end().map_err(err::<EsdkError>)?);
         Ok(Uint8Array::from(&out[..]))
     }
+
+    /// Whatever is ready first, then this call's output.
+    fn sink(&mut self) -> Result<Sink, JsValue> {
+        let mut sink = Sink::Pieces(Vec::new());
+        sink.write(&self.ready.take_with(Vec::new()))?;
+        Ok(sink)
+    }
+
+    /// Take the stream (and what is ready) out for a Promise-returning call.
+    fn lend(pipe: &Shared<S>) -> Result<(S, Sink), JsValue> {
+        let mut p = borrow(pipe)?;
+        let sink = p.sink()?;
+        let stream = p.inner.take().ok_or_else(closed)?;
+        p.busy = true;
+        Ok((stream, sink))
+    }
+
+    /// Put the stream back (or, after a failure, leave it closed).
+    fn give_back(pipe: &Shared<S>, stream: Option<S>) {
+        if let Ok(mut p) = pipe.try_borrow_mut() {
+            p.inner = stream;
+            p.busy = false;
+        }
+    }
+
+    fn update_async(pipe: &Shared<S>, chunk: Uint8Array) -> Promise {
+        let pipe = Rc::clone(pipe);
+        future_to_promise(async move {
+            let (mut stream, mut sink) = Self::lend(&pipe)?;
+            let r = pump(&mut stream, &chunk, &mut sink).await;
+            Self::give_back(&pipe, r.is_ok().then_some(stream));
+            r.map(|()| sink.into_array().into())
+        })
+    }
+
+    fn finish_async(pipe: &Shared<S>) -> Promise {
+        let pipe = Rc::clone(pipe);
+        future_to_promise(async move {
+            let (stream, mut sink) = Self::lend(&pipe)?;
+            let r = stream.end_batched().await;
+            Self::give_back(&pipe, None);
+            sink.write(&r.map_err(err::<EsdkError>)?)?;
+            Ok(sink.into_array().into())
+        })
+    }
+}
+
+fn borrow<S>(pipe: &Shared<S>) -> Result<std::cell::RefMut<'_, Pipe<S>>, JsValue> {
+    let p = pipe.try_borrow_mut().map_err(|_| busy())?;
+    if p.busy {
+        return Err(busy());
+    }
+    Ok(p)
 }
 
 /// Streaming encryption: `update(chunk)` returns the bytes ready so far, `finish()` the rest.
-/// Memory stays at about one frame whatever the message size.
+/// Memory stays at about one frame (or one 1 MiB window) whatever the message size.
 #[wasm_bindgen(js_name = EsdkEncryptor)]
 pub struct EsdkEncryptor {
-    pipe: Pipe<Encryptor>,
+    pipe: Shared<EncStream>,
 }
 
 #[wasm_bindgen(js_class = EsdkEncryptor)]
@@ -200,31 +420,47 @@ impl EsdkEncryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        Ok(Self { pipe: Pipe::new(engine::encryptor(&opts(options)?).map_err(err::<EsdkError>)?) })
+        let o = opts(options)?;
+        let backend = backend(choice(&o)?, None)?;
+        let enc = engine::encryptor(&o).map_err(err::<EsdkError>)?;
+        Ok(Self { pipe: Pipe::shared(EncStream { enc, backend, aead: None }) })
     }
 
     /// Push plaintext; returns ciphertext bytes that are ready (possibly none).
-    pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
-        self.pipe.update(chunk)
+    pub fn update(&self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
+        borrow(&self.pipe)?.update(chunk)
     }
 
     /// Push plaintext and copy the message bytes that are ready into `out` (a buffer you reuse);
     /// returns how many were copied. If more were ready than fit, call `drainInto(out)` until it
     /// returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
     #[wasm_bindgen(js_name = updateInto)]
-    pub fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
-        self.pipe.update_into(chunk, out)
+    pub fn update_into(&self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+        borrow(&self.pipe)?.update_into(chunk, out)
     }
 
     /// Copy more ready bytes into `out`; returns how many (0 when none are left).
     #[wasm_bindgen(js_name = drainInto)]
-    pub fn drain_into(&mut self, out: &mut [u8]) -> u32 {
-        self.pipe.ready.drain_into(out)
+    pub fn drain_into(&self, out: &mut [u8]) -> Result<u32, JsValue> {
+        Ok(borrow(&self.pipe)?.ready.drain_into(out))
     }
 
     /// End the message: the final frame and, for signed suites, the footer.
-    pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
-        self.pipe.finish()
+    pub fn finish(&self) -> Result<Uint8Array, JsValue> {
+        borrow(&self.pipe)?.finish()
+    }
+
+    /// As `update`, with the frames sealed through WebCrypto (`opts.aead`); await each call
+    /// before the next.
+    #[wasm_bindgen(js_name = updateAsync, unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn update_async(&self, chunk: Uint8Array) -> Promise {
+        Pipe::update_async(&self.pipe, chunk)
+    }
+
+    /// As `finish`, through WebCrypto.
+    #[wasm_bindgen(js_name = finishAsync, unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn finish_async(&self) -> Promise {
+        Pipe::finish_async(&self.pipe)
     }
 }
 
@@ -232,7 +468,7 @@ impl EsdkEncryptor {
 /// `finish()` checks the message is complete (and its signature) and returns what is left.
 #[wasm_bindgen(js_name = EsdkDecryptor)]
 pub struct EsdkDecryptor {
-    pipe: Pipe<Decryptor<'static>>,
+    pipe: Shared<DecStream>,
 }
 
 #[wasm_bindgen(js_class = EsdkDecryptor)]
@@ -241,18 +477,22 @@ impl EsdkDecryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        Ok(Self { pipe: Pipe::new(engine::decryptor(&opts(options)?).map_err(err::<EsdkError>)?) })
+        let o = opts(options)?;
+        let backend = backend(choice(&o)?, None)?;
+        let dec = engine::decryptor(&o).map_err(err::<EsdkError>)?;
+        Ok(Self { pipe: Pipe::shared(BatchDecryptor::new(dec, backend)) })
     }
 
     /// Push ciphertext; returns verified plaintext that is ready (possibly none).
-    pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
-        self.pipe.update(chunk)
+    pub fn update(&self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
+        borrow(&self.pipe)?.update(chunk)
     }
 
     /// The header, once enough bytes have arrived to read it.
     #[wasm_bindgen(unchecked_return_type = "EsdkHeader | undefined")]
     pub fn header(&self) -> Result<JsValue, JsValue> {
-        match self.pipe.inner.as_ref().and_then(|d| d.header()) {
+        let pipe = borrow(&self.pipe)?;
+        match pipe.inner.as_ref().and_then(|d| d.inner().header()) {
             Some(h) => to_js(&engine::header_json(h)),
             None => Ok(JsValue::UNDEFINED),
         }
@@ -262,18 +502,31 @@ impl EsdkDecryptor {
     /// you reuse); returns how many were copied. If more were ready than fit, call `drainInto(out)`
     /// until it returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
     #[wasm_bindgen(js_name = updateInto)]
-    pub fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
-        self.pipe.update_into(chunk, out)
+    pub fn update_into(&self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+        borrow(&self.pipe)?.update_into(chunk, out)
     }
 
     /// Copy more ready bytes into `out`; returns how many (0 when none are left).
     #[wasm_bindgen(js_name = drainInto)]
-    pub fn drain_into(&mut self, out: &mut [u8]) -> u32 {
-        self.pipe.ready.drain_into(out)
+    pub fn drain_into(&self, out: &mut [u8]) -> Result<u32, JsValue> {
+        Ok(borrow(&self.pipe)?.ready.drain_into(out))
     }
 
     /// End of input: fails if the message is incomplete or its signature does not verify.
-    pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
-        self.pipe.finish()
+    pub fn finish(&self) -> Result<Uint8Array, JsValue> {
+        borrow(&self.pipe)?.finish()
+    }
+
+    /// As `update`, with the frames opened through WebCrypto (`opts.aead`); await each call
+    /// before the next.
+    #[wasm_bindgen(js_name = updateAsync, unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn update_async(&self, chunk: Uint8Array) -> Promise {
+        Pipe::update_async(&self.pipe, chunk)
+    }
+
+    /// As `finish`.
+    #[wasm_bindgen(js_name = finishAsync, unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn finish_async(&self) -> Promise {
+        Pipe::finish_async(&self.pipe)
     }
 }

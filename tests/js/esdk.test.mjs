@@ -27,11 +27,14 @@ const strip = ({ peerKey, ...k }) => k;
 const CONTEXT = { purpose: "interop", "목적": "상호 운용 ✓", "emoji 🔐": "value with spaces" };
 const bytesOf = (n) => new Uint8Array(n).map((_, i) => (i * 7 + 3) & 0xff);
 const codeOf = (fn) => { try { fn(); } catch (e) { return e.code; } return "no error"; };
+const codeOfAsync = async (fn) => { try { await fn(); } catch (e) { return e.code; } return "no error"; };
 
-test("one-shot round trip with the defaults (0x0578, frame 4096) and the header", () => {
+test("one-shot round trip with the defaults (0x0578, frame 4096) and the header", async () => {
   const keyrings = [strip(aes(256))];
-  const ct = esdkEncrypt(bytesOf(10_000), { keyrings, encryptionContext: CONTEXT });
-  const { plaintext, header } = esdkDecrypt(ct, { keyrings });
+  const pending = esdkEncrypt(bytesOf(10_000), { keyrings, encryptionContext: CONTEXT });
+  assert.ok(pending instanceof Promise, "esdkEncrypt returns a Promise");
+  const ct = await pending;
+  const { plaintext, header } = await esdkDecrypt(ct, { keyrings });
   assert.deepEqual(plaintext, bytesOf(10_000));
   assert.equal(header.suiteId, 0x0578);
   assert.equal(header.messageVersion, 2);
@@ -43,18 +46,19 @@ test("one-shot round trip with the defaults (0x0578, frame 4096) and the header"
   assert.equal(JSON.stringify(inspected).includes("0x0578"), true);
 });
 
-test("failures are coded errors", () => {
+test("failures are coded errors", async () => {
   const keyrings = [strip(aes(256))];
-  const ct = esdkEncrypt(bytesOf(100), { keyrings });
+  const ct = await esdkEncrypt(bytesOf(100), { keyrings });
   const wrong = [{ ...keyrings[0], key: keys["aes-256-wrong"].material }];
-  assert.equal(codeOf(() => esdkDecrypt(ct, { keyrings: wrong })), "NoKeyringCouldDecrypt");
+  assert.equal(await codeOfAsync(() => esdkDecrypt(ct, { keyrings: wrong })), "NoKeyringCouldDecrypt");
   const flipped = ct.slice(); flipped[flipped.length - 120] ^= 1;
-  assert.match(codeOf(() => esdkDecrypt(flipped, { keyrings })), /DecryptionFailed|SignatureInvalid/);
-  assert.equal(codeOf(() => esdkDecrypt(ct.slice(0, ct.length - 10), { keyrings })), "MalformedMessage");
+  assert.match(await codeOfAsync(() => esdkDecrypt(flipped, { keyrings })), /DecryptionFailed|SignatureInvalid/);
+  assert.equal(await codeOfAsync(() => esdkDecrypt(ct.slice(0, ct.length - 10), { keyrings })), "MalformedMessage");
   const b64 = new TextEncoder().encode(Buffer.from(ct).toString("base64"));
-  assert.equal(codeOf(() => esdkDecrypt(b64, { keyrings })), "Base64Input");
-  assert.equal(codeOf(() => esdkEncrypt(bytesOf(1), undefined)), "InvalidInput");
-  assert.equal(codeOf(() => esdkEncrypt(bytesOf(1), { keyrings, suiteId: 0x0078 })), "PolicyViolation");
+  assert.equal(await codeOfAsync(() => esdkDecrypt(b64, { keyrings })), "Base64Input");
+  assert.equal(await codeOfAsync(() => esdkEncrypt(bytesOf(1), undefined)), "InvalidInput");
+  assert.equal(await codeOfAsync(() => esdkEncrypt(bytesOf(1), { keyrings, suiteId: 0x0078 })), "PolicyViolation");
+  assert.equal(await codeOfAsync(() => esdkEncrypt(bytesOf(1), { keyrings, aead: "fast" })), "InvalidInput");
   const enc = new EsdkEncryptor({ keyrings });
   enc.finish();
   assert.equal(codeOf(() => enc.update(bytesOf(1))), "StreamClosed");
@@ -81,7 +85,7 @@ test("streaming in uneven chunks releases verified frames as they arrive", () =>
   assert.deepEqual(new Uint8Array(Buffer.concat(out)), data);
 });
 
-test("updateInto/drainInto stream through one reused buffer, however small", () => {
+test("updateInto/drainInto stream through one reused buffer, however small", async () => {
   const keyrings = [strip(aes(256))];
   const data = bytesOf(100_000);
   const run = (stream, input, step, outSize) => {
@@ -98,7 +102,7 @@ test("updateInto/drainInto stream through one reused buffer, however small", () 
   };
   const enc = run(new EsdkEncryptor({ keyrings, frameLength: 1000 }), data, 7_001, 777);
   assert.ok(enc.drains > 0, "a buffer smaller than the output needs drainInto");
-  assert.deepEqual(esdkDecrypt(enc.bytes, { keyrings }).plaintext, data);
+  assert.deepEqual((await esdkDecrypt(enc.bytes, { keyrings })).plaintext, data);
   const dec = run(new EsdkDecryptor({ keyrings }), enc.bytes, 5_003, 4096);
   assert.deepEqual(dec.bytes, data);
   // Bytes not drained come out of finish(), in order.
@@ -106,22 +110,24 @@ test("updateInto/drainInto stream through one reused buffer, however small", () 
   const first = new Uint8Array(10);
   const n = e2.updateInto(data.subarray(0, 5000), first);
   const rest = e2.finish();
-  assert.deepEqual(esdkDecrypt(Buffer.concat([first.subarray(0, n), rest]), { keyrings }).plaintext, data.subarray(0, 5000));
+  assert.deepEqual((await esdkDecrypt(Buffer.concat([first.subarray(0, n), rest]), { keyrings })).plaintext, data.subarray(0, 5000));
 });
 
-test("interop both ways with the official Python ESDK: every suite x keyring x size", (t) => {
+test("interop both ways with the official Python ESDK: every suite x keyring x size, both AEAD backends", async (t) => {
   const python = join(root, ".venv", "bin", "python");
   assert.ok(existsSync(python), "the Python ESDK virtualenv is missing: run `make test` (tools/setup.sh test)");
   const dir = join(root, "target", "interop");
   mkdirSync(dir, { recursive: true });
   const cases = [];
   for (const suiteId of SUITES) {
-    for (const kr of KEYRINGS) {
+    for (const [k, kr] of KEYRINGS.entries()) {
+      // Half the keyrings seal their frames through WebCrypto, half through the pure-Rust cipher.
+      const aead = k % 2 ? "rust" : "webcrypto";
       for (const size of [0, 1, 4096, 10_000]) {
         const id = `${suiteId.toString(16).padStart(4, "0")}-${kr.name}-${size}`;
         const plaintext = bytesOf(size);
         writeFileSync(join(dir, `${id}.plain`), plaintext);
-        const ct = esdkEncrypt(plaintext, { keyrings: [strip(kr)], suiteId, frameLength: 4096, encryptionContext: CONTEXT, commitmentPolicy: policyFor(suiteId) });
+        const ct = await esdkEncrypt(plaintext, { keyrings: [strip(kr)], suiteId, frameLength: 4096, encryptionContext: CONTEXT, commitmentPolicy: policyFor(suiteId), aead });
         writeFileSync(join(dir, `${id}.ours`), ct);
         cases.push({ id, suiteId, frameLength: 4096, size, kr, ours: true });
       }
@@ -153,7 +159,8 @@ test("interop both ways with the official Python ESDK: every suite x keyring x s
     if (c.ours) { if (r.decrypt === "ok") theyRead++; else failures.push(`${c.id}: Python could not decrypt ours: ${r.decrypt}`); }
     if (r.encrypt !== "ok") { failures.push(`${c.id}: Python could not encrypt: ${r.encrypt}`); continue; }
     try {
-      const { plaintext, header } = esdkDecrypt(readFileSync(join(dir, `${c.id}.theirs`)), { keyrings: [strip(c.kr)], commitmentPolicy: "REQUIRE_ENCRYPT_ALLOW_DECRYPT" });
+      const aead = weRead % 2 ? "rust" : "webcrypto";
+      const { plaintext, header } = await esdkDecrypt(readFileSync(join(dir, `${c.id}.theirs`)), { keyrings: [strip(c.kr)], commitmentPolicy: "REQUIRE_ENCRYPT_ALLOW_DECRYPT", aead });
       assert.deepEqual(plaintext, bytesOf(c.size));
       assert.equal(header.encryptionContext["목적"], CONTEXT["목적"]);
       assert.equal(header.suiteId, c.suiteId);
@@ -167,4 +174,59 @@ test("interop both ways with the official Python ESDK: every suite x keyring x s
   assert.deepEqual(failures, []);
   assert.equal(theyRead, SUITES.length * KEYRINGS.length * 4);
   assert.equal(weRead, cases.length);
+});
+
+test("the WebCrypto and pure-Rust backends write messages each other reads, for every suite", async () => {
+  const data = bytesOf(200_000);
+  for (const suiteId of SUITES) {
+    const base = { keyrings: [strip(aes(192))], suiteId, frameLength: 3000, encryptionContext: CONTEXT, commitmentPolicy: policyFor(suiteId) };
+    for (const [w, r] of [["webcrypto", "rust"], ["rust", "webcrypto"], ["auto", "auto"]]) {
+      const ct = await esdkEncrypt(data, { ...base, aead: w });
+      const { plaintext } = await esdkDecrypt(ct, { keyrings: base.keyrings, commitmentPolicy: "REQUIRE_ENCRYPT_ALLOW_DECRYPT", aead: r });
+      assert.deepEqual(plaintext, data, `0x${suiteId.toString(16)} ${w} -> ${r}`);
+    }
+  }
+});
+
+test("a tampered frame fails through WebCrypto too, and a stream refuses overlapping async calls", async () => {
+  const keyrings = [strip(aes(256))];
+  const ct = await esdkEncrypt(bytesOf(100_000), { keyrings, suiteId: 0x0478, aead: "webcrypto" });
+  for (const at of [ct.length - 20, Math.floor(ct.length / 2), 400]) {
+    const bad = ct.slice(); bad[at] ^= 0x40;
+    assert.equal(await codeOfAsync(() => esdkDecrypt(bad, { keyrings, aead: "webcrypto" })), "DecryptionFailed", `byte ${at}`);
+  }
+  const dec = new EsdkDecryptor({ keyrings, aead: "webcrypto" });
+  const bad = ct.slice(); bad[Math.floor(ct.length / 2)] ^= 1;
+  assert.equal(await codeOfAsync(() => dec.updateAsync(bad)), "DecryptionFailed");
+  assert.equal(await codeOfAsync(() => dec.updateAsync(ct)), "StreamClosed");
+  const enc = new EsdkEncryptor({ keyrings, aead: "webcrypto" });
+  const first = enc.updateAsync(bytesOf(50_000));
+  assert.equal(await codeOfAsync(() => enc.updateAsync(bytesOf(1))), "StreamBusy");
+  assert.equal(codeOf(() => enc.update(bytesOf(1))), "StreamBusy");
+  await first;
+});
+
+test("updateAsync/finishAsync stream through WebCrypto, mixed with the synchronous calls", async () => {
+  for (const suiteId of [0x0478, 0x0578, 0x0014]) {
+    const keyrings = [strip(aes(128))];
+    const commitmentPolicy = policyFor(suiteId);
+    const data = bytesOf(3_000_000);
+    const enc = new EsdkEncryptor({ keyrings, suiteId, frameLength: 4096, commitmentPolicy, aead: "webcrypto" });
+    const parts = [];
+    for (let i = 0, k = 0; i < data.length; i += 333_333, k++) {
+      const chunk = data.subarray(i, i + 333_333);
+      parts.push(k % 3 === 1 ? enc.update(chunk) : await enc.updateAsync(chunk));
+    }
+    parts.push(await enc.finishAsync());
+    const ct = new Uint8Array(Buffer.concat(parts));
+    const dec = new EsdkDecryptor({ keyrings, commitmentPolicy, aead: "webcrypto" });
+    const out = [];
+    for (let i = 0, k = 0; i < ct.length; i += 1_000_003, k++) {
+      const chunk = ct.subarray(i, i + 1_000_003);
+      out.push(k % 2 ? dec.update(chunk) : await dec.updateAsync(chunk));
+    }
+    assert.equal(dec.header().suiteId, suiteId);
+    out.push(await dec.finishAsync());
+    assert.deepEqual(new Uint8Array(Buffer.concat(out)), data, `0x${suiteId.toString(16)}`);
+  }
 });

@@ -24,12 +24,13 @@ export async function example(bytes: Uint8Array): Promise<string> {
   return new TextDecoder().decode(envelopeOpen(env, pair.privateKeyPem));
 }
 
-export function esdkRoundTrip(data: Uint8Array, key: string): Uint8Array {
-  const opts: EsdkOptions = { keyrings: [{ type: "raw-aes", namespace: "ns", name: "k", key }], suiteId: 0x0478 };
+export async function esdkRoundTrip(data: Uint8Array, key: string): Promise<Uint8Array> {
+  const opts: EsdkOptions = { keyrings: [{ type: "raw-aes", namespace: "ns", name: "k", key }], suiteId: 0x0478, aead: "webcrypto" };
   const enc = new EsdkEncryptor(opts);
   const ct = [enc.update(data), enc.finish()];
   const dec = new EsdkDecryptor(opts);
   dec.update(ct[0]);
-  const r: EsdkDecryptResult = esdkDecrypt(esdkEncrypt(data, opts), opts);
-  return r.header.suiteId === 0x0478 ? dec.finish() : r.plaintext;
+  const r: EsdkDecryptResult = await esdkDecrypt(await esdkEncrypt(data, opts), opts);
+  const more: Uint8Array = await new EsdkEncryptor(opts).updateAsync(data);
+  return r.header.suiteId === 0x0478 && more.length >= 0 ? dec.finish() : r.plaintext;
 }

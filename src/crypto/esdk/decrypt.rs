@@ -526,6 +526,11 @@ impl<'k, B: BatchBackend> BatchDecryptor<'k, B> {
         &self.inner
     }
 
+    /// The decryptor, for its synchronous calls (pure-Rust cipher).
+    pub fn inner_mut(&mut self) -> &mut Decryptor<'k> {
+        &mut self.inner
+    }
+
     /// As [`Decryptor::update_into`], with this call's frames opened as one batch.
     pub async fn update_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
         self.inner.run(chunk, out, Some(&self.backend), &mut self.aead).await
@@ -548,19 +553,25 @@ fn check_not_base64(bytes: &[u8]) -> Result<(), EsdkError> {
     Ok(())
 }
 
-/// Decrypt a whole message held in memory. No plaintext is returned unless every check passed.
-pub fn decrypt(
-    ciphertext: &[u8],
-    keyring: &dyn Keyring,
-    opts: &DecryptOptions,
-) -> Result<Decrypted, EsdkError> {
+/// The options of a one-shot decrypt: the caller sees no plaintext before every check passed, so
+/// the streaming limits on buffered frames and signed messages do not apply.
+pub fn one_shot_options(opts: &DecryptOptions) -> DecryptOptions {
     let mut opts = opts.clone();
     // The input is already in memory, so bounding the buffered frame adds nothing here.
     opts.max_frame_length = u32::MAX;
     if opts.signed_messages != SignedMessagePolicy::RejectSigned {
         opts.signed_messages = SignedMessagePolicy::ReleaseBeforeSignature;
     }
-    let mut d = Decryptor::new(keyring, opts);
+    opts
+}
+
+/// Decrypt a whole message held in memory. No plaintext is returned unless every check passed.
+pub fn decrypt(
+    ciphertext: &[u8],
+    keyring: &dyn Keyring,
+    opts: &DecryptOptions,
+) -> Result<Decrypted, EsdkError> {
+    let mut d = Decryptor::new(keyring, one_shot_options(opts));
     let mut plaintext = Vec::new();
     d.update_into(ciphertext, &mut plaintext)?;
     let header = d.header.clone();

@@ -20,6 +20,10 @@ use super::options::EncryptOptions;
 use super::signature::MessageSigner;
 use crate::crypto::keyring::Keyring;
 
+/// The longest DER ECDSA signature of the suites (P-384: two 48-byte integers, each possibly with
+/// a leading zero, in a SEQUENCE).
+const MAX_SIGNATURE_LEN: u64 = 2 + 2 * (2 + 49);
+
 /// An incremental ESDK message encryptor.
 pub struct Encryptor {
     cipher: Box<dyn FrameAead>,
@@ -158,6 +162,21 @@ impl Encryptor {
         let mut out = Vec::new();
         self.update_into(chunk, &mut out)?;
         Ok(out)
+    }
+
+    /// An upper bound on the length of the whole message for `plaintext_len` bytes of plaintext,
+    /// counted from construction (exact except for the length of a signature, which varies).
+    pub fn message_len_bound(&self, plaintext_len: u64) -> u64 {
+        let fl = self.frame_length as u64;
+        let regular = plaintext_len.saturating_sub(1) / fl.max(1);
+        let last = plaintext_len - regular * fl;
+        let frame_overhead = (4 + 12 + TAG_LEN) as u64;
+        let footer = if self.signer.is_some() { 2 + MAX_SIGNATURE_LEN } else { 0 };
+        (self.header.serialize_body().map(|b| b.len()).unwrap_or(0) as u64)
+            .saturating_add(self.header.serialize_auth().len() as u64)
+            .saturating_add(regular.saturating_mul(fl + frame_overhead))
+            .saturating_add(4 + last + frame_overhead + 4)
+            .saturating_add(footer)
     }
 
     /// The key that seals the body, for a [`BatchAead`] made outside the engine (WebCrypto).

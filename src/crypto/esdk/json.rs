@@ -53,6 +53,44 @@ pub fn decryptor(opts: &Value) -> Result<Decryptor<'static>, EsdkError> {
     Ok(Decryptor::new(keyring, o))
 }
 
+/// Which AES-GCM runs the body frames (`opts.aead`): the pure-Rust cipher, WebCrypto, or
+/// WebCrypto when the input is large enough to gain from it (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AeadChoice {
+    /// WebCrypto for inputs of at least [`AeadChoice::AUTO_MIN`] bytes where available.
+    Auto,
+    /// Always WebCrypto; an error where it is missing.
+    WebCrypto,
+    /// Always the pure-Rust cipher.
+    Rust,
+}
+
+impl AeadChoice {
+    /// Below this many bytes the cost of WebCrypto's calls outweighs its speed.
+    pub const AUTO_MIN: usize = 32 * 1024;
+}
+
+/// `opts.aead`: `"auto"` (default), `"webcrypto"` or `"rust"`.
+pub fn aead_choice(opts: &Value) -> Result<AeadChoice, EsdkError> {
+    match opts.get("aead") {
+        None | Some(Value::Null) => Ok(AeadChoice::Auto),
+        Some(Value::String(s)) => match s.as_str() {
+            "auto" => Ok(AeadChoice::Auto),
+            "webcrypto" => Ok(AeadChoice::WebCrypto),
+            "rust" => Ok(AeadChoice::Rust),
+            other => Err(invalid("/aead", format!("unknown value `{other}`: use auto, webcrypto or rust"))),
+        },
+        Some(_) => Err(invalid("/aead", "expected a string")),
+    }
+}
+
+/// The decryptor behind a one-shot `esdkDecrypt` that is fed in pieces: the options of
+/// [`super::decrypt::one_shot_options`].
+pub fn one_shot_decryptor(opts: &Value) -> Result<Decryptor<'static>, EsdkError> {
+    let (keyring, o) = decrypt_options(opts)?;
+    Ok(Decryptor::new(keyring, super::decrypt::one_shot_options(&o)))
+}
+
 /// `{ code, message }` for a thrown JS `Error`.
 pub fn error_json(e: &EsdkError) -> Value {
     json!({ "code": e.code(), "message": e.to_string() })
@@ -160,6 +198,7 @@ const ENCRYPT_FIELDS: &[&str] = &[
     "commitmentPolicy",
     "maxEncryptedDataKeys",
     "requiredEncryptionContextKeys",
+    "aead",
 ];
 const DECRYPT_FIELDS: &[&str] = &[
     "keyrings",
@@ -170,6 +209,7 @@ const DECRYPT_FIELDS: &[&str] = &[
     "maxFrameLength",
     "signedMessages",
     "maxBufferedPlaintext",
+    "aead",
 ];
 
 fn invalid(pointer: &str, what: impl std::fmt::Display) -> EsdkError {
