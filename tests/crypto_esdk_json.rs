@@ -193,3 +193,15 @@ fn vectors_through_the_json_api() {
     }
     assert_eq!(ran, 498 - 46 - 1);
 }
+
+#[test]
+fn one_options_object_serves_encrypt_and_decrypt() {
+    let opts = json!({"keyrings": [aes_keyring("aes-256")], "suiteId": 0x0478, "frameLength": 64, "aead": "rust"});
+    let ct = json::encrypt(&[9u8; 200], &opts).unwrap();
+    // Decryption takes the suite and frame length from the message; the fields are accepted.
+    let (pt, header) = json::decrypt(&ct, &opts).unwrap();
+    assert_eq!(pt, vec![9u8; 200]);
+    assert_eq!(header["frameLength"], 64);
+    let e = err_of(json::decrypt(&ct, &json!({"keyrings": [aes_keyring("aes-256")], "aead": "fast"})));
+    assert_eq!(e["code"], "InvalidInput");
+}

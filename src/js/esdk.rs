@@ -29,9 +29,9 @@ export type EsdkKeyring =
 export interface EsdkOptions {
   keyrings: EsdkKeyring[];
   encryptionContext?: Record<string, string>;
-  /** Default 0x0578. */
+  /** Default 0x0578. Decryption takes it from the message (the field is accepted and ignored). */
   suiteId?: number | string;
-  /** Default 4096. */
+  /** Default 4096. Decryption takes it from the message (the field is accepted and ignored). */
   frameLength?: number;
   /** Default "REQUIRE_ENCRYPT_REQUIRE_DECRYPT". */
   commitmentPolicy?: "FORBID_ENCRYPT_ALLOW_DECRYPT" | "REQUIRE_ENCRYPT_ALLOW_DECRYPT" | "REQUIRE_ENCRYPT_REQUIRE_DECRYPT";

@@ -200,8 +200,12 @@ const ENCRYPT_FIELDS: &[&str] = &[
     "requiredEncryptionContextKeys",
     "aead",
 ];
+/// `suiteId` and `frameLength` are accepted so one options object serves both calls; decryption
+/// takes both from the message.
 const DECRYPT_FIELDS: &[&str] = &[
     "keyrings",
+    "suiteId",
+    "frameLength",
     "encryptionContext",
     "commitmentPolicy",
     "maxEncryptedDataKeys",
@@ -369,6 +373,7 @@ fn suite(obj: &Map<String, Value>) -> Result<Option<AlgorithmSuite>, EsdkError> 
 
 fn encrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, EncryptOptions), EsdkError> {
     let obj = object(opts, "", ENCRYPT_FIELDS)?;
+    aead_choice(opts)?;
     let frame_length = match number(obj, "frameLength")? {
         None => super::options::DEFAULT_FRAME_LENGTH,
         Some(n) => u32::try_from(n)
@@ -389,6 +394,9 @@ fn encrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, EncryptOption
 
 fn decrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, DecryptOptions), EsdkError> {
     let obj = object(opts, "", DECRYPT_FIELDS)?;
+    aead_choice(opts)?;
+    suite(obj)?;
+    number(obj, "frameLength")?;
     let mut o = DecryptOptions {
         commitment_policy: policy(obj)?,
         max_encrypted_data_keys: max_edks(obj)?,
