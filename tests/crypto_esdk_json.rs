@@ -196,7 +196,8 @@ fn vectors_through_the_json_api() {
 
 #[test]
 fn one_options_object_serves_encrypt_and_decrypt() {
-    let opts = json!({"keyrings": [aes_keyring("aes-256")], "suiteId": 0x0478, "frameLength": 64, "aead": "rust"});
+    let opts =
+        json!({"keyrings": [aes_keyring("aes-256")], "suiteId": 0x0478, "frameLength": 64, "aead": "rust"});
     let ct = json::encrypt(&[9u8; 200], &opts).unwrap();
     // Decryption takes the suite and frame length from the message; the fields are accepted.
     let (pt, header) = json::decrypt(&ct, &opts).unwrap();

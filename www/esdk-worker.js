@@ -1,7 +1,8 @@
 // The Encryption SDK page's file worker (a module worker over the JS package in pkg/): encrypts or
 // decrypts a File of any size with EsdkEncryptor / EsdkDecryptor, reading it in 1 MiB slices and
 // writing the result to the origin private file system through a sync access handle, so neither the
-// JS heap nor the wasm memory grows with the file. Nothing is sent anywhere.
+// JS heap nor the wasm memory grows with the file. The frames go through WebCrypto (`updateAsync`);
+// `options.aead: "rust"` keeps them in the pure-Rust cipher. Nothing is sent anywhere.
 //
 // page -> worker: { type: "run", id, mode: "encrypt" | "decrypt", file: File, options: JSON text }
 //                 { type: "cancel", id }
@@ -14,12 +15,11 @@ import init, { EsdkEncryptor, EsdkDecryptor } from "./pkg/secplay.js";
 const SLICE = 1 << 20;
 const OUTPUT = { encrypt: "secplay-esdk-encrypted", decrypt: "secplay-esdk-decrypted" };
 const ready = init();
+// One output buffer for the whole job: `pushAsync` leaves the output in wasm and `drainInto` copies it
+// here, so no JS buffer is made per slice (V8 frees such buffers only after ~64 MiB of them pile up).
+const OUT = new Uint8Array(SLICE);
 let wasm = null;
 let cancelled = new Set();
-
-// One output buffer for the whole job: `updateInto` / `drainInto` copy into it, so no JS buffer is
-// made per slice (V8 frees such buffers only after ~64 MiB of them pile up).
-const OUT = new Uint8Array(SLICE);
 
 // The file in slices of at most 1 MiB. A BYOB reader refills one buffer; where a browser has no BYOB
 // reader for blobs, `file.slice().arrayBuffer()` makes one buffer per slice instead.
@@ -78,14 +78,19 @@ async function run({ id, mode, file, options }) {
     let headerSent = false;
     const write = (bytes) => {
       let off = 0;
-      while (off < bytes.length) off += handle.write(bytes.subarray(off), { at: at + off });
+      while (off < bytes.length) {
+        const n = handle.write(bytes.subarray(off), { at: at + off });
+        // A write that makes no progress means the disk or the site's quota is full; never spin.
+        if (!(n > 0)) throw { code: "StorageFull", message: `the browser stopped accepting the result after ${mb(at + off)}: its storage for this site is full; free space and try again` };
+        off += n;
+      }
       at += bytes.length;
     };
     let done = 0;
     for await (const chunk of slices(file)) {
       if (cancelled.has(id)) throw { cancel: true };
-      let n = stream.updateInto(chunk, OUT);
-      write(OUT.subarray(0, n));
+      await stream.pushAsync(chunk);
+      let n;
       while ((n = stream.drainInto(OUT)) > 0) write(OUT.subarray(0, n));
       done += chunk.length;
       if (mode === "decrypt" && !headerSent) {
@@ -103,7 +108,7 @@ async function run({ id, mode, file, options }) {
       const header = stream.header();
       if (header) self.postMessage({ type: "header", id, header });
     }
-    write(stream.finish());
+    write(await stream.finishAsync());
     stream.free?.();
     stream = null;
     handle.flush();

@@ -160,8 +160,13 @@ impl Stream for DecStream {
 /// Where the Promise-returning calls put their output: one JS buffer of known maximum size (the
 /// one-shot calls), or a list of pieces joined at the end (the streams).
 enum Sink {
-    Fixed { buf: Uint8Array, len: u32 },
+    Fixed {
+        buf: Uint8Array,
+        len: u32,
+    },
     Pieces(Vec<Uint8Array>),
+    /// Kept in wasm memory for `drainInto` (no JS buffer per call).
+    Wasm(Vec<u8>),
 }
 
 impl Sink {
@@ -177,6 +182,7 @@ impl Sink {
                 *len = end;
             }
             Self::Pieces(v) => v.push(Uint8Array::from(bytes)),
+            Self::Wasm(v) => v.extend_from_slice(bytes),
         }
         Ok(())
     }
@@ -184,6 +190,7 @@ impl Sink {
     fn into_array(self) -> Uint8Array {
         match self {
             Self::Fixed { buf, len } => buf.subarray(0, len),
+            Self::Wasm(v) => Uint8Array::from(&v[..]),
             Self::Pieces(mut v) if v.len() <= 1 => v.pop().unwrap_or_else(|| Uint8Array::new_with_length(0)),
             Self::Pieces(v) => {
                 let total: u32 = v.iter().map(|p| p.length()).sum();
@@ -362,11 +369,8 @@ impl<S: Stream + 'static> Pipe<S> {
 
     /// Take the stream (and what is ready) out for a Promise-returning call.
     fn lend(pipe: &Shared<S>) -> Result<(S, Sink), JsValue> {
-        let mut p = borrow(pipe)?;
-        let sink = p.sink()?;
-        let stream = p.inner.take().ok_or_else(closed)?;
-        p.busy = true;
-        Ok((stream, sink))
+        let sink = borrow(pipe)?.sink()?;
+        Ok((Self::lend_keeping_ready(pipe)?, sink))
     }
 
     /// Put the stream back (or, after a failure, leave it closed).
@@ -375,6 +379,31 @@ impl<S: Stream + 'static> Pipe<S> {
             p.inner = stream;
             p.busy = false;
         }
+    }
+
+    /// `pushAsync`: the output stays in `ready` for `drainInto`; resolves to how many bytes wait.
+    fn push_async(pipe: &Shared<S>, chunk: Uint8Array) -> Promise {
+        let pipe = Rc::clone(pipe);
+        future_to_promise(async move {
+            let mut stream = Self::lend_keeping_ready(&pipe)?;
+            let mut sink = Sink::Wasm(Vec::new());
+            let r = pump(&mut stream, &chunk, &mut sink).await;
+            Self::give_back(&pipe, r.is_ok().then_some(stream));
+            r?;
+            let mut p = borrow(&pipe)?;
+            if let Sink::Wasm(bytes) = sink {
+                p.ready.bytes.extend_from_slice(&bytes);
+            }
+            Ok(JsValue::from(p.ready.bytes.len().saturating_sub(p.ready.pos) as f64))
+        })
+    }
+
+    /// Take the stream out for a Promise-returning call, leaving what is ready in place.
+    fn lend_keeping_ready(pipe: &Shared<S>) -> Result<S, JsValue> {
+        let mut p = borrow(pipe)?;
+        let stream = p.inner.take().ok_or_else(closed)?;
+        p.busy = true;
+        Ok(stream)
     }
 
     fn update_async(pipe: &Shared<S>, chunk: Uint8Array) -> Promise {
@@ -462,6 +491,13 @@ impl EsdkEncryptor {
     pub fn finish_async(&self) -> Promise {
         Pipe::finish_async(&self.pipe)
     }
+
+    /// As `updateAsync`, but the output waits for `drainInto(out)` (a buffer you reuse) instead of
+    /// coming back as a new buffer: resolves to how many bytes wait. No JS garbage per call.
+    #[wasm_bindgen(js_name = pushAsync, unchecked_return_type = "Promise<number>")]
+    pub fn push_async(&self, chunk: Uint8Array) -> Promise {
+        Pipe::push_async(&self.pipe, chunk)
+    }
 }
 
 /// Streaming decryption: `update(chunk)` returns plaintext of frames whose tags verified;
@@ -528,5 +564,12 @@ impl EsdkDecryptor {
     #[wasm_bindgen(js_name = finishAsync, unchecked_return_type = "Promise<Uint8Array>")]
     pub fn finish_async(&self) -> Promise {
         Pipe::finish_async(&self.pipe)
+    }
+
+    /// As `updateAsync`, but the plaintext waits for `drainInto(out)` (a buffer you reuse) instead
+    /// of coming back as a new buffer: resolves to how many bytes wait. No JS garbage per call.
+    #[wasm_bindgen(js_name = pushAsync, unchecked_return_type = "Promise<number>")]
+    pub fn push_async(&self, chunk: Uint8Array) -> Promise {
+        Pipe::push_async(&self.pipe, chunk)
     }
 }
