@@ -2,15 +2,19 @@
 //! ci` installs them; without them the test says so and checks nothing). Builds the database with
 //! `GeoDbBuilder`, checks that `tools/geo-build.mjs` writes the very same bytes, and looks up a
 //! sample of rows (first, middle and last address) against the CSV rows themselves. With
-//! `--nocapture` it prints the sizes and the lookup time (a figure, not an assertion).
+//! `--nocapture` it prints the sizes and the lookup time (a figure, not an assertion). Then the engine: GeoMatch and
+//! AsnMatch use a small database when the request carries no country or ASN.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use secplay::waf::geo::{CsvKind, GeoDb, GeoDbBuilder};
+use secplay::waf::json::WebAcl;
+use serde_json::{json, Value};
 
 fn module(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/@ip-location-db").join(name)
@@ -147,4 +151,106 @@ fn the_database_answers_as_the_csv_rows_say() {
         "waf_geo: {per} ns per lookup (country and ASN, debug build), {found} of {} found",
         probes.len()
     );
+}
+
+// ---- The engine: GeoMatch / AsnMatch consult the database when the request says nothing ----
+
+fn small_db() -> Arc<GeoDb> {
+    let mut b = GeoDbBuilder::new("test");
+    let v4 = |s: &str| IpAddr::V4(s.parse().unwrap());
+    b.add_country(v4("198.51.100.0"), v4("198.51.100.255"), "DE").unwrap();
+    b.add_country(v4("203.0.113.0"), v4("203.0.113.255"), "CN").unwrap();
+    b.add_asn(v4("198.51.100.0"), v4("198.51.100.127"), 64500).unwrap();
+    b.add_country(
+        IpAddr::V6("2001:db8::".parse().unwrap()),
+        IpAddr::V6("2001:db8::ffff".parse().unwrap()),
+        "FR",
+    )
+    .unwrap();
+    Arc::new(GeoDb::from_bytes(&b.encode().unwrap()).unwrap())
+}
+
+fn acl(statement: Value) -> WebAcl {
+    let vis = json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "m"});
+    let doc = json!({"Name": "t", "Id": "a1b2c3d4-5678-90ab-cdef-000000000000",
+        "ARN": "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/t/a1b2c3d4-5678-90ab-cdef-000000000000",
+        "DefaultAction": {"Allow": {}}, "VisibilityConfig": vis,
+        "Rules": [{"Name": "r", "Priority": 0, "Statement": statement, "Action": {"Block": {}}, "VisibilityConfig": vis}]});
+    WebAcl::new(&doc, &Value::Null, &Value::Null).unwrap()
+}
+
+fn req(ip: &str, extra: Value) -> Value {
+    let mut v =
+        json!({"method": "GET", "uri": "/", "headers": [["X-Client-IP", "203.0.113.9"]], "clientIp": ip});
+    for (k, val) in extra.as_object().unwrap() {
+        v[k] = val.clone();
+    }
+    v
+}
+
+fn statement_note(rec: &Value) -> String {
+    rec["trace"][0]["statements"][0]["note"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn geo_match_uses_the_database_when_the_request_has_no_country() {
+    let mut a = acl(json!({"GeoMatchStatement": {"CountryCodes": ["DE", "FR"]}}));
+    assert!(a.uses_geo());
+    // No database: unknown, no match, and the trace says what to do.
+    let rec = a.evaluate(&req("198.51.100.7", json!({})), &Value::Null).unwrap();
+    assert_eq!(rec["action"], "ALLOW");
+    assert!(statement_note(&rec).contains("unknown"), "{rec}");
+    assert_eq!(rec["geo"]["countrySource"], "unknown");
+    a.set_geo_db(Some(small_db()));
+    let rec = a.evaluate(&req("198.51.100.7", json!({})), &Value::Null).unwrap();
+    assert_eq!(rec["action"], "BLOCK", "{rec}");
+    assert!(statement_note(&rec).contains("offline geo database"), "{rec}");
+    assert_eq!(rec["httpRequest"]["country"], "DE");
+    assert_eq!(
+        rec["geo"],
+        json!({"country": "DE", "countrySource": "database", "asn": 64500, "asnSource": "database"})
+    );
+    assert!(rec["labels"].as_array().unwrap().contains(&json!({"name": "awswaf:clientip:geo:country:DE"})));
+    // IPv6 and IPv4-mapped IPv6.
+    assert_eq!(a.evaluate(&req("2001:db8::1", json!({})), &Value::Null).unwrap()["action"], "BLOCK");
+    assert_eq!(a.evaluate(&req("::ffff:198.51.100.1", json!({})), &Value::Null).unwrap()["action"], "BLOCK");
+    // The request's own country wins over the database.
+    let rec = a.evaluate(&req("198.51.100.7", json!({"country": "US"})), &Value::Null).unwrap();
+    assert_eq!(rec["action"], "ALLOW");
+    assert!(statement_note(&rec).contains("supplied with the request"), "{rec}");
+    assert_eq!(rec["geo"]["countrySource"], "request");
+    // An address in no range: unknown, and the trace says so.
+    let rec = a.evaluate(&req("192.0.2.1", json!({})), &Value::Null).unwrap();
+    assert_eq!(rec["action"], "ALLOW");
+    assert!(statement_note(&rec).contains("in no range"), "{rec}");
+    assert_eq!(rec["httpRequest"]["country"], Value::Null);
+}
+
+#[test]
+fn forwarded_addresses_and_asn_are_looked_up_too() {
+    let fwd = json!({"HeaderName": "X-Client-IP", "FallbackBehavior": "NO_MATCH"});
+    let mut a = acl(json!({"GeoMatchStatement": {"CountryCodes": ["CN"], "ForwardedIPConfig": fwd}}));
+    a.set_geo_db(Some(small_db()));
+    // The forwarded 203.0.113.9 is CN in the database; the client's DE does not matter.
+    let rec = a.evaluate(&req("198.51.100.7", json!({})), &Value::Null).unwrap();
+    assert_eq!(rec["action"], "BLOCK", "{rec}");
+    assert!(rec["labels"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"name": "awswaf:forwardedip:geo:country:CN"})));
+    assert_eq!(
+        a.evaluate(&req("198.51.100.7", json!({"forwardedCountry": "JP"})), &Value::Null).unwrap()["action"],
+        "ALLOW"
+    );
+
+    let mut asn = acl(json!({"AsnMatchStatement": {"AsnList": [64500]}}));
+    asn.set_geo_db(Some(small_db()));
+    assert_eq!(asn.evaluate(&req("198.51.100.1", json!({})), &Value::Null).unwrap()["action"], "BLOCK");
+    assert_eq!(asn.evaluate(&req("198.51.100.200", json!({})), &Value::Null).unwrap()["action"], "ALLOW");
+    assert_eq!(
+        asn.evaluate(&req("198.51.100.1", json!({"asn": 13335})), &Value::Null).unwrap()["action"],
+        "ALLOW"
+    );
+    asn.set_geo_db(None);
+    assert_eq!(asn.evaluate(&req("198.51.100.1", json!({})), &Value::Null).unwrap()["action"], "ALLOW");
 }

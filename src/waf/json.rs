@@ -3,13 +3,16 @@
 //! `detect_sqli`, `detect_xss`, `apply_transformations`. Shapes are camelCase with AWS field
 //! names; errors carry a stable `code`. No WAF logic lives here.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::capacity;
 use super::error::WafError;
 use super::eval::{Context, Engine, Resources};
+use super::geo::GeoDb;
 use super::ipset::IpSet;
-use super::model::{Sensitivity, Statement};
+use super::model::{Aggregate, CustomKey, Sensitivity, Statement};
 use super::parse;
 use super::reader::{as_array, child, Obj};
 use super::regex_dialect::RegexPatternSet;
@@ -157,18 +160,30 @@ impl WebAcl {
         self.engine.reset_clock();
     }
 
-    /// Whether the ACL uses a rule of this kind (for the page: load geo data lazily).
+    /// Whether the ACL (or a rule group it references) has a GeoMatch or AsnMatch statement,
+    /// or an ASN rate key: the page loads the offline geo database only then.
     pub fn uses_geo(&self) -> bool {
         fn walk(s: &Statement) -> bool {
             match s {
                 Statement::Geo(..) | Statement::Asn(..) => true,
                 Statement::And(l) | Statement::Or(l) => l.iter().any(walk),
                 Statement::Not(s) => walk(s),
-                Statement::RateBased(rb) => rb.scope_down.as_ref().is_some_and(walk),
+                Statement::RateBased(rb) => {
+                    rb.scope_down.as_ref().is_some_and(walk)
+                        || matches!(&rb.aggregate, Aggregate::Custom(keys) if keys.iter().any(|k| matches!(k, CustomKey::Asn)))
+                }
+                Statement::Managed(g) => g.scope_down.as_deref().is_some_and(walk),
                 _ => false,
             }
         }
-        self.engine.acl.rules.iter().any(|r| walk(&r.statement))
+        let groups = self.engine.resources.rule_groups.values().flat_map(|g| &g.rules);
+        self.engine.acl.rules.iter().chain(groups).any(|r| walk(&r.statement))
+    }
+
+    /// Gives the engine an offline geo database (or takes it away with `None`): GeoMatch and
+    /// AsnMatch use it for requests that carry no `country` / `asn`.
+    pub fn set_geo_db(&mut self, db: Option<Arc<GeoDb>>) {
+        self.engine.geo = db;
     }
 }
 
