@@ -99,6 +99,28 @@ class Writer {
   }
 }
 
+/** The attributions and licence texts that travel with geo.bin. */
+function licenceText() {
+  const file = (m, f) => readFileSync(join(mod(m), f), "utf8").trim();
+  return [
+    "geo.bin: the offline IP-to-country and IP-to-ASN database of secplay's WAF (format: src/waf/geo.rs).",
+    "",
+    `Country: @ip-location-db/geo-whois-asn-country ${version("geo-whois-asn-country")} (npm), package licence CC0-1.0,`,
+    "by sapics (https://github.com/sapics/ip-location-db), built from RIR WHOIS data and NRO statistics:",
+    file("geo-whois-asn-country", "NRO_LICENSE"),
+    "",
+    `ASN: @ip-location-db/asn ${version("asn")} (npm), CC-BY-4.0:`,
+    file("asn", "ROUTEVIEWS-LICENSE"),
+    file("asn", "DBIP-LICENSE"),
+    file("asn", "NRO_LICENSE"),
+    file("asn", "MODIFICATIONS"),
+    "",
+    "Modifications: overlapping ranges flattened (the more specific wins), adjacent equal ranges merged,",
+    "organisation names dropped, re-encoded in the format above.",
+    "",
+  ].join("\n");
+}
+
 export function build() {
   const geo = mod("geo-whois-asn-country"), asn = mod("asn");
   const tables = [
@@ -139,6 +161,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { bytes, counts } = build();
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, bytes);
+  writeFileSync(join(dirname(out), "geo-LICENSE.txt"), licenceText());
   const ms = Math.round(performance.now() - t0);
   const gz = gzipSync(bytes, { level: 9 }).length;
   console.log(`geo-build: ${out}: ${bytes.length} bytes (${gz} gzipped), ranges v4 country ${counts[0]}, v4 ASN ${counts[1]}, ` +

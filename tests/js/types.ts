@@ -4,6 +4,7 @@ import init, {
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
+  WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
 
 export function decide(input: PolicyEvalInput): [PolicyEvalResult["decision"], string[]] {
@@ -32,4 +33,14 @@ export function esdkRoundTrip(data: Uint8Array, key: string): Uint8Array {
   dec.update(ct[0]);
   const r: EsdkDecryptResult = esdkDecrypt(esdkEncrypt(data, opts), opts);
   return r.header.suiteId === 0x0478 ? dec.finish() : r.plaintext;
+}
+
+export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [string | undefined, string] {
+  const db: GeoDatabase = loadGeoDatabase(geoBin);
+  const found: GeoLookup = db.lookup(clientIp);
+  const options: WafOptions = { resourceType: "CLOUDFRONT", geoDb: geoBin };
+  const waf = new WebAcl(acl, {}, options);
+  if (!waf.usesGeo) waf.setGeoDatabase(db);
+  const rec: WafLogRecord = waf.evaluate({ method: "GET", uri: "/", headers: [], clientIp });
+  return [found.country, rec.geo.countrySource];
 }
