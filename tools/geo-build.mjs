@@ -121,18 +121,23 @@ function licenceText() {
   ].join("\n");
 }
 
-export function build() {
+/** The four CSVs' rows: IPv4 country, IPv4 ASN, IPv6 country, IPv6 ASN. */
+export function readTables() {
   const geo = mod("geo-whois-asn-country"), asn = mod("asn");
-  const tables = [
+  return [
     readCsv(join(geo, "geo-whois-asn-country-ipv4-num.csv"), "country", MAX32),
     readCsv(join(asn, "asn-ipv4-num.csv"), "asn", MAX32),
     readCsv(join(geo, "geo-whois-asn-country-ipv6-num.csv"), "country", MAX128),
     readCsv(join(asn, "asn-ipv6-num.csv"), "asn", MAX128),
   ];
+}
+
+/** The file for four tables of [first, last, value] rows. */
+export function encode(tables, sourceDescription) {
   const w = new Writer();
   w.bytes(Buffer.from("SPGD"));
   w.push(1);
-  const source = Buffer.from(sourceText(), "utf8").subarray(0, 1024);
+  const source = Buffer.from(sourceDescription, "utf8").subarray(0, 1024);
   w.varint(source.length);
   w.bytes(source);
   const counts = [];
@@ -152,6 +157,10 @@ export function build() {
     }
   }
   return { bytes: w.buf.subarray(0, w.len), counts };
+}
+
+export function build() {
+  return encode(readTables(), sourceText());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -38,3 +38,15 @@ export function asnSamples(count = 5) {
   }
   return out;
 }
+
+/** One IPv4 address `{ ip, country }` that geo-whois-asn-country places in `code` (a row no neighbour overlaps). */
+export function addressIn(code) {
+  const r = rows("geo-whois-asn-country/geo-whois-asn-country-ipv4-num.csv");
+  const hits = [];
+  for (let j = 1; j < r.length - 1; j++) {
+    if (r[j][2] === code && r[j - 1][1] < r[j][0] && r[j + 1][0] > r[j][1]) hits.push(j);
+  }
+  if (!hits.length) throw new Error(`no usable ${code} row`);
+  const j = hits[Math.floor(hits.length / 2)];
+  return { ip: v4(Math.floor((r[j][0] + r[j][1]) / 2)), country: code };
+}
