@@ -16,6 +16,8 @@ use secplay::waf::geo::{CsvKind, GeoDb, GeoDbBuilder};
 use secplay::waf::json::WebAcl;
 use serde_json::{json, Value};
 
+const PROFILE: &str = if cfg!(debug_assertions) { "debug build" } else { "optimised build" };
+
 fn module(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/@ip-location-db").join(name)
 }
@@ -75,7 +77,7 @@ fn the_database_answers_as_the_csv_rows_say() {
     let db = GeoDb::from_bytes(&bytes).unwrap();
     let loaded = t1.elapsed();
     println!(
-        "waf_geo: {} bytes, built from the CSVs in {built:?} (debug build), loaded in {loaded:?}, {:?}",
+        "waf_geo: {} bytes, built from the CSVs in {built:?} ({PROFILE}), loaded in {loaded:?}, {:?}",
         bytes.len(),
         db.stats()
     );

@@ -27,8 +27,8 @@
 //! (`::ffff:a.b.c.d`) is looked up in the IPv4 tables.
 //!
 //! Loading validates every entry once and keeps the bytes as they are, plus an index of every
-//! 64th entry (its first address, byte offset and `next`): a lookup is a binary search over that
-//! index, then decoding at most 64 entries. Memory is the file size plus about 1/40 of it.
+//! 16th entry (its `next` and byte offset): a lookup is a binary search over that index, then
+//! decoding at most 16 entries. Memory is the file size plus about a fifth of it.
 
 use std::net::IpAddr;
 
@@ -49,7 +49,7 @@ pub const MAX_ENTRIES: usize = 4_000_000;
 /// Longest source description.
 pub const MAX_SOURCE: usize = 1024;
 /// Entries between two index points.
-const BLOCK: usize = 64;
+const BLOCK: usize = 16;
 /// The smallest encoded entry: gap 0 (1 byte), length 1 (2 bytes), ASN below 128 (1 byte).
 const MIN_ENTRY: usize = 4;
 
@@ -118,15 +118,6 @@ pub struct GeoStats {
     pub bytes: usize,
 }
 
-/// An index point: the entry at `offset` starts at `first`; `next` is where the previous
-/// entry ended plus one (the base its gap is added to).
-#[derive(Debug, Clone, Copy)]
-struct Block {
-    first: u128,
-    offset: usize,
-    next: u128,
-}
-
 #[derive(Debug, Clone)]
 struct Table {
     kind: Kind,
@@ -135,7 +126,12 @@ struct Table {
     count: usize,
     /// One past the table's last byte.
     end: usize,
-    blocks: Vec<Block>,
+    /// For every `BLOCK`-th entry: where the entry before it ended, plus one (the base its gap is
+    /// added to; 0 for the first). An address below it belongs to an earlier block; one at or
+    /// above it but before the entry's first address is in a gap.
+    keys: Vec<u128>,
+    /// Byte offsets of those entries (parallel to `keys`; apart, so the search reads only keys).
+    offsets: Vec<u32>,
 }
 
 /// A loaded, validated geo database.
@@ -243,28 +239,30 @@ impl Table {
     fn read(c: &mut Cursor<'_>, kind: Kind, max: u128, name: &str) -> Result<Self, WafError> {
         let at = |e: String| bad(format!("{name} table: {e}"));
         let count = c.len(MAX_ENTRIES, MIN_ENTRY).map_err(at)?;
-        let mut blocks = Vec::with_capacity(count.div_ceil(BLOCK));
+        let mut keys = Vec::with_capacity(count.div_ceil(BLOCK));
+        let mut offsets = Vec::with_capacity(count.div_ceil(BLOCK));
         let mut next = Some(0u128);
         for i in 0..count {
-            let offset = c.pos;
+            let offset = u32::try_from(c.pos).map_err(|_| at("the table is too large".to_owned()))?;
             let Some(base) = next else {
                 return Err(at(format!("entry {i} comes after the last address")));
             };
             let e = decode(c, base, kind, max).map_err(|e| at(format!("entry {i}: {e}")))?;
             if i % BLOCK == 0 {
-                blocks.push(Block { first: e.first, offset, next: base });
+                keys.push(base);
+                offsets.push(offset);
             }
             next = e.last.checked_add(1);
         }
-        Ok(Self { kind, max, count, end: c.pos, blocks })
+        Ok(Self { kind, max, count, end: c.pos, keys, offsets })
     }
 
     /// The value of the range holding `x`, if one does.
     fn find(&self, bytes: &[u8], x: u128) -> Option<Value> {
-        let i = self.blocks.partition_point(|b| b.first <= x).checked_sub(1)?;
-        let block = self.blocks.get(i)?;
-        let mut c = Cursor { bytes: bytes.get(..self.end)?, pos: block.offset };
-        let mut next = Some(block.next);
+        let i = self.keys.partition_point(|k| *k <= x).checked_sub(1)?;
+        let offset = usize::try_from(*self.offsets.get(i)?).ok()?;
+        let mut c = Cursor { bytes: bytes.get(..self.end)?, pos: offset };
+        let mut next = self.keys.get(i).copied();
         let n = self.count.saturating_sub(i.saturating_mul(BLOCK)).min(BLOCK);
         for _ in 0..n {
             let e = decode(&mut c, next?, self.kind, self.max).ok()?;
