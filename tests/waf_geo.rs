@@ -198,6 +198,13 @@ fn statement_note(rec: &Value) -> String {
 fn geo_match_uses_the_database_when_the_request_has_no_country() {
     let mut a = acl(json!({"GeoMatchStatement": {"CountryCodes": ["DE", "FR"]}}));
     assert!(a.uses_geo());
+    assert!(a.needs_geo_db(&req("198.51.100.7", json!({}))));
+    assert!(!a.needs_geo_db(&req("198.51.100.7", json!({"country": "US"}))));
+    assert!(!acl(
+        json!({"SizeConstraintStatement": {"FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GT",
+        "Size": 100, "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}})
+    )
+    .uses_geo());
     // No database: unknown, no match, and the trace says what to do.
     let rec = a.evaluate(&req("198.51.100.7", json!({})), &Value::Null).unwrap();
     assert_eq!(rec["action"], "ALLOW");
@@ -245,7 +252,11 @@ fn forwarded_addresses_and_asn_are_looked_up_too() {
         "ALLOW"
     );
 
+    assert!(a.needs_geo_db(&req("198.51.100.7", json!({"country": "US"}))), "the forwarded address has none");
+    assert!(!a.needs_geo_db(&req("198.51.100.7", json!({"forwardedCountry": "JP"}))));
     let mut asn = acl(json!({"AsnMatchStatement": {"AsnList": [64500]}}));
+    assert!(asn.needs_geo_db(&req("198.51.100.7", json!({"country": "US"}))));
+    assert!(!asn.needs_geo_db(&req("198.51.100.7", json!({"asn": 1}))));
     asn.set_geo_db(Some(small_db()));
     assert_eq!(asn.evaluate(&req("198.51.100.1", json!({})), &Value::Null).unwrap()["action"], "BLOCK");
     assert_eq!(asn.evaluate(&req("198.51.100.200", json!({})), &Value::Null).unwrap()["action"], "ALLOW");

@@ -130,6 +130,16 @@ impl WebAcl {
         self.inner.uses_geo()
     }
 
+    /// Whether evaluating `request` could consult the geo database: a GeoMatch/AsnMatch statement
+    /// (or an ASN rate key) needs a country or ASN the request does not carry.
+    #[wasm_bindgen(js_name = needsGeoDatabase)]
+    pub fn needs_geo_database(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "WafRequest")] request: JsValue,
+    ) -> Result<bool, JsValue> {
+        Ok(self.inner.needs_geo_db(&from_js(request)?))
+    }
+
     /// Use `db` for requests without `country` / `asn` (shared, not copied).
     #[wasm_bindgen(js_name = setGeoDatabase)]
     pub fn set_geo_database(&mut self, db: &GeoDatabase) {

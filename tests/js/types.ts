@@ -40,7 +40,8 @@ export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [
   const found: GeoLookup = db.lookup(clientIp);
   const options: WafOptions = { resourceType: "CLOUDFRONT", geoDb: geoBin };
   const waf = new WebAcl(acl, {}, options);
-  if (!waf.usesGeo) waf.setGeoDatabase(db);
-  const rec: WafLogRecord = waf.evaluate({ method: "GET", uri: "/", headers: [], clientIp });
+  const request = { method: "GET", uri: "/", headers: [] as [string, string][], clientIp };
+  if (waf.usesGeo && waf.needsGeoDatabase(request)) waf.setGeoDatabase(db);
+  const rec: WafLogRecord = waf.evaluate(request);
   return [found.country, rec.geo.countrySource];
 }

@@ -105,6 +105,9 @@ test("the offline geo database (pkg/geo.bin) answers as its CSV rows say and fee
   geoAcl.WebACL.Rules[1].Statement = { GeoMatchStatement: { CountryCodes: [country] } };
   const withDb = new WebAcl(geoAcl, resources, { geoDb: bytes });
   assert.equal(withDb.usesGeo, true);
+  assert.equal(withDb.needsGeoDatabase(req("/", ip)), true);
+  assert.equal(withDb.needsGeoDatabase(req("/", ip, { country: "FR" })), false);
+  assert.equal(new WebAcl(acl, resources).needsGeoDatabase(req("/", ip, { country: "FR" })), false);
   const rec = withDb.evaluate(req("/", ip));
   assert.equal(rec.terminatingRuleId, "geo", JSON.stringify(rec.trace));
   assert.deepEqual([rec.httpRequest.country, rec.geo.countrySource], [country, "database"]);

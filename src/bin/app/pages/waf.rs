@@ -107,7 +107,7 @@ pub fn WafPage() -> Html {
     let replay_text = use_state(String::new);
     let replay = use_state(|| None::<Result<Value, Problem>>);
     let cache = use_mut_ref(|| None as Built);
-    // The offline geo database: fetched once, only when a geo/ASN rule meets a request without a country.
+    // The offline geo database: fetched once, only when a geo/ASN rule meets a request without a country/ASN.
     let geo_db = use_mut_ref(|| None::<Arc<GeoDb>>);
     let geo_tried = use_mut_ref(|| false);
     let geo_status = use_state(|| GeoStatus::NotLoaded);
@@ -163,7 +163,21 @@ pub fn WafPage() -> Html {
             let Some((_, _, Ok(w))) = slot.as_mut() else {
                 return; // the build problem is already on screen
             };
-            if w.uses_geo() && country.trim().is_empty() && !*geo_tried.borrow() {
+            let mut req = match parse_request_text(&request, client_ip.trim()) {
+                Ok(r) => r,
+                Err(e) => {
+                    problem.set(Some(Problem {
+                        code: e.code().into(),
+                        message: e.to_string(),
+                        place: Some("request".into()),
+                    }));
+                    return;
+                }
+            };
+            if let (false, Some(o)) = (country.trim().is_empty(), req.as_object_mut()) {
+                o.insert("country".into(), Value::String(country.trim().to_ascii_uppercase()));
+            }
+            if w.needs_geo_db(&req) && !*geo_tried.borrow() {
                 // Evaluate once the database is here (or has failed to come).
                 *geo_tried.borrow_mut() = true;
                 *pending.borrow_mut() = Some(times);
@@ -187,20 +201,6 @@ pub fn WafPage() -> Html {
                 return;
             }
             w.set_geo_db(geo_db.borrow().clone());
-            let mut req = match parse_request_text(&request, client_ip.trim()) {
-                Ok(r) => r,
-                Err(e) => {
-                    problem.set(Some(Problem {
-                        code: e.code().into(),
-                        message: e.to_string(),
-                        place: Some("request".into()),
-                    }));
-                    return;
-                }
-            };
-            if let (false, Some(o)) = (country.trim().is_empty(), req.as_object_mut()) {
-                o.insert("country".into(), Value::String(country.trim().to_ascii_uppercase()));
-            }
             let mut out = Vec::new();
             for _ in 0..times {
                 match w.evaluate(&req, &Value::Null) {
