@@ -63,11 +63,11 @@ pub struct GeoOrigin {
     /// Country, when known.
     pub country: Option<String>,
     /// `request`, `database` or `unknown`.
-    pub country_source: String,
+    pub country_source: &'static str,
     /// ASN, when known.
     pub asn: Option<u64>,
     /// `request`, `database` or `unknown`.
-    pub asn_source: String,
+    pub asn_source: &'static str,
 }
 
 /// `{name, value}`.

@@ -74,11 +74,6 @@ impl Run<'_> {
         let ip = self.req.client_ip;
         let (country, cs) = self.country_of(ip, self.req.country.as_ref());
         let (asn, asn_source) = self.asn_of(ip, self.req.asn);
-        GeoOrigin {
-            country,
-            country_source: cs.as_str().to_owned(),
-            asn,
-            asn_source: asn_source.as_str().to_owned(),
-        }
+        GeoOrigin { country, country_source: cs.as_str(), asn, asn_source: asn_source.as_str() }
     }
 }
