@@ -114,4 +114,4 @@ bench-esdk-browser: pkg
 	cd bench/esdk-browser && npm ci --no-audit --no-fund && node build.mjs && node run.mjs
 
 clean:
-	rm -rf dist pkg target bench/policy/target bench/waf/target bench/esdk/target bench/esdk-browser/node_modules bench/esdk-browser/build
+	rm -rf dist pkg www/generated target bench/policy/target bench/waf/target bench/esdk/target bench/esdk-browser/node_modules bench/esdk-browser/build

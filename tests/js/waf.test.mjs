@@ -89,6 +89,9 @@ test("invalid web ACLs get AWS-style coded errors with positions", () => {
 });
 
 test("the offline geo database (pkg/geo.bin) answers as its CSV rows say and feeds GeoMatch/AsnMatch", () => {
+  const manifest = JSON.parse(readFileSync(new URL("../../pkg/package.json", import.meta.url), "utf8"));
+  assert.ok(manifest.files.includes("geo.bin") && manifest.files.includes("geo-LICENSE.txt"), "shipped to npm users");
+  assert.match(readFileSync(new URL("../../pkg/geo-LICENSE.txt", import.meta.url), "utf8"), /db-ip\.com/i);
   const bytes = readFileSync(new URL("../../pkg/geo.bin", import.meta.url));
   const db = loadGeoDatabase(bytes);
   assert.ok(db instanceof GeoDatabase);
