@@ -167,7 +167,7 @@ fn take_geo_db(options: Option<JsValue>) -> Result<(Option<JsValue>, Option<Arc<
             "/options/geoDb: invalid type, expected a Uint8Array (the bytes of geo.bin)",
         ));
     };
-    let db = GeoDb::from_bytes(&bytes.to_vec()).map_err(err::<WafError>)?;
+    let db = GeoDb::from_vec(bytes.to_vec()).map_err(err::<WafError>)?;
     let rest = js_sys::Object::assign(&js_sys::Object::new(), o.unchecked_ref());
     js_sys::Reflect::delete_property(&rest, &key)?;
     Ok((Some(rest.into()), Some(Arc::new(db))))
@@ -184,8 +184,8 @@ pub struct GeoDatabase {
 impl GeoDatabase {
     /// Checks and loads the bytes of `geo.bin`; throws `InvalidGeoDatabase` if they are not one.
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8]) -> Result<GeoDatabase, JsValue> {
-        Ok(Self { inner: Arc::new(GeoDb::from_bytes(bytes).map_err(err::<WafError>)?) })
+    pub fn new(bytes: Vec<u8>) -> Result<GeoDatabase, JsValue> {
+        Ok(Self { inner: Arc::new(GeoDb::from_vec(bytes).map_err(err::<WafError>)?) })
     }
 
     /// Country and ASN of an IPv4 or IPv6 address (`{}` when it is in no range).
@@ -223,7 +223,7 @@ impl GeoDatabase {
 
 /// Loads the offline geo database from the bytes of `geo.bin` (same as `new GeoDatabase(bytes)`).
 #[wasm_bindgen(js_name = loadGeoDatabase)]
-pub fn load_geo_database(bytes: &[u8]) -> Result<GeoDatabase, JsValue> {
+pub fn load_geo_database(bytes: Vec<u8>) -> Result<GeoDatabase, JsValue> {
     GeoDatabase::new(bytes)
 }
 

@@ -146,6 +146,17 @@ impl GeoDb {
     /// Checks and loads a database file. Hostile bytes get an error, never a panic, and no
     /// allocation larger than the input implies.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, WafError> {
+        let (source, tables) = Self::check(bytes)?;
+        Ok(Self { bytes: bytes.to_vec(), source, tables })
+    }
+
+    /// As `from_bytes`, keeping `bytes` rather than a copy (a 6 MB file is not held twice).
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Self, WafError> {
+        let (source, tables) = Self::check(&bytes)?;
+        Ok(Self { bytes, source, tables })
+    }
+
+    fn check(bytes: &[u8]) -> Result<(String, [Table; 4]), WafError> {
         if bytes.len() > MAX_BYTES {
             return Err(bad(format!("{} bytes is more than the {MAX_BYTES} accepted", bytes.len())));
         }
@@ -176,7 +187,7 @@ impl GeoDb {
         if c.pos != bytes.len() {
             return Err(bad(format!("{} unexpected bytes after the last table", bytes.len() - c.pos)));
         }
-        Ok(Self { bytes: bytes.to_vec(), source, tables })
+        Ok((source, tables))
     }
 
     /// Where the data comes from (package names and versions), as written by the builder.

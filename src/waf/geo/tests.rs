@@ -83,6 +83,15 @@ fn ipv4_mapped_ipv6_uses_the_ipv4_tables() {
 }
 
 #[test]
+fn from_vec_keeps_the_bytes_and_checks_them_alike() {
+    let mut b = GeoDbBuilder::new("v");
+    b.add_asn(v4("1.0.0.0"), v4("1.0.0.255"), 13335).unwrap();
+    let bytes = b.encode().unwrap();
+    assert_eq!(GeoDb::from_vec(bytes.clone()).unwrap().asn(v4("1.0.0.9")), Some(13335));
+    is_geo_error(GeoDb::from_vec(bytes[..bytes.len() - 1].to_vec()));
+}
+
+#[test]
 fn an_empty_database_knows_nothing() {
     let db = GeoDb::from_bytes(&GeoDbBuilder::new("").encode().unwrap()).unwrap();
     assert_eq!(db.lookup(v4("1.2.3.4")), None);

@@ -58,5 +58,5 @@ pub async fn load() -> Result<Arc<GeoDb>, String> {
     }
     let buffer = call_promise(&response, "arrayBuffer", None).await?;
     let bytes = Uint8Array::new(&buffer).to_vec();
-    GeoDb::from_bytes(&bytes).map(Arc::new).map_err(|e| e.to_string())
+    GeoDb::from_vec(bytes).map(Arc::new).map_err(|e| e.to_string())
 }
