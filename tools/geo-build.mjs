@@ -78,6 +78,13 @@ function flatten(input) {
   return out;
 }
 
+/** Trailing zero bits of a positive BigInt. */
+function zeros(v) {
+  let z = 0;
+  while (((v >> BigInt(z)) & 1n) === 0n) z++;
+  return z;
+}
+
 class Writer {
   constructor() { this.buf = new Uint8Array(1 << 20); this.len = 0; }
   push(b) {
@@ -92,8 +99,7 @@ class Writer {
   }
   scaled(v) {
     if (v === 0n) return this.push(128);
-    let z = 0;
-    while (((v >> BigInt(z)) & 1n) === 0n) z++;
+    const z = zeros(v);
     this.push(z);
     this.varint(v >> BigInt(z));
   }
@@ -148,9 +154,12 @@ export function encode(tables, sourceDescription) {
     let next = 0n;
     for (const [first, last, value] of flat) {
       if (next === null) throw new Error("a range follows the last address");
-      w.scaled(first - next);
-      if (last - first + 1n > MAX128) throw new Error("a range covering all of IPv6 cannot be stored");
-      w.scaled(last - first + 1n);
+      const gap = first - next, len = last - first + 1n;
+      if (len > MAX128) throw new Error("a range covering all of IPv6 cannot be stored");
+      const z = zeros(len);
+      w.push((gap > 0n ? 0x80 : 0) | z);
+      if (gap > 0n) w.scaled(gap);
+      w.varint(len >> BigInt(z));
       if (typeof value === "string") w.bytes([value.charCodeAt(0), value.charCodeAt(1)]);
       else w.varint(value);
       next = last === MAX128 ? null : last + 1n;

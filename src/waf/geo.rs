@@ -8,16 +8,18 @@
 //!
 //! All integers are unsigned. `varint` is LEB128 (7 bits a byte, low first, at most 19 bytes for
 //! a `u128`). `scaled` is a number written as one byte `z` then, if `z < 128`, `varint(m)` with the
-//! value `m << z` (`m ≥ 1`; the writer picks `z` = trailing zeros, so a /24 or a /32 costs two
-//! bytes); `z = 128` alone means 0.
+//! value `m << z` (`m ≥ 1`; the writer picks `z` = trailing zeros); `z = 128` alone means 0.
 //!
 //! ```text
 //! "SPGD"  u8 version = 1   varint n + n bytes of UTF-8: where the data comes from (n ≤ 1024)
 //! four tables, in this order: IPv4 country, IPv4 ASN, IPv6 country, IPv6 ASN; each is
 //!   varint count (≤ 4,000,000), then count entries:
-//!     scaled gap     first = next + gap, where next = 0 for the first entry, else previous last + 1
-//!     scaled length  last = first + length − 1 (length ≥ 1; never past the family's last address)
+//!     u8 head        bit 7: a gap follows; bits 0–6: z, the length's scale (see below)
+//!     scaled gap     only if bit 7 is set, else the gap is 0
+//!     varint m       the length is m << z (m ≥ 1, so a /24 or a /32 costs two bytes with its head)
 //!     value          country: 2 bytes `A`–`Z` (ISO 3166-1 alpha-2); ASN: varint ≤ 2^32 − 1
+//!   where first = next + gap (next = 0 for the first entry, else the previous last + 1) and
+//!   last = first + length − 1, never past the family's last address
 //! nothing after the fourth table
 //! ```
 //!
@@ -50,8 +52,8 @@ pub const MAX_ENTRIES: usize = 4_000_000;
 pub const MAX_SOURCE: usize = 1024;
 /// Entries between two index points.
 const BLOCK: usize = 16;
-/// The smallest encoded entry: gap 0 (1 byte), length 1 (2 bytes), ASN below 128 (1 byte).
-const MIN_ENTRY: usize = 4;
+/// The smallest encoded entry: head, length mantissa, ASN below 128 (a byte each).
+const MIN_ENTRY: usize = 3;
 
 /// What a table maps addresses to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,12 +298,21 @@ struct Entry {
 }
 
 fn decode(c: &mut Cursor<'_>, next: u128, kind: Kind, max: u128) -> Result<Entry, String> {
-    let gap = c.scaled()?;
-    let len = c.scaled()?;
+    let head = c.byte()?;
+    let gap = if head & 0x80 == 0 { 0 } else { c.scaled()? };
+    let z = u32::from(head & 0x7f);
+    let m = c.varint()?;
+    if m == 0 {
+        return Err("a range is empty".to_owned());
+    }
+    if m.leading_zeros() < z {
+        return Err("a length is larger than 128 bits".to_owned());
+    }
+    let len = m << z;
     let first = next.checked_add(gap).filter(|f| *f <= max).ok_or("the gap runs past the last address")?;
+    // m ≥ 1, so len ≥ 1.
     let last = len
-        .checked_sub(1)
-        .ok_or("a range is empty")?
+        .saturating_sub(1)
         .checked_add(first)
         .filter(|l| *l <= max)
         .ok_or("the range runs past the last address")?;

@@ -115,12 +115,17 @@ impl GeoDbBuilder {
             for (first, last, value) in flat {
                 let base = next.ok_or_else(|| bad("a range follows the last address".to_owned()))?;
                 let gap = first.checked_sub(base).ok_or_else(|| bad("ranges overlap".to_owned()))?;
-                put_scaled(&mut out, gap);
                 let len = last
                     .checked_sub(first)
                     .and_then(|d| d.checked_add(1))
                     .ok_or_else(|| bad("a range covering all of IPv6 cannot be stored".to_owned()))?;
-                put_scaled(&mut out, len);
+                // len ≥ 1, so its trailing zeros (≤ 127) fit in the head's low 7 bits.
+                let z = len.trailing_zeros();
+                out.push(if gap > 0 { 0x80 } else { 0 } | z as u8);
+                if gap > 0 {
+                    put_scaled(&mut out, gap);
+                }
+                put_varint(&mut out, len >> z);
                 match value {
                     Value::Country(c) => out.extend_from_slice(&c),
                     Value::Asn(n) => put_varint(&mut out, u128::from(n)),

@@ -198,45 +198,44 @@ fn file(tables: [&[u8]; 4]) -> Vec<u8> {
     out
 }
 
+/// The error text for a file whose tables are these bytes.
+fn reject(tables: [&[u8]; 4]) -> String {
+    is_geo_error(GeoDb::from_bytes(&file(tables)))
+}
+
 #[test]
 fn hostile_headers_and_entries_are_rejected() {
     let ok: &[u8] = &[0];
     assert!(is_geo_error(GeoDb::from_bytes(b"GIF89a")).contains("SPGD"));
     assert!(is_geo_error(GeoDb::from_bytes(b"SPGD\x02\x00\0\0\0\0")).contains("version 2"));
     assert!(GeoDb::from_bytes(&file([ok, ok, ok, ok])).is_ok());
+    // A well-formed entry, to show the bytes below differ from it in one thing each.
+    assert!(GeoDb::from_bytes(&file([&[1, 8, 1, b'A', b'U'], ok, ok, ok])).is_ok());
     // Absurd counts: more than the maximum, and more than the bytes left could hold.
     let huge = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
-    assert!(is_geo_error(GeoDb::from_bytes(&file([&huge, ok, ok, ok]))).contains("more than"));
-    assert!(is_geo_error(GeoDb::from_bytes(&file([&[100, 128, 0, 1, b'A', b'U'], ok, ok, ok])))
-        .contains("does not fit"));
+    assert!(reject([&huge, ok, ok, ok]).contains("more than"));
+    assert!(reject([&[100, 8, 1, b'A', b'U'], ok, ok, ok]).contains("does not fit"));
     // A source description longer than allowed.
     assert!(is_geo_error(GeoDb::from_bytes(b"SPGD\x01\xff\x7f")).contains("more than"));
-    // IPv4 range running past 255.255.255.255 ("unsorted" cannot be written; wrapping can).
-    let past = [1, 0, 1, 32, 2, 65, 85]; // gap 2^32 > max
-    assert!(is_geo_error(GeoDb::from_bytes(&file([&past, ok, ok, ok]))).contains("past the last"));
-    let long_range = [1, 128, 32, 3, b'A', b'U']; // length 3 * 2^32
-    assert!(is_geo_error(GeoDb::from_bytes(&file([&long_range, ok, ok, ok]))).contains("past the last"));
-    // A second IPv6 entry after one that ends at the last address.
-    let after_end = [2, 127, 1, 127, 1, b'A', b'Q', 128, 0, 1, b'A', b'Q'];
-    assert!(is_geo_error(GeoDb::from_bytes(&file([ok, ok, &after_end, ok]))).contains("after the last"));
-    // An empty range (length 0), a lower-case country, an ASN beyond 32 bits.
-    assert!(
-        is_geo_error(GeoDb::from_bytes(&file([&[1, 128, 128, b'A', b'U'], ok, ok, ok]))).contains("empty")
-    );
-    assert!(
-        is_geo_error(GeoDb::from_bytes(&file([&[1, 128, 0, 1, b'a', b'u'], ok, ok, ok]))).contains("capital")
-    );
-    let big_asn = [1, 128, 0, 1, 0x80, 0x80, 0x80, 0x80, 0x10];
-    assert!(is_geo_error(GeoDb::from_bytes(&file([ok, &big_asn, ok, ok]))).contains("2^32"));
-    // A scale beyond 128, a scaled number beyond 128 bits, a varint beyond 128 bits.
-    assert!(is_geo_error(GeoDb::from_bytes(&file([&[1, 129, 1, 0, 1, b'A', b'U'], ok, ok, ok])))
-        .contains("scale"));
-    assert!(is_geo_error(GeoDb::from_bytes(&file([ok, ok, &[1, 127, 2, 0, 1, 1, b'A'], ok])))
-        .contains("128 bits"));
+    // IPv4 ranges running past 255.255.255.255 ("unsorted" cannot be written; wrapping can):
+    // a gap of 2^32, a length of 3 * 2^32.
+    assert!(reject([&[1, 0x80, 32, 1, 1, b'A', b'U'], ok, ok, ok]).contains("past the last"));
+    assert!(reject([&[1, 32, 3, b'A', b'U'], ok, ok, ok]).contains("past the last"));
+    // A second IPv6 entry after one that ends at the last address (gap 2^127, length 2^127).
+    let after_end = [2, 0xff, 127, 1, 1, b'A', b'Q', 0, 1, b'A', b'Q'];
+    assert!(reject([ok, ok, &after_end, ok]).contains("after the last"));
+    // An empty range (mantissa 0), a lower-case country, an ASN beyond 32 bits.
+    assert!(reject([&[1, 0, 0, b'A', b'U'], ok, ok, ok]).contains("empty"));
+    assert!(reject([&[1, 0, 1, b'a', b'u'], ok, ok, ok]).contains("capital"));
+    assert!(reject([ok, &[1, 0, 1, 0x80, 0x80, 0x80, 0x80, 0x10], ok, ok]).contains("2^32"));
+    // A gap scale beyond 128, a gap and a length beyond 128 bits, a varint beyond 128 bits.
+    assert!(reject([&[1, 0x80, 129, 1, 1, b'A', b'U'], ok, ok, ok]).contains("scale"));
+    assert!(reject([ok, ok, &[1, 0x80, 127, 2, 1, b'A', b'A'], ok]).contains("128 bits"));
+    assert!(reject([ok, ok, &[1, 127, 2, b'A', b'A'], ok]).contains("128 bits"));
     let mut wide = vec![1, 0];
     wide.extend([0xff; 19]);
     wide.push(1);
-    assert!(is_geo_error(GeoDb::from_bytes(&file([ok, ok, ok, &wide]))).contains("128 bits"));
+    assert!(reject([ok, ok, ok, &wide]).contains("128 bits"));
 }
 
 #[test]
