@@ -149,10 +149,7 @@ fn the_database_answers_as_the_csv_rows_say() {
     let t2 = Instant::now();
     let found = probes.iter().filter(|p| db.lookup(**p).is_some()).count();
     let per = t2.elapsed().as_nanos() / probes.len() as u128;
-    println!(
-        "waf_geo: {per} ns per lookup (country and ASN, debug build), {found} of {} found",
-        probes.len()
-    );
+    println!("waf_geo: {per} ns per lookup (country and ASN, {PROFILE}), {found} of {} found", probes.len());
 }
 
 // ---- The engine: GeoMatch / AsnMatch consult the database when the request says nothing ----
