@@ -38,6 +38,19 @@ fn at<'a>(v: &'a Value, key: &str) -> &'a Value {
     v.get(key).unwrap_or(&Value::Null)
 }
 
+/// `1065724` as `1,065,724`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Where a country or ASN came from, in words.
 fn origin(source: &Value) -> &'static str {
     match source.as_str() {
@@ -334,7 +347,7 @@ pub fn WafPage() -> Html {
                                 GeoStatus::NotLoaded => "Offline geo database: fetched from this site when a geo or ASN rule meets a request with no country. ".to_owned(),
                                 GeoStatus::Loading => format!("Offline geo database: loading {} … ", geo::URL),
                                 GeoStatus::Ready { ranges, bytes, millis } => format!(
-                                    "Offline geo database: {ranges} ranges, {:.1} MB, loaded in {millis} ms. ", *bytes as f64 / 1e6),
+                                    "Offline geo database: {} ranges, {:.1} MB, loaded in {millis} ms. ", thousands(*ranges), *bytes as f64 / 1e6),
                                 GeoStatus::Failed(e) => format!("Offline geo database unavailable: {e}. "),
                             } }
                             <span id="waf-geo-attribution">{ geo::ATTRIBUTION }{" "}
