@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serve, launch, watchedPage, shots } from "./harness.mjs";
-import { addressIn, countrySamples } from "../js/geo-sample.mjs";
+import { addressIn, asnSamples, countrySamples } from "../js/geo-sample.mjs";
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -99,6 +99,18 @@ test("WAF page: the offline geo database is fetched only for a geo rule and a re
   await page.waitForFunction((c) => document.querySelector("#waf-geo-origin")?.textContent
     .includes(`Client country ${c} (from the offline database)`), allowed.country);
   assert.equal(await page.textContent("#waf-rule"), "Default_Action");
+
+  // The same rule as an AsnMatch on the ASN the asn CSV gives an address: the page has no ASN
+  // field, so the database answers (already loaded: nothing more is fetched).
+  const [byAsn] = asnSamples(1);
+  const doc = JSON.parse(await page.inputValue("#waf-acl"));
+  doc.Rules[0].Statement = { AsnMatchStatement: { AsnList: [byAsn.asn] } };
+  await page.fill("#waf-acl", JSON.stringify(doc, null, 2));
+  await page.fill("#waf-ip", byAsn.ip);
+  await page.click("#waf-evaluate");
+  await page.waitForFunction((a) => document.querySelector("#waf-geo-origin")?.textContent
+    .includes(`ASN ${a} (from the offline database)`), byAsn.asn);
+  assert.equal(await page.textContent("#waf-rule"), "block-countries");
   assert.equal(fetched.length, 1, `fetched once, from this origin: ${fetched}`);
   assert.ok(fetched[0].startsWith(server.origin));
   await page.screenshot({ path: join(shots, "waf-geo.png"), fullPage: true });
