@@ -241,13 +241,16 @@ pub fn WafPage() -> Html {
         })
     };
     let on_replay = {
-        let (replay_text, replay, cache) = (replay_text.clone(), replay.clone(), cache.clone());
+        let (replay_text, replay, cache, geo_db) =
+            (replay_text.clone(), replay.clone(), cache.clone(), geo_db.clone());
         Callback::from(move |_: MouseEvent| {
             let slot = cache.borrow();
             let Some((_, _, Ok(w))) = slot.as_ref() else { return };
             // A fresh copy: the replay's counters start at zero and the single-request view keeps its own.
             let mut fresh = w.clone();
             fresh.reset();
+            // Countries of replayed requests come from the geo database if an evaluation loaded it.
+            fresh.set_geo_db(geo_db.borrow().clone());
             replay.set(Some(fresh.replay(&Value::String((*replay_text).clone())).map_err(|e| Problem {
                 code: e.code().into(),
                 message: e.to_string(),
