@@ -28,8 +28,17 @@ setup:
 setup-test:
 	@tools/setup.sh test
 
-# The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types.
-pkg: setup
+# The offline geo database (src/waf/geo.rs) from the @ip-location-db npm packages; rebuilt only when
+# the CSVs, the lock file (npm stamps every file 1985, so a new version shows in the lock file) or
+# the generator change. Not in git: it is about 6 MB.
+GEO_DB := www/generated/geo.bin
+GEO_CSV := $(foreach f,geo-whois-asn-country/geo-whois-asn-country-ipv4-num geo-whois-asn-country/geo-whois-asn-country-ipv6-num asn/asn-ipv4-num asn/asn-ipv6-num,node_modules/@ip-location-db/$(f).csv)
+$(GEO_DB): $(GEO_CSV) package-lock.json tools/geo-build.mjs
+	node tools/geo-build.mjs $@
+
+# The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types, and the
+# geo database (geo.bin, its licences in geo-LICENSE.txt).
+pkg: setup $(GEO_DB)
 	cargo build --release --lib --target $(WASM)
 	rm -rf pkg $(TARGET_DIR)/size/pkg
 	wasm-bindgen --target web --out-dir $(TARGET_DIR)/size/pkg --out-name secplay $(TARGET_DIR)/$(WASM)/release/secplay.wasm
@@ -37,6 +46,7 @@ pkg: setup
 	cp $(TARGET_DIR)/size/pkg/secplay.js $(TARGET_DIR)/size/pkg/secplay.d.ts $(TARGET_DIR)/size/pkg/secplay_bg.wasm.d.ts pkg/
 	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
 	  --enable-reference-types --enable-multivalue $(TARGET_DIR)/size/pkg/secplay_bg.wasm -o pkg/secplay_bg.wasm
+	cp $(GEO_DB) $(dir $(GEO_DB))geo-LICENSE.txt pkg/
 	node tools/pkg-json.mjs
 
 # The static site: deployable to any static host as is.
@@ -104,4 +114,4 @@ bench-esdk-browser: pkg
 	cd bench/esdk-browser && npm ci --no-audit --no-fund && node build.mjs && node run.mjs
 
 clean:
-	rm -rf dist pkg target bench/policy/target bench/waf/target bench/esdk/target bench/esdk-browser/node_modules bench/esdk-browser/build
+	rm -rf dist pkg www/generated target bench/policy/target bench/waf/target bench/esdk/target bench/esdk-browser/node_modules bench/esdk-browser/build

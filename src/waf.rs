@@ -10,6 +10,7 @@ pub mod error;
 pub mod eval;
 pub mod examples;
 pub mod field;
+pub mod geo;
 pub mod http_text;
 pub mod ipset;
 pub mod json;

@@ -61,4 +61,26 @@ mod waf_in_wasm {
     fn sample_web_acl_parses() {
         secplay::waf::parse::parse_text(SAMPLE).unwrap();
     }
+
+    /// The offline geo database format in wasm: built, loaded, looked up (IPv4, IPv6, mapped),
+    /// and every truncation rejected.
+    #[wasm_bindgen_test]
+    fn geo_database_in_wasm() {
+        use secplay::waf::geo::{GeoDb, GeoDbBuilder};
+        use std::net::IpAddr;
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let mut b = GeoDbBuilder::new("wasm");
+        b.add_country(ip("1.0.0.0"), ip("1.0.0.255"), "AU").unwrap();
+        b.add_country(ip("1.0.0.16"), ip("1.0.0.31"), "NZ").unwrap();
+        b.add_asn(ip("2001:200::"), ip("2001:200:ffff:ffff:ffff:ffff:ffff:ffff"), 2500).unwrap();
+        let bytes = b.encode().unwrap();
+        let db = GeoDb::from_bytes(&bytes).unwrap();
+        assert_eq!(db.country(ip("1.0.0.15")).map(|c| c.as_str().to_owned()).as_deref(), Some("AU"));
+        assert_eq!(db.country(ip("::ffff:1.0.0.17")).map(|c| c.as_str().to_owned()).as_deref(), Some("NZ"));
+        assert_eq!(db.asn(ip("2001:200::1")), Some(2500));
+        assert_eq!(db.lookup(ip("1.0.1.0")), None);
+        for n in 0..bytes.len() {
+            assert!(GeoDb::from_bytes(&bytes[..n]).is_err());
+        }
+    }
 }

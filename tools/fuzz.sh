@@ -42,6 +42,13 @@ PY
     waf) cp ../shared/vectors/waf/sample-get-web-acl.json "$dir/"
          head -n 300 ../shared/vectors/waf/sqli.txt | split -l 1 - "$dir/sqli-"
          head -n 300 ../shared/vectors/waf/xss.txt | split -l 1 - "$dir/xss-" ;;
+    waf_geo) # The empty database and a small real one (the first rows of each CSV), so mutations reach
+             # the tables rather than dying at the magic bytes.
+             printf 'SPGD\001\000\000\000\000\000' > "$dir/empty"
+             [ -f node_modules/@ip-location-db/asn/package.json ] && node --input-type=module -e '
+               import { writeFileSync } from "node:fs";
+               import { readTables, encode } from "./tools/geo-build.mjs";
+               writeFileSync("'"$dir"'/small", encode(readTables().map((t) => t.slice(0, 40)), "fuzz seed").bytes);' ;;
     *) printf '{"algorithm":"RSA-OAEP-256+A256GCM","wrappedKey":"","iv":"","ciphertext":"","tag":""}' > "$dir/seed" ;;
   esac
 }

@@ -1,10 +1,13 @@
-//! JS API of the WAF engine: the `WebAcl` class (evaluate, replay, capacity) and the detectors and
-//! transformations on their own.
+//! JS API of the WAF engine: the `WebAcl` class (evaluate, replay, capacity), the offline
+//! `GeoDatabase`, and the detectors and transformations on their own.
+
+use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
 use super::error::{js_error, to_js as err};
 use super::json::{from_js, to_js};
+use crate::waf::geo::GeoDb;
 use crate::waf::{json as engine, WafError};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -32,7 +35,11 @@ export interface WafOptions {
   bodyLimit?: number;
   /** Include the per-rule trace in log records (default true). */
   trace?: boolean;
+  /** The offline geo database (`geo.bin` of this package) for GeoMatch/AsnMatch on requests without `country`/`asn`. */
+  geoDb?: Uint8Array;
 }
+/** What the offline geo database knows of an address. */
+export interface GeoLookup { country?: string; asn?: number }
 /** The AWS WAF log record, plus `trace` and `notes`. */
 export interface WafLogRecord {
   action: "ALLOW" | "BLOCK" | "COUNT" | "CAPTCHA" | "CHALLENGE";
@@ -43,6 +50,8 @@ export interface WafLogRecord {
   nonTerminatingMatchingRules: object[];
   rateBasedRuleList: object[];
   labels?: { name: string }[];
+  /** The client's country and ASN and where each came from (playground extra). */
+  geo: { country: string | null; countrySource: "request" | "database" | "unknown"; asn: number | null; asnSource: "request" | "database" | "unknown" };
   [field: string]: unknown;
 }
 "#;
@@ -59,8 +68,8 @@ impl WebAcl {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "object | string")] json: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WafResources")] resources: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "WafOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WafResources")] resources: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WafOptions")] options: Option<JsValue>,
     ) -> Result<WebAcl, JsValue> {
         let json = from_js(json)?;
         let opt = |v: Option<JsValue>| match v {
@@ -68,8 +77,12 @@ impl WebAcl {
             _ => Ok(serde_json::Value::Null),
         };
         let source = json.as_str().map(str::to_owned);
+        let (options, geo) = take_geo_db(options)?;
         match engine::WebAcl::new(&json, &opt(resources)?, &opt(options)?) {
-            Ok(inner) => Ok(Self { inner }),
+            Ok(mut inner) => {
+                inner.set_geo_db(geo);
+                Ok(Self { inner })
+            }
             // Errors in JSON text carry line:column of that text in their message.
             Err(e) => Err(waf_error(&e, source.as_deref())),
         }
@@ -80,7 +93,7 @@ impl WebAcl {
     pub fn evaluate(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "WafRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WafContext")] context: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WafContext")] context: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let context = match context {
             Some(c) if !c.is_undefined() && !c.is_null() => from_js(c)?,
@@ -110,6 +123,108 @@ impl WebAcl {
     pub fn reset(&mut self) {
         self.inner.reset();
     }
+
+    /// Whether a GeoMatch/AsnMatch statement (or an ASN rate key) could use the geo database.
+    #[wasm_bindgen(getter = usesGeo)]
+    pub fn uses_geo(&self) -> bool {
+        self.inner.uses_geo()
+    }
+
+    /// Whether evaluating `request` could consult the geo database: a GeoMatch/AsnMatch statement
+    /// (or an ASN rate key) needs a country or ASN the request does not carry.
+    #[wasm_bindgen(js_name = needsGeoDatabase)]
+    pub fn needs_geo_database(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "WafRequest")] request: JsValue,
+    ) -> Result<bool, JsValue> {
+        Ok(self.inner.needs_geo_db(&from_js(request)?))
+    }
+
+    /// Use `db` for requests without `country` / `asn` (shared, not copied).
+    #[wasm_bindgen(js_name = setGeoDatabase)]
+    pub fn set_geo_database(&mut self, db: &GeoDatabase) {
+        self.inner.set_geo_db(Some(Arc::clone(&db.inner)));
+    }
+
+    /// Stop using a geo database: countries and ASNs come only from the requests again.
+    #[wasm_bindgen(js_name = clearGeoDatabase)]
+    pub fn clear_geo_database(&mut self) {
+        self.inner.set_geo_db(None);
+    }
+}
+
+/// Splits `options.geoDb` (a `Uint8Array`, decoded here) from the JSON options.
+fn take_geo_db(options: Option<JsValue>) -> Result<(Option<JsValue>, Option<Arc<GeoDb>>), JsValue> {
+    let Some(o) = options.filter(|o| o.is_object()) else { return Ok((None, None)) };
+    let key = JsValue::from_str("geoDb");
+    let value = js_sys::Reflect::get(&o, &key)?;
+    if value.is_undefined() || value.is_null() {
+        return Ok((Some(o), None));
+    }
+    let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() else {
+        return Err(js_error(
+            "WrongType",
+            "/options/geoDb: invalid type, expected a Uint8Array (the bytes of geo.bin)",
+        ));
+    };
+    let db = GeoDb::from_vec(bytes.to_vec()).map_err(err::<WafError>)?;
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), o.unchecked_ref());
+    js_sys::Reflect::delete_property(&rest, &key)?;
+    Ok((Some(rest.into()), Some(Arc::new(db))))
+}
+
+/// The offline IP → country / ASN database (`geo.bin`, built from `@ip-location-db` packages):
+/// country from geo-whois-asn-country (CC0-1.0), ASN from ip-location-db asn (CC-BY-4.0).
+#[wasm_bindgen]
+pub struct GeoDatabase {
+    inner: Arc<GeoDb>,
+}
+
+#[wasm_bindgen]
+impl GeoDatabase {
+    /// Checks and loads the bytes of `geo.bin`; throws `InvalidGeoDatabase` if they are not one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: Vec<u8>) -> Result<GeoDatabase, JsValue> {
+        Ok(Self { inner: Arc::new(GeoDb::from_vec(bytes).map_err(err::<WafError>)?) })
+    }
+
+    /// Country and ASN of an IPv4 or IPv6 address (`{}` when it is in no range).
+    #[wasm_bindgen(unchecked_return_type = "GeoLookup")]
+    pub fn lookup(&self, ip: &str) -> Result<JsValue, JsValue> {
+        let addr = crate::waf::request::parse_ip(ip)
+            .ok_or_else(|| js_error("InvalidRequest", &format!("`{ip}` is not an IPv4 or IPv6 address")))?;
+        let mut out = serde_json::Map::new();
+        if let Some(c) = self.inner.country(addr) {
+            out.insert("country".into(), c.as_str().into());
+        }
+        if let Some(a) = self.inner.asn(addr) {
+            out.insert("asn".into(), a.into());
+        }
+        to_js(&serde_json::Value::Object(out))
+    }
+
+    /// Where the data comes from: package names, versions and licences.
+    #[wasm_bindgen(getter)]
+    pub fn source(&self) -> String {
+        self.inner.source().to_owned()
+    }
+
+    /// Range counts per table and the size in bytes.
+    #[wasm_bindgen(
+        unchecked_return_type = "{ ipv4Country: number; ipv4Asn: number; ipv6Country: number; ipv6Asn: number; bytes: number }"
+    )]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        to_js(
+            &serde_json::to_value(self.inner.stats())
+                .map_err(|e| js_error("InvalidGeoDatabase", &e.to_string()))?,
+        )
+    }
+}
+
+/// Loads the offline geo database from the bytes of `geo.bin` (same as `new GeoDatabase(bytes)`).
+#[wasm_bindgen(js_name = loadGeoDatabase)]
+pub fn load_geo_database(bytes: Vec<u8>) -> Result<GeoDatabase, JsValue> {
+    GeoDatabase::new(bytes)
 }
 
 fn waf_error(e: &WafError, source: Option<&str>) -> JsValue {

@@ -99,6 +99,12 @@ pub enum WafError {
         /// What is wrong.
         reason: String,
     },
+    /// Bytes given as the offline geo/ASN database are not one (see `geo`).
+    #[error("invalid geo database: {reason}")]
+    GeoDatabase {
+        /// What is wrong and what to do.
+        reason: String,
+    },
     /// An AWS quota is exceeded (`WAFLimitsExceededException`).
     #[error("limit exceeded: {reason}")]
     Limit {
@@ -121,13 +127,14 @@ impl WafError {
             Self::MissingResource { .. } => "MissingResource",
             Self::Request { .. } => "InvalidRequest",
             Self::Limit { .. } => "LimitExceeded",
+            Self::GeoDatabase { .. } => "InvalidGeoDatabase",
         }
     }
 
     /// The JSON pointer the error refers to, when it has one.
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            Self::Syntax { .. } | Self::Limit { .. } => None,
+            Self::Syntax { .. } | Self::Limit { .. } | Self::GeoDatabase { .. } => None,
             Self::UnknownField { pointer, .. }
             | Self::MissingField { pointer, .. }
             | Self::WrongType { pointer, .. }

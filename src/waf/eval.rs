@@ -5,8 +5,10 @@
 //! overrides. The result is an AWS WAF log record with a per-rule trace. Parsing is elsewhere.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::error::WafError;
+use super::geo::GeoDb;
 use super::ipset::IpSet;
 use super::log::*;
 use super::managed;
@@ -16,6 +18,7 @@ use super::regex_dialect::RegexPatternSet;
 use super::request::Request;
 
 mod flow;
+mod origin;
 mod statement;
 
 use flow::Run;
@@ -68,6 +71,8 @@ pub struct Engine {
     notes: Vec<String>,
     /// Whether evaluations record the inspected values (on by default; off is faster).
     pub trace: bool,
+    /// The offline geo database GeoMatch/AsnMatch consult when a request has no country/ASN.
+    pub geo: Option<Arc<GeoDb>>,
 }
 
 impl Engine {
@@ -123,6 +128,7 @@ impl Engine {
             clock_ms: 0,
             notes,
             trace: true,
+            geo: None,
         })
     }
 
@@ -162,6 +168,7 @@ impl Engine {
             token_responses: (None, None),
             pending: Vec::new(),
             group_headers: Vec::new(),
+            geo: self.geo.as_deref(),
         };
         let mut record = run.run();
         record.notes.clone_from(&self.notes);

@@ -66,7 +66,7 @@ pub const EXAMPLES: [Example; 4] = [
     Example {
         id: "geo-block",
         title: "Geo block",
-        note: "Requests from listed countries are blocked; the country comes with the request here (AWS derives it from the address).",
+        note: "Requests from listed countries are blocked. AWS derives the country from the address; here it comes with the request, or, with Country left empty, from the offline geo database the page then loads.",
         web_acl: acl!("geo-block", r#"[
     {"Name": "block-countries", "Priority": 0, "Action": {"Block": {"CustomResponse": {"ResponseCode": 451}}},
      "Statement": {"GeoMatchStatement": {"CountryCodes": ["KP", "IR"]}},

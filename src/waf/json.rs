@@ -3,13 +3,16 @@
 //! `detect_sqli`, `detect_xss`, `apply_transformations`. Shapes are camelCase with AWS field
 //! names; errors carry a stable `code`. No WAF logic lives here.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::capacity;
 use super::error::WafError;
 use super::eval::{Context, Engine, Resources};
+use super::geo::GeoDb;
 use super::ipset::IpSet;
-use super::model::{Sensitivity, Statement};
+use super::model::{Aggregate, CustomKey, Sensitivity, Statement};
 use super::parse;
 use super::reader::{as_array, child, Obj};
 use super::regex_dialect::RegexPatternSet;
@@ -157,19 +160,73 @@ impl WebAcl {
         self.engine.reset_clock();
     }
 
-    /// Whether the ACL uses a rule of this kind (for the page: load geo data lazily).
+    /// Whether the ACL (or a rule group it references) has a GeoMatch or AsnMatch statement,
+    /// or an ASN rate key: only then can the offline geo database matter.
     pub fn uses_geo(&self) -> bool {
-        fn walk(s: &Statement) -> bool {
+        let u = self.geo_uses();
+        u.country || u.forwarded_country || u.asn || u.forwarded_asn
+    }
+
+    /// Whether evaluating `request` (the request object) could look something up in the offline
+    /// geo database: a statement needs a country or ASN the request does not carry. The page
+    /// fetches the database only then.
+    pub fn needs_geo_db(&self, request: &Value) -> bool {
+        let u = self.geo_uses();
+        let lacks = |k: &str| request.get(k).is_none_or(Value::is_null);
+        (u.country && lacks("country"))
+            || (u.forwarded_country && lacks("forwardedCountry"))
+            || (u.asn && lacks("asn"))
+            || (u.forwarded_asn && lacks("forwardedAsn"))
+    }
+
+    fn geo_uses(&self) -> GeoUses {
+        fn walk(s: &Statement, u: &mut GeoUses) {
             match s {
-                Statement::Geo(..) | Statement::Asn(..) => true,
-                Statement::And(l) | Statement::Or(l) => l.iter().any(walk),
-                Statement::Not(s) => walk(s),
-                Statement::RateBased(rb) => rb.scope_down.as_ref().is_some_and(walk),
-                _ => false,
+                Statement::Geo(_, None) => u.country = true,
+                Statement::Geo(_, Some(_)) => u.forwarded_country = true,
+                Statement::Asn(_, None) => u.asn = true,
+                Statement::Asn(_, Some(_)) => u.forwarded_asn = true,
+                Statement::And(l) | Statement::Or(l) => l.iter().for_each(|s| walk(s, u)),
+                Statement::Not(s) => walk(s, u),
+                Statement::RateBased(rb) => {
+                    if matches!(&rb.aggregate, Aggregate::Custom(keys) if keys.iter().any(|k| matches!(k, CustomKey::Asn)))
+                    {
+                        u.asn = true;
+                    }
+                    if let Some(sd) = &rb.scope_down {
+                        walk(sd, u);
+                    }
+                }
+                Statement::Managed(g) => {
+                    if let Some(sd) = &g.scope_down {
+                        walk(sd, u);
+                    }
+                }
+                _ => {}
             }
         }
-        self.engine.acl.rules.iter().any(|r| walk(&r.statement))
+        let mut u = GeoUses::default();
+        let groups = self.engine.resources.rule_groups.values().flat_map(|g| &g.rules);
+        for r in self.engine.acl.rules.iter().chain(groups) {
+            walk(&r.statement, &mut u);
+        }
+        u
     }
+
+    /// Gives the engine an offline geo database (or takes it away with `None`): GeoMatch and
+    /// AsnMatch use it for requests that carry no `country` / `asn`.
+    pub fn set_geo_db(&mut self, db: Option<Arc<GeoDb>>) {
+        self.engine.geo = db;
+    }
+}
+
+/// Which countries and ASNs an ACL's statements read.
+#[derive(Debug, Default, Clone, Copy)]
+struct GeoUses {
+    country: bool,
+    forwarded_country: bool,
+    asn: bool,
+    forwarded_asn: bool,
 }
 
 fn parse_context(v: &Value, request_ts: Option<u64>) -> Result<Context, WafError> {

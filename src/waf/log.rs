@@ -51,6 +51,23 @@ pub struct LogRecord {
     pub trace: Vec<RuleTrace>,
     /// Playground extra: notes (e.g. managed groups that are not modelled).
     pub notes: Vec<String>,
+    /// Playground extra: the client address's country and ASN and where each came from.
+    pub geo: GeoOrigin,
+}
+
+/// `geo`: the client's country and ASN, each with its source: `request` (supplied with it),
+/// `database` (the offline geo database) or `unknown`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct GeoOrigin {
+    /// Country, when known.
+    pub country: Option<String>,
+    /// `request`, `database` or `unknown`.
+    pub country_source: &'static str,
+    /// ASN, when known.
+    pub asn: Option<u64>,
+    /// `request`, `database` or `unknown`.
+    pub asn_source: &'static str,
 }
 
 /// `{name, value}`.

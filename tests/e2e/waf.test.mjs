@@ -1,9 +1,11 @@
 // The WAF page in headless Chromium: the notes' examples evaluated through the page, the rate limit
-// on the simulated clock, a broken ACL with a positioned error, the SQLi/XSS explainer.
+// on the simulated clock, a broken ACL with a positioned error, the SQLi/XSS explainer, and the offline
+// geo database fetched lazily from the same origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serve, launch, watchedPage, shots } from "./harness.mjs";
+import { addressIn, asnSamples, countrySamples } from "../js/geo-sample.mjs";
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -53,6 +55,65 @@ test("WAF page: examples, rate limit, errors, explainer", async () => {
   await page.waitForFunction(() => document.querySelector("#waf-explain")?.textContent.includes("XSS: flagged"));
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: join(shots, "waf-dark.png"), fullPage: true });
+
+  assert.deepEqual(problems.foreign, []);
+  assert.deepEqual(problems.console, []);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test("WAF page: the offline geo database is fetched only for a geo rule and a request without a country", async () => {
+  // Expected answers come from the CSV rows in node_modules, not from the database under test.
+  const blocked = addressIn("IR");
+  const [allowed] = countrySamples(5).filter((s) => s.country !== "IR" && s.country !== "KP");
+  const { page, context, problems } = await watchedPage(browser, server.origin);
+  const fetched = [];
+  page.on("request", (r) => { if (r.url().endsWith("/geo.bin")) fetched.push(r.url()); });
+  await page.goto(`${server.origin}/#/waf`);
+  await page.waitForSelector("#waf-capacity");
+  await page.click("#waf-evaluate");
+  await page.waitForSelector("#waf-verdict");
+  await page.click("button[data-example='rate-limit']");
+  await page.click("#waf-evaluate");
+  await page.waitForFunction(() => document.querySelector("#waf-rule")?.textContent === "Default_Action");
+  assert.equal(await page.$("#waf-geo"), null, "no geo rule: no database line");
+
+  await page.click("button[data-example='geo-block']");
+  await page.click("#waf-evaluate");
+  await page.waitForFunction(() => document.querySelector("#waf-rule")?.textContent === "block-countries");
+  assert.match(await page.textContent("#waf-geo-origin"), /Client country KP \(supplied with the request\)/);
+  assert.equal(await page.getAttribute("#waf-geo", "data-status"), "not-loaded");
+  assert.deepEqual(fetched, [], "the country came with the request: nothing fetched");
+
+  await page.fill("#waf-country", "");
+  await page.fill("#waf-ip", blocked.ip);
+  await page.click("#waf-evaluate");
+  await page.waitForSelector("#waf-geo[data-status='ready']");
+  await page.waitForFunction((c) => document.querySelector("#waf-geo-origin")?.textContent
+    .includes(`Client country ${c} (from the offline database)`), blocked.country);
+  assert.equal(await page.textContent("#waf-rule"), "block-countries");
+  assert.match(await page.textContent("#waf-geo-attribution"), /geo-whois-asn-country \(CC0.*ip-location-db asn \(CC-BY-4\.0/);
+
+  await page.fill("#waf-ip", allowed.ip);
+  await page.click("#waf-evaluate");
+  await page.waitForFunction((c) => document.querySelector("#waf-geo-origin")?.textContent
+    .includes(`Client country ${c} (from the offline database)`), allowed.country);
+  assert.equal(await page.textContent("#waf-rule"), "Default_Action");
+
+  // The same rule as an AsnMatch on the ASN the asn CSV gives an address: the page has no ASN
+  // field, so the database answers (already loaded: nothing more is fetched).
+  const [byAsn] = asnSamples(1);
+  const doc = JSON.parse(await page.inputValue("#waf-acl"));
+  doc.Rules[0].Statement = { AsnMatchStatement: { AsnList: [byAsn.asn] } };
+  await page.fill("#waf-acl", JSON.stringify(doc, null, 2));
+  await page.fill("#waf-ip", byAsn.ip);
+  await page.click("#waf-evaluate");
+  await page.waitForFunction((a) => document.querySelector("#waf-geo-origin")?.textContent
+    .includes(`ASN ${a} (from the offline database)`), byAsn.asn);
+  assert.equal(await page.textContent("#waf-rule"), "block-countries");
+  assert.equal(fetched.length, 1, `fetched once, from this origin: ${fetched}`);
+  assert.ok(fetched[0].startsWith(server.origin));
+  await page.screenshot({ path: join(shots, "waf-geo.png"), fullPage: true });
 
   assert.deepEqual(problems.foreign, []);
   assert.deepEqual(problems.console, []);

@@ -4,6 +4,7 @@ import init, {
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
+  WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
 
 export function decide(input: PolicyEvalInput): [PolicyEvalResult["decision"], string[]] {
@@ -33,4 +34,15 @@ export async function esdkRoundTrip(data: Uint8Array, key: string): Promise<Uint
   const r: EsdkDecryptResult = await esdkDecrypt(await esdkEncrypt(data, opts), opts);
   const more: Uint8Array = await new EsdkEncryptor(opts).updateAsync(data);
   return r.header.suiteId === 0x0478 && more.length >= 0 ? dec.finish() : r.plaintext;
+}
+
+export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [string | undefined, string] {
+  const db: GeoDatabase = loadGeoDatabase(geoBin);
+  const found: GeoLookup = db.lookup(clientIp);
+  const options: WafOptions = { resourceType: "CLOUDFRONT", geoDb: geoBin };
+  const waf = new WebAcl(acl, {}, options);
+  const request = { method: "GET", uri: "/", headers: [] as [string, string][], clientIp };
+  if (waf.usesGeo && waf.needsGeoDatabase(request)) waf.setGeoDatabase(db);
+  const rec: WafLogRecord = waf.evaluate(request);
+  return [found.country, rec.geo.countrySource];
 }

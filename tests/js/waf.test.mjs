@@ -3,7 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, WebAcl, detectSqli, detectXss, explainSqli, applyTransformations } from "../../pkg/secplay.js";
+import {
+  initSync, WebAcl, GeoDatabase, loadGeoDatabase, detectSqli, detectXss, explainSqli, applyTransformations,
+} from "../../pkg/secplay.js";
+import { countrySamples, asnSamples } from "./geo-sample.mjs";
 
 initSync({ module: readFileSync(new URL("../../pkg/secplay_bg.wasm", import.meta.url)) });
 const vis = (name) => ({ SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name });
@@ -83,4 +86,45 @@ test("invalid web ACLs get AWS-style coded errors with positions", () => {
   assert.equal(e.code, "ConstraintViolation");
   assert.ok(e.detail?.line > 1, JSON.stringify(e.detail));
   assert.equal(codeOf(() => detectSqli("x", "MEDIUM")).code, "ConstraintViolation");
+});
+
+test("the offline geo database (pkg/geo.bin) answers as its CSV rows say and feeds GeoMatch/AsnMatch", () => {
+  const manifest = JSON.parse(readFileSync(new URL("../../pkg/package.json", import.meta.url), "utf8"));
+  assert.ok(manifest.files.includes("geo.bin") && manifest.files.includes("geo-LICENSE.txt"), "shipped to npm users");
+  assert.match(readFileSync(new URL("../../pkg/geo-LICENSE.txt", import.meta.url), "utf8"), /db-ip\.com/i);
+  const bytes = readFileSync(new URL("../../pkg/geo.bin", import.meta.url));
+  const db = loadGeoDatabase(bytes);
+  assert.ok(db instanceof GeoDatabase);
+  assert.match(db.source, /geo-whois-asn-country .*CC0-1\.0.*asn .*CC-BY-4\.0/);
+  assert.ok(db.stats().ipv4Country > 100_000, JSON.stringify(db.stats()));
+  const countries = countrySamples(5);
+  for (const { ip, country } of countries) assert.equal(db.lookup(ip).country, country, ip);
+  for (const { ip, asn } of asnSamples(5)) assert.equal(db.lookup(ip).asn, asn, ip);
+  assert.deepEqual(db.lookup("::1"), {});
+  assert.equal(db.lookup(`::ffff:${countries[0].ip}`).country, countries[0].country);
+
+  const { ip, country } = countries[0];
+  const geoAcl = structuredClone(acl);
+  geoAcl.WebACL.Rules[1].Statement = { GeoMatchStatement: { CountryCodes: [country] } };
+  const withDb = new WebAcl(geoAcl, resources, { geoDb: bytes });
+  assert.equal(withDb.usesGeo, true);
+  assert.equal(withDb.needsGeoDatabase(req("/", ip)), true);
+  assert.equal(withDb.needsGeoDatabase(req("/", ip, { country: "FR" })), false);
+  assert.equal(new WebAcl(acl, resources).needsGeoDatabase(req("/", ip, { country: "FR" })), false);
+  const rec = withDb.evaluate(req("/", ip));
+  assert.equal(rec.terminatingRuleId, "geo", JSON.stringify(rec.trace));
+  assert.deepEqual([rec.httpRequest.country, rec.geo.countrySource], [country, "database"]);
+  const other = country === "ZZ" ? "AQ" : "ZZ";
+  assert.equal(withDb.evaluate(req("/", ip, { country: other })).action, "ALLOW", "the request's country wins");
+  const without = new WebAcl(geoAcl, resources);
+  assert.equal(without.evaluate(req("/", ip)).geo.countrySource, "unknown");
+  without.setGeoDatabase(db);
+  assert.equal(without.evaluate(req("/", ip)).terminatingRuleId, "geo");
+  without.clearGeoDatabase();
+  assert.equal(without.evaluate(req("/", ip)).action, "ALLOW");
+
+  const codeOf = (fn) => { try { fn(); } catch (e) { return e.code; } return null; };
+  assert.equal(codeOf(() => loadGeoDatabase(bytes.subarray(0, 1000))), "InvalidGeoDatabase");
+  assert.equal(codeOf(() => new WebAcl(acl, resources, { geoDb: "geo.bin" })), "WrongType");
+  assert.equal(codeOf(() => db.lookup("not an ip")), "InvalidRequest");
 });

@@ -56,6 +56,8 @@ pub(super) struct Run<'a> {
     pub(super) pending: Vec<String>,
     /// Headers inserted by counting rules inside the last rule group evaluated.
     pub(super) group_headers: Vec<(String, String)>,
+    /// The offline geo database, when the engine has one.
+    pub(super) geo: Option<&'a crate::waf::geo::GeoDb>,
 }
 
 /// What one rule did.
@@ -72,13 +74,14 @@ pub(super) fn lossy(bytes: &[u8]) -> String {
 
 impl Run<'_> {
     pub(super) fn run(&mut self) -> LogRecord {
+        let geo = self.client_origin();
         let mut rec = LogRecord {
             timestamp: self.now,
             format_version: 1,
             webacl_id: self.acl.arn.clone(),
             http_request: HttpRequest {
                 client_ip: self.req.client_ip.to_string(),
-                country: self.req.country.clone(),
+                country: geo.country.clone(),
                 headers: self
                     .req
                     .headers
@@ -91,6 +94,7 @@ impl Run<'_> {
                 http_method: self.req.method.clone(),
                 fragment: self.req.fragment().map(str::to_owned),
             },
+            geo,
             ..LogRecord::default()
         };
         let mut inserted: Vec<(String, String)> = Vec::new();

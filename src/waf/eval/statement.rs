@@ -136,10 +136,10 @@ impl Run<'_> {
                 })
             }
             Statement::Geo(codes, fwd) => {
-                let (country, source, note) = match fwd {
-                    None => (self.req.country.clone(), "clientip", String::new()),
+                let (ip, supplied, source) = match fwd {
+                    None => (self.req.client_ip, self.req.country.as_ref(), "clientip"),
                     Some(f) => match self.req.forwarded_ips(&f.header).and_then(|l| l.first().copied()) {
-                        Some(_) => (self.req.forwarded_country.clone(), "forwardedip", String::new()),
+                        Some(ip) => (ip, self.req.forwarded_country.as_ref(), "forwardedip"),
                         None => {
                             let m = f.fallback_match;
                             trace.push(StatementTrace {
@@ -156,6 +156,7 @@ impl Run<'_> {
                         }
                     },
                 };
+                let (country, origin) = self.country_of(ip, supplied);
                 if let Some(c) = &country {
                     self.pending.push(format!("awswaf:{source}:geo:country:{c}"));
                     if let Some(r) = &self.req.region {
@@ -164,11 +165,7 @@ impl Run<'_> {
                     }
                 }
                 let matched = country.as_ref().is_some_and(|c| codes.contains(c));
-                let note = if country.is_none() {
-                    "country unknown: give `country` (or `forwardedCountry`) with the request".to_owned()
-                } else {
-                    note
-                };
+                let note = self.origin_note("country", country.as_deref(), ip, origin);
                 trace.push(StatementTrace {
                     path: join("GeoMatchStatement"),
                     matched,
@@ -181,10 +178,10 @@ impl Run<'_> {
                 matched
             }
             Statement::Asn(list, fwd) => {
-                let asn = match fwd {
-                    None => self.req.asn,
+                let (ip, supplied) = match fwd {
+                    None => (self.req.client_ip, self.req.asn),
                     Some(f) => match self.req.forwarded_ips(&f.header).and_then(|l| l.first().copied()) {
-                        Some(_) => self.req.forwarded_asn,
+                        Some(ip) => (ip, self.req.forwarded_asn),
                         None => {
                             trace.push(StatementTrace {
                                 path: join("AsnMatchStatement"),
@@ -196,15 +193,15 @@ impl Run<'_> {
                         }
                     },
                 };
+                let (asn, origin) = self.asn_of(ip, supplied);
                 let matched = asn.is_some_and(|a| list.contains(&a));
+                let value = asn.map(|a| a.to_string());
+                let note = self.origin_note("asn", value.as_deref(), ip, origin);
                 trace.push(StatementTrace {
                     path: join("AsnMatchStatement"),
                     matched,
-                    inspected: vec![Inspected {
-                        part: "asn".to_owned(),
-                        value: asn.map(|a| a.to_string()).unwrap_or_default(),
-                    }],
-                    note: String::new(),
+                    inspected: vec![Inspected { part: "asn".to_owned(), value: value.unwrap_or_default() }],
+                    note,
                 });
                 matched
             }
@@ -383,7 +380,7 @@ impl Run<'_> {
             CustomKey::HttpMethod => Some(self.req.method.clone()),
             CustomKey::Ip => Some(self.req.client_ip.to_string()),
             CustomKey::ForwardedIp => forwarded,
-            CustomKey::Asn => self.req.asn.map(|a| a.to_string()),
+            CustomKey::Asn => self.asn_of(self.req.client_ip, self.req.asn).0.map(|a| a.to_string()),
             CustomKey::Fingerprint(ja3) => {
                 if *ja3 {
                     self.req.ja3.clone()

@@ -4,14 +4,19 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
+use geo::GeoStatus;
 use secplay::waf::examples::{sample_traffic, Example, EXAMPLES};
+use secplay::waf::geo::GeoDb;
 use secplay::waf::http_text::parse_request_text;
 use secplay::waf::json::{self as waf, WebAcl};
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+mod geo;
 
 fn text_of(e: &InputEvent) -> String {
     let Some(t) = e.target() else { return String::new() };
@@ -31,6 +36,28 @@ fn pretty(text: &str) -> String {
 /// A member of a JSON object, or `null` (reads never panic).
 fn at<'a>(v: &'a Value, key: &str) -> &'a Value {
     v.get(key).unwrap_or(&Value::Null)
+}
+
+/// `1065724` as `1,065,724`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where a country or ASN came from, in words.
+fn origin(source: &Value) -> &'static str {
+    match source.as_str() {
+        Some("request") => "supplied with the request",
+        Some("database") => "from the offline database",
+        _ => "no source",
+    }
 }
 
 /// An error as the page shows it: code, message, and where in which text.
@@ -93,12 +120,17 @@ pub fn WafPage() -> Html {
     let replay_text = use_state(String::new);
     let replay = use_state(|| None::<Result<Value, Problem>>);
     let cache = use_mut_ref(|| None as Built);
+    // The offline geo database: fetched once, only when a geo/ASN rule meets a request without a country/ASN.
+    let geo_db = use_mut_ref(|| None::<Arc<GeoDb>>);
+    let geo_tried = use_mut_ref(|| false);
+    let geo_status = use_state(|| GeoStatus::NotLoaded);
+    let pending = use_mut_ref(|| None::<u32>);
 
     build(&cache, &acl, &resources);
-    let (capacity, build_problem) = match &*cache.borrow() {
-        Some((_, _, Ok(w))) => (Some(w.capacity_report()), None),
-        Some((_, _, Err(p))) => (None, Some(p.clone())),
-        None => (None, None),
+    let (capacity, build_problem, uses_geo) = match &*cache.borrow() {
+        Some((_, _, Ok(w))) => (Some(w.capacity_report()), None, w.uses_geo()),
+        Some((_, _, Err(p))) => (None, Some(p.clone()), false),
+        None => (None, None, false),
     };
 
     let load = {
@@ -136,6 +168,8 @@ pub fn WafPage() -> Html {
             problem.clone(),
             cache.clone(),
         );
+        let (geo_db, geo_tried, geo_status, pending) =
+            (geo_db.clone(), geo_tried.clone(), geo_status.clone(), pending.clone());
         Rc::new(move |times: u32| {
             build(&cache, &acl, &resources);
             let mut slot = cache.borrow_mut();
@@ -156,6 +190,30 @@ pub fn WafPage() -> Html {
             if let (false, Some(o)) = (country.trim().is_empty(), req.as_object_mut()) {
                 o.insert("country".into(), Value::String(country.trim().to_ascii_uppercase()));
             }
+            if w.needs_geo_db(&req) && !*geo_tried.borrow() {
+                // Evaluate once the database is here (or has failed to come).
+                *geo_tried.borrow_mut() = true;
+                *pending.borrow_mut() = Some(times);
+                geo_status.set(GeoStatus::Loading);
+                let (geo_db, geo_status) = (geo_db.clone(), geo_status.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let start = js_sys::Date::now();
+                    match geo::load().await {
+                        Ok(db) => {
+                            let s = db.stats();
+                            *geo_db.borrow_mut() = Some(db);
+                            geo_status.set(GeoStatus::Ready {
+                                ranges: s.ipv4_country + s.ipv4_asn + s.ipv6_country + s.ipv6_asn,
+                                bytes: s.bytes,
+                                millis: (js_sys::Date::now() - start) as u32,
+                            });
+                        }
+                        Err(e) => geo_status.set(GeoStatus::Failed(e)),
+                    }
+                });
+                return;
+            }
+            w.set_geo_db(geo_db.borrow().clone());
             let mut out = Vec::new();
             for _ in 0..times {
                 match w.evaluate(&req, &Value::Null) {
@@ -183,13 +241,16 @@ pub fn WafPage() -> Html {
         })
     };
     let on_replay = {
-        let (replay_text, replay, cache) = (replay_text.clone(), replay.clone(), cache.clone());
+        let (replay_text, replay, cache, geo_db) =
+            (replay_text.clone(), replay.clone(), cache.clone(), geo_db.clone());
         Callback::from(move |_: MouseEvent| {
             let slot = cache.borrow();
             let Some((_, _, Ok(w))) = slot.as_ref() else { return };
             // A fresh copy: the replay's counters start at zero and the single-request view keeps its own.
             let mut fresh = w.clone();
             fresh.reset();
+            // Countries of replayed requests come from the geo database if an evaluation loaded it.
+            fresh.set_geo_db(geo_db.borrow().clone());
             replay.set(Some(fresh.replay(&Value::String((*replay_text).clone())).map_err(|e| Problem {
                 code: e.code().into(),
                 message: e.to_string(),
@@ -206,6 +267,18 @@ pub fn WafPage() -> Html {
         let evaluate = evaluate.clone();
         Callback::from(move |_: MouseEvent| evaluate(1))
     };
+    {
+        // The database has arrived (or failed): run the evaluation that was waiting for it.
+        let (evaluate, pending) = (evaluate.clone(), pending.clone());
+        use_effect_with((*geo_status).clone(), move |status| {
+            if !matches!(status, GeoStatus::Loading) {
+                let waiting = pending.borrow_mut().take();
+                if let Some(times) = waiting {
+                    evaluate(times);
+                }
+            }
+        });
+    }
     let on_burst = Callback::from(move |_: MouseEvent| evaluate(120));
 
     let record = records.last().cloned();
@@ -269,6 +342,21 @@ pub fn WafPage() -> Html {
                     if let Some(p) = &*problem {
                         <p id="waf-error" class="inline-err"><code>{ &p.code }</code>{" "}{ &p.message }</p>
                     }
+                    if uses_geo || *geo_status != GeoStatus::NotLoaded {
+                        <p id="waf-geo" class="muted" data-status={match &*geo_status {
+                            GeoStatus::NotLoaded => "not-loaded", GeoStatus::Loading => "loading",
+                            GeoStatus::Ready { .. } => "ready", GeoStatus::Failed(_) => "failed" }}>
+                            { match &*geo_status {
+                                GeoStatus::NotLoaded => "Offline geo database: fetched from this site when a geo or ASN rule meets a request with no country. ".to_owned(),
+                                GeoStatus::Loading => format!("Offline geo database: loading {} … ", geo::URL),
+                                GeoStatus::Ready { ranges, bytes, millis } => format!(
+                                    "Offline geo database: {} ranges, {:.1} MB, loaded in {millis} ms. ", thousands(*ranges), *bytes as f64 / 1e6),
+                                GeoStatus::Failed(e) => format!("Offline geo database unavailable: {e}. "),
+                            } }
+                            <span id="waf-geo-attribution">{ geo::ATTRIBUTION }{" "}
+                                <a href="https://db-ip.com" rel="noopener noreferrer" target="_blank">{"IP Geolocation by DB-IP"}</a></span>
+                        </p>
+                    }
                 </section>
             </div>
 
@@ -281,6 +369,11 @@ pub fn WafPage() -> Html {
                         { at(&r, "responseCodeSent").as_u64().map(|c| format!(" · response {c}")).unwrap_or_default() }
                         if records.len() > 1 { { format!(" · last of {} requests: {} allowed, {} blocked", records.len(), counts.0, counts.1) } }
                     </p>
+                    if let Some(g) = r.get("geo").filter(|g| at(g, "countrySource") != "unknown" || uses_geo) {
+                        <p id="waf-geo-origin" class="muted">{ format!("Client country {} ({}), ASN {} ({})",
+                            at(g, "country").as_str().unwrap_or("unknown"), origin(at(g, "countrySource")),
+                            at(g, "asn").as_u64().map_or_else(|| "unknown".to_owned(), |a| a.to_string()), origin(at(g, "asnSource"))) }</p>
+                    }
                     if let Some(labels) = at(&r, "labels").as_array().filter(|l| !l.is_empty()) {
                         <p class="muted">{"Labels: "}{ labels.iter().filter_map(|l| at(l, "name").as_str()).collect::<Vec<_>>().join(", ") }</p>
                     }
