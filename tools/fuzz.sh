@@ -37,7 +37,7 @@ PY
               const keyrings = [{ type: "raw-aes", namespace: "fuzz", name: "k", key: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }];
               for (const suiteId of [0x0014, 0x0178, 0x0378, 0x0478, 0x0578])
                 for (const n of [0, 100, 300])
-                  writeFileSync(`'"$dir"'/own-${suiteId}-${n}`, esdkEncrypt(new Uint8Array(n).fill(7), { keyrings, suiteId, frameLength: 128,
+                  writeFileSync(`'"$dir"'/own-${suiteId}-${n}`, await esdkEncrypt(new Uint8Array(n).fill(7), { keyrings, suiteId, frameLength: 128,
                     commitmentPolicy: suiteId < 0x0478 ? "FORBID_ENCRYPT_ALLOW_DECRYPT" : "REQUIRE_ENCRYPT_REQUIRE_DECRYPT" }));' ;;
     waf) cp ../shared/vectors/waf/sample-get-web-acl.json "$dir/"
          head -n 300 ../shared/vectors/waf/sqli.txt | split -l 1 - "$dir/sqli-"
