@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 use secplay::crypto::esdk::aead::{FrameAead, GcmCipher, TAG_LEN};
 use secplay::crypto::esdk::{
     AlgorithmSuite, BatchAead, BatchBackend, BatchDecryptor, CommitmentPolicy, DataKey, DecryptOptions,
-    Decryptor, EncryptOptions, Encryptor, EsdkError, OpenJob, SealJob,
+    Decryptor, EncryptOptions, Encryptor, EsdkError, OpenJob, SealJob, SignedMessagePolicy,
 };
 use secplay::crypto::keyring::RawAesKeyring;
 
@@ -203,4 +203,43 @@ fn a_bad_tag_in_a_batch_releases_nothing_from_that_call() {
     }
     assert!(result.is_err());
     assert!(out.len() <= 500 && pt.starts_with(&out), "released {} bytes", out.len());
+}
+
+#[test]
+fn signed_messages_through_batches_follow_each_policy() {
+    let pt: Vec<u8> = (0..5_000u32).map(|i| (i % 251) as u8).collect();
+    let ct = seal_with_batches(&pt, 0x0578, 700);
+    let kr = keyring();
+    let waits = Cell::new(0);
+    let run = |policy: SignedMessagePolicy, ct: &[u8]| -> (Vec<u8>, Result<Vec<u8>, EsdkError>) {
+        let opts = DecryptOptions { signed_messages: policy, ..DecryptOptions::default() };
+        let mut d = BatchDecryptor::new(Decryptor::new(&kr, opts), DeferredBackend);
+        let mut out = Vec::new();
+        for c in ct.chunks(999) {
+            if let Err(e) = block_on(d.update_into(c, &mut out), &waits) {
+                return (out, Err(e));
+            }
+        }
+        let rest = d.finish();
+        (out, rest)
+    };
+    // Buffered: nothing comes out before the signature verified, then everything.
+    let (early, rest) = run(SignedMessagePolicy::BufferUntilVerified(1 << 20), &ct[..ct.len() - 1]);
+    assert!(early.is_empty(), "{} bytes released before the signature", early.len());
+    assert!(rest.is_err());
+    let (early, rest) = run(SignedMessagePolicy::BufferUntilVerified(1 << 20), &ct);
+    assert_eq!([early, rest.unwrap()].concat(), pt);
+    // Released: frames flow, but the final frame waits for the signature.
+    let (early, rest) = run(SignedMessagePolicy::ReleaseBeforeSignature, &ct[..ct.len() - 1]);
+    assert!(!early.is_empty() && early.len() < pt.len() && pt.starts_with(&early));
+    assert!(rest.is_err());
+    // A bad signature releases nothing more.
+    let mut bad = ct.clone();
+    let last = bad.len() - 5;
+    bad[last] ^= 1;
+    let (early, rest) = run(SignedMessagePolicy::ReleaseBeforeSignature, &bad);
+    assert!(early.len() < pt.len());
+    assert!(rest.is_err() || matches!(rest, Ok(ref r) if r.is_empty()), "{rest:?}");
+    let (_, rest) = run(SignedMessagePolicy::RejectSigned, &ct);
+    assert!(matches!(rest, Err(EsdkError::PolicyViolation(_))), "{rest:?}");
 }
