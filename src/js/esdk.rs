@@ -42,7 +42,8 @@ export interface EsdkOptions {
   maxBufferedPlaintext?: number;
   maxFrameLength?: number;
   /** Which AES-GCM runs the frames of the Promise-returning calls: WebCrypto from 32 KiB up where
-   * available ("auto", the default), always WebCrypto, or always the pure-Rust cipher. */
+   * available ("auto", the default), always WebCrypto, or always the pure-Rust cipher. AES-192
+   * suites always use the pure-Rust cipher (browsers' WebCrypto has no AES-192). */
   aead?: "auto" | "webcrypto" | "rust";
 }
 export interface EsdkHeader {
