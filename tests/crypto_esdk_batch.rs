@@ -8,6 +8,8 @@
 #[path = "shared/crypto_esdk_support.rs"]
 mod support;
 
+use support::Rng;
+
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
@@ -82,17 +84,6 @@ impl BatchBackend for DeferredBackend {
     async fn batch_cipher(&self, key: &DataKey) -> Result<Deferred, EsdkError> {
         YieldOnce(false).await;
         Ok(Deferred(GcmCipher::new(key.as_bytes())?))
-    }
-}
-
-/// xorshift64* for reproducible chunkings.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 }
 

@@ -7,6 +7,8 @@
 #[path = "shared/crypto_esdk_support.rs"]
 mod support;
 
+use support::Rng;
+
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use secplay::crypto::esdk::{
@@ -14,17 +16,6 @@ use secplay::crypto::esdk::{
     EsdkError, SignedMessagePolicy,
 };
 use secplay::crypto::keyring::RawAesKeyring;
-
-/// A small deterministic PRNG (xorshift64*) so chunkings are reproducible.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 fn stream(
     ciphertext: &[u8],

@@ -177,3 +177,14 @@ pub fn check(test: &Value, result: Result<Vec<u8>, EsdkError>) {
         other => panic!("{id}: unknown expectation {other}"),
     }
 }
+
+/// A small deterministic PRNG (xorshift64*) so chunkings are reproducible.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
