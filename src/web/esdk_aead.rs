@@ -86,9 +86,9 @@ impl WebCryptoAead {
     ) -> Result<Array, EsdkError> {
         let calls = Array::new_with_length(u32::try_from(params.len()).unwrap_or(u32::MAX));
         for (i, p) in params.iter_mut().enumerate() {
+            // The tag length is WebCrypto's default, 128 bits (TAG_LEN).
             let alg = AesGcmParams::new_with_u8_slice("AES-GCM", &mut p.iv);
             alg.set_additional_data_u8_slice(&mut p.aad);
-            alg.set_tag_length((TAG_LEN * 8) as u8);
             let bytes = data(i).ok_or(EsdkError::StreamClosed)?;
             let call = if decrypt {
                 self.subtle.decrypt_with_object_and_u8_array(&alg, &self.key, bytes)
@@ -150,6 +150,11 @@ impl BatchAead for WebCryptoAead {
         let settled: Array = settled.unchecked_into();
         for (i, j) in jobs.iter().enumerate() {
             let outcome = settled.get(i as u32);
+            // Only a fulfilled call verified its tag; a rejected one has no value to copy.
+            let status = Reflect::get(&outcome, &"status".into()).map_err(|_| i)?;
+            if status.as_string().as_deref() != Some("fulfilled") {
+                return Err(i);
+            }
             let value = Reflect::get(&outcome, &"value".into()).map_err(|_| i)?;
             let out = dst.get_mut(j.to..j.to.saturating_add(j.len)).ok_or(i)?;
             copy_result(&value, out).map_err(|_| i)?;

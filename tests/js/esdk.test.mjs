@@ -195,6 +195,14 @@ test("a tampered frame fails through WebCrypto too, and a stream refuses overlap
     const bad = ct.slice(); bad[at] ^= 0x40;
     assert.equal(await codeOfAsync(() => esdkDecrypt(bad, { keyrings, aead: "webcrypto" })), "DecryptionFailed", `byte ${at}`);
   }
+  // An empty final frame (an empty message; other writers also end frame-exact plaintexts with one)
+  // still has a tag, and a bad one must fail through WebCrypto too.
+  const empty = await esdkEncrypt(new Uint8Array(0), { keyrings, suiteId: 0x0478, aead: "webcrypto" });
+  for (const at of [empty.length - 1, empty.length - 16]) {
+    const bad = empty.slice(); bad[at] ^= 1;
+    assert.equal(await codeOfAsync(() => esdkDecrypt(bad, { keyrings, aead: "webcrypto" })), "DecryptionFailed", `empty message, byte ${at}`);
+  }
+  assert.equal((await esdkDecrypt(empty, { keyrings, aead: "webcrypto" })).plaintext.length, 0);
   const dec = new EsdkDecryptor({ keyrings, aead: "webcrypto" });
   const bad = ct.slice(); bad[Math.floor(ct.length / 2)] ^= 1;
   assert.equal(await codeOfAsync(() => dec.updateAsync(bad)), "DecryptionFailed");
