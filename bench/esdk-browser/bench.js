@@ -70,12 +70,14 @@ function same(a, b) {
 
 // --- the operations -------------------------------------------------------------------------------
 
+// pushAsync leaves each chunk's output in wasm; drainInto copies it straight into the result buffer.
 async function gather(stream, input, capacity) {
   const out = new Uint8Array(capacity);
   let n = 0;
   for (let i = 0; i < input.length; i += STREAM_CHUNK) {
-    const part = await stream.updateAsync(input.subarray(i, Math.min(input.length, i + STREAM_CHUNK)));
-    out.set(part, n); n += part.length;
+    await stream.pushAsync(input.subarray(i, Math.min(input.length, i + STREAM_CHUNK)));
+    let k;
+    while ((k = stream.drainInto(out.subarray(n))) > 0) n += k;
   }
   const tail = await stream.finishAsync();
   stream.free();
@@ -113,8 +115,8 @@ const ops = {
   // ours, one shot
   async oursEncrypt(pt, suite) { return esdkEncrypt(pt, oursOptions(suite)); },
   async oursDecrypt(ct, suite) { return (await esdkDecrypt(ct, oursDecryptOptions())).plaintext; },
-  // ours, streaming: 1 MiB chunks through updateAsync (frames through WebCrypto), the whole output
-  // gathered in one buffer as the peer returns it
+  // ours, streaming: 1 MiB chunks through pushAsync (frames through WebCrypto), the whole output
+  // drained into one buffer as the peer returns it
   async oursStreamEncrypt(pt, suite) { return gather(new EsdkEncryptor(oursOptions(suite)), pt, pt.length + Math.ceil(pt.length / FRAME) * 32 + 65536); },
   async oursStreamDecrypt(ct) { return gather(new EsdkDecryptor(oursDecryptOptions()), ct, ct.length); },
   // ours, streaming as above with the output handed on (written to a file in the origin private

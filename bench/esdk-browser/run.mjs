@@ -207,7 +207,7 @@ async function main() {
   }
   const head = ["suite", "case", "ours", "peer", "ours/peer"];
   console.log(`\nESDK in headless Chromium ${new Date().toISOString().slice(0, 10)}: ours = secplay (one-shot at 1 KiB and 1 MiB, ` +
-    `EsdkEncryptor/EsdkDecryptor updateAsync in 1 MiB chunks at ${LARGE / 1048576} MiB, the output gathered in one buffer or written to an OPFS file); peer = @aws-crypto/client-browser 4.2.2; frame 4096, raw AES-256 keyring.\n`);
+    `EsdkEncryptor/EsdkDecryptor pushAsync + drainInto in 1 MiB chunks at ${LARGE / 1048576} MiB, the output gathered in one buffer, or updateAsync with the output written to an OPFS file); peer = @aws-crypto/client-browser 4.2.2; frame 4096, raw AES-256 keyring.\n`);
   console.log(`| ${head.join(" | ")} |`);
   console.log(`|${head.map(() => "---").join("|")}|`);
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);

@@ -282,11 +282,13 @@ struct Ready {
 
 impl Ready {
     /// Copy as much as fits into `out`; returns how many bytes were copied.
-    fn drain_into(&mut self, out: &mut [u8]) -> u32 {
+    fn drain_into(&mut self, out: &Uint8Array) -> u32 {
         let src = self.bytes.get(self.pos..).unwrap_or_default();
-        let n = src.len().min(out.len()).min(u32::MAX as usize);
-        if let (Some(dst), Some(src)) = (out.get_mut(..n), src.get(..n)) {
-            dst.copy_from_slice(src);
+        let n = src.len().min(out.length() as usize);
+        if let Some(src) = src.get(..n) {
+            // Only the bytes written cross the boundary (a `&mut [u8]` parameter would copy the
+            // whole buffer into wasm and back on every call).
+            out.subarray(0, n as u32).copy_from(src);
         }
         self.pos += n;
         if self.pos >= self.bytes.len() {
@@ -350,7 +352,7 @@ impl<S: Stream + 'static> Pipe<S> {
         Ok(Uint8Array::from(&self.ready.take_with(Vec::new())[..]))
     }
 
-    fn update_into(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+    fn update_into(&mut self, chunk: &[u8], out: &Uint8Array) -> Result<u32, JsValue> {
         self.push(chunk)?;
         Ok(self.ready.drain_into(out))
     }
@@ -465,13 +467,13 @@ impl EsdkEncryptor {
     /// returns how many were copied. If more were ready than fit, call `drainInto(out)` until it
     /// returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
     #[wasm_bindgen(js_name = updateInto)]
-    pub fn update_into(&self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+    pub fn update_into(&self, chunk: &[u8], out: &Uint8Array) -> Result<u32, JsValue> {
         borrow(&self.pipe)?.update_into(chunk, out)
     }
 
     /// Copy more ready bytes into `out`; returns how many (0 when none are left).
     #[wasm_bindgen(js_name = drainInto)]
-    pub fn drain_into(&self, out: &mut [u8]) -> Result<u32, JsValue> {
+    pub fn drain_into(&self, out: &Uint8Array) -> Result<u32, JsValue> {
         Ok(borrow(&self.pipe)?.ready.drain_into(out))
     }
 
@@ -539,13 +541,13 @@ impl EsdkDecryptor {
     /// you reuse); returns how many were copied. If more were ready than fit, call `drainInto(out)`
     /// until it returns 0 before the next `updateInto`. `finish()` returns anything not yet drained.
     #[wasm_bindgen(js_name = updateInto)]
-    pub fn update_into(&self, chunk: &[u8], out: &mut [u8]) -> Result<u32, JsValue> {
+    pub fn update_into(&self, chunk: &[u8], out: &Uint8Array) -> Result<u32, JsValue> {
         borrow(&self.pipe)?.update_into(chunk, out)
     }
 
     /// Copy more ready bytes into `out`; returns how many (0 when none are left).
     #[wasm_bindgen(js_name = drainInto)]
-    pub fn drain_into(&self, out: &mut [u8]) -> Result<u32, JsValue> {
+    pub fn drain_into(&self, out: &Uint8Array) -> Result<u32, JsValue> {
         Ok(borrow(&self.pipe)?.ready.drain_into(out))
     }
 
