@@ -28,11 +28,13 @@ setup:
 setup-test:
 	@tools/setup.sh test
 
-# The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types.
+# The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types. Built with
+# the `pkg` cargo profile (release at opt-level 3: the WAF and ESDK run ~1.6x faster than at "z");
+# the page's own wasm (Trunk, `release`) stays size-optimised.
 pkg: setup
-	cargo build --release --lib --target $(WASM)
+	cargo build --profile pkg --lib --target $(WASM)
 	rm -rf pkg $(TARGET_DIR)/size/pkg
-	wasm-bindgen --target web --out-dir $(TARGET_DIR)/size/pkg --out-name secplay $(TARGET_DIR)/$(WASM)/release/secplay.wasm
+	wasm-bindgen --target web --out-dir $(TARGET_DIR)/size/pkg --out-name secplay $(TARGET_DIR)/$(WASM)/pkg/secplay.wasm
 	mkdir -p pkg
 	cp $(TARGET_DIR)/size/pkg/secplay.js $(TARGET_DIR)/size/pkg/secplay.d.ts $(TARGET_DIR)/size/pkg/secplay_bg.wasm.d.ts pkg/
 	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
