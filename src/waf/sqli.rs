@@ -96,7 +96,7 @@ fn detect_raw(input: &[u8], sensitivity: Sensitivity) -> Option<SqliFinding> {
     // Whether a trailing unterminated literal uses the context's quote (the injected
     // text then ends inside a literal the application closes).
     let last_quote = input.iter().rev().find(|b| matches!(b, b'\'' | b'"')).copied();
-    let mut toks = Vec::new();
+    let mut toks = Vec::with_capacity(input.len() / 2 + 8);
     for (quote, name) in contexts {
         if let Some(q) = quote {
             if !input.contains(&q) {

@@ -130,7 +130,11 @@ pub(super) fn check(all: &[Token<'_>], quoted: bool, tail_matches: bool, sens: S
     let high = sens == Sensitivity::High;
     let v = View {
         all,
-        idx: all.iter().enumerate().filter(|(_, t)| t.kind != Kind::Comment).map(|(i, _)| i).collect(),
+        idx: {
+            let mut idx = Vec::with_capacity(all.len());
+            idx.extend(all.iter().enumerate().filter(|(_, t)| t.kind != Kind::Comment).map(|(i, _)| i));
+            idx
+        },
     };
     let n = v.len();
     let k = |i: usize| v.k(i);

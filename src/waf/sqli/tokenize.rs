@@ -310,8 +310,12 @@ pub(super) const DANGER_NAMES: &[&str] = &[
     "@@datadir",
 ];
 
-/// Every keyword with the lists it is in, sorted by name for binary search.
-static KEYWORDS: LazyLock<Vec<(&'static str, u8)>> = LazyLock::new(|| {
+/// Slots in the keyword hash table (a power of two, about four times the keyword count).
+const SLOTS: usize = 1024;
+
+/// Every keyword with the lists it is in, in an open-addressing hash table (linear probing)
+/// built once from the lists above: a lookup is one hash of a short name and usually one probe.
+static KEYWORDS: LazyLock<Vec<Option<(&'static str, u8)>>> = LazyLock::new(|| {
     let lists: [(&[&'static str], u8); 8] = [
         (LOGIC_WORDS, LOGIC),
         (UNION_WORDS, UNION),
@@ -322,28 +326,49 @@ static KEYWORDS: LazyLock<Vec<(&'static str, u8)>> = LazyLock::new(|| {
         (super::patterns::STRONG_FUNCS, STRONG_FUNC),
         (DANGER_NAMES, DANGER_NAME),
     ];
-    let mut table: Vec<(&'static str, u8)> = Vec::new();
+    let mut table: Vec<Option<(&'static str, u8)>> = vec![None; SLOTS];
     for (list, flag) in lists {
         for &word in list {
-            match table.iter_mut().find(|(w, _)| *w == word) {
-                Some((_, f)) => *f |= flag,
-                None => table.push((word, flag)),
+            let mut slot = hash(word.as_bytes());
+            // The table is a quarter full, so a free or matching slot is always found.
+            while let Some(entry) = table.get_mut(slot) {
+                match entry {
+                    Some((w, f)) if *w == word => *f |= flag,
+                    Some(_) => {
+                        slot = (slot + 1) % SLOTS;
+                        continue;
+                    }
+                    None => *entry = Some((word, flag)),
+                }
+                break;
             }
         }
     }
-    table.sort_unstable_by_key(|(w, _)| *w);
     table
 });
 
-/// Longest keyword: longer names skip the search.
+/// FNV-1a over the bytes, reduced to a slot.
+fn hash(word: &[u8]) -> usize {
+    let h = word.iter().fold(0x811c_9dc5_u32, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    (h as usize) % SLOTS
+}
+
+/// Longest keyword: longer names skip the lookup.
 const MAX_KEYWORD: usize = 20;
 
 /// The lists `word` (lowercased) is in, as `flags` bits (0 for none).
 pub fn keyword_flags(word: &str) -> u8 {
-    if word.len() > MAX_KEYWORD {
+    if word.is_empty() || word.len() > MAX_KEYWORD {
         return 0;
     }
-    KEYWORDS.binary_search_by_key(&word, |(w, _)| w).ok().and_then(|i| KEYWORDS.get(i)).map_or(0, |(_, f)| *f)
+    let mut slot = hash(word.as_bytes());
+    while let Some(Some((w, f))) = KEYWORDS.get(slot) {
+        if *w == word {
+            return *f;
+        }
+        slot = (slot + 1) % SLOTS;
+    }
+    0
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -352,7 +377,11 @@ fn is_word_byte(b: u8) -> bool {
 
 /// `bytes` as text: borrowed when UTF-8, else decoded lossily.
 fn text(bytes: Option<&[u8]>) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes.unwrap_or_default())
+    let bytes = bytes.unwrap_or_default();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Tokenises `input` as SQL. With `quote`, the input is read as continuing a literal opened
@@ -588,7 +617,7 @@ mod tests {
                 assert_ne!(keyword_flags(w) & flag, 0, "{w}");
             }
         }
-        for (w, f) in KEYWORDS.iter() {
+        for (w, f) in KEYWORDS.iter().flatten() {
             let member = lists.iter().filter(|(l, _)| l.contains(w)).fold(0, |a, (_, b)| a | b);
             assert_eq!(*f, member, "{w}");
         }
