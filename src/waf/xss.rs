@@ -118,12 +118,14 @@ fn lower(input: &[u8]) -> Vec<u8> {
 /// Lowercases (ASCII), drops NULs and turns tab, LF, CR and FF into spaces (HTML treats them
 /// alike), in one pass.
 fn lower_squeeze(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len());
-    out.extend(input.iter().filter(|&&b| b != 0).map(|&b| match b {
+    let map = |b: u8| match b {
         b'\t' | b'\n' | b'\r' | 0x0c => b' ',
         _ => b.to_ascii_lowercase(),
-    }));
-    out
+    };
+    if memchr::memchr(0, input).is_none() {
+        return input.iter().map(|&b| map(b)).collect();
+    }
+    input.iter().filter(|&&b| b != 0).map(|&b| map(b)).collect()
 }
 
 /// Cleans a URL value as browsers do before reading its scheme: character references
@@ -175,7 +177,9 @@ pub fn detect(input: &[u8]) -> Option<XssFinding> {
     if current.contains(&b'&') {
         let decoded = entity_decode(&lower(&current));
         let decoded = super::transform::Transformation::HtmlEntityDecode.apply(&decoded);
-        if decoded != *current {
+        // `detect_raw` reads its input lowercased and already passed on `current`, so a decoding
+        // that only changed letter case cannot fire.
+        if !decoded.eq_ignore_ascii_case(&current) {
             return detect_raw(&decoded);
         }
     }
@@ -517,6 +521,8 @@ fn strip_css_comments(v: &[u8]) -> Vec<u8> {
 /// `" onmouseover=alert(1) x="`, `' autofocus onfocus='…`: a quote or space closing an
 /// attribute, then an event handler.
 fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
+    // Every pattern below is a name followed by `=`.
+    memchr::memchr(b'=', s)?;
     for (p, w) in s.windows(2).enumerate() {
         if !matches!(w.first(), Some(b'"' | b'\'' | b'`' | b' ' | b'/')) || w.get(1) == Some(&b'<') {
             continue;
@@ -588,9 +594,13 @@ fn scheme(s: &[u8]) -> Option<XssFinding> {
 }
 
 fn css(s: &[u8]) -> Option<XssFinding> {
-    // `expression(` needs `(`, `{` and `style` need `{` or `y`, `@import` needs `@`; the
-    // comment-stripped text is a subsequence of `s`, so without them only the SSI checks remain.
-    if memchr::memchr3(b'(', b'{', b'@', s).is_none() && memchr::memchr(b'y', s).is_none() {
+    // The comment-stripped text is a subsequence of `s`: `expression(` needs `x` and `(`; `{`
+    // or `style` (`y`) count only with `style_danger`, which needs `(`, `:` or `-`; `@import`
+    // needs `@`. Without them only the SSI checks remain.
+    let has = |b: u8| memchr::memchr(b, s).is_some();
+    let expression = has(b'(') && has(b'x');
+    let styled = (has(b'{') || has(b'y')) && memchr::memchr3(b'(', b':', b'-', s).is_some();
+    if !expression && !styled && !has(b'@') {
         return ssi(s);
     }
     let t: Vec<u8> = strip_css_comments(s).into_iter().filter(|b| !matches!(b, b' ' | b'\\')).collect();

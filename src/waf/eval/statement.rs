@@ -73,22 +73,23 @@ impl Run<'_> {
                 !self.statement(s, scope, rule, &join("NotStatement"), trace, &mut inner_details)
             }
             Statement::ByteMatch(bm) => {
-                let (search, position) = (bm.search.clone(), bm.position);
+                let (search, position) = (&bm.search, bm.position);
                 self.inspect(&bm.inspect, &join("ByteMatchStatement"), trace, details, |v| {
-                    byte_match(v, &search, position).then(|| (None, String::new()))
+                    byte_match(v, search, position).then(|| (None, String::new()))
                 })
             }
             Statement::Regex(re, _, ins) => {
-                let re = re.clone();
                 self.inspect(ins, &join("RegexMatchStatement"), trace, details, |v| {
                     re.find(v).map(|m| (None, format!("matched `{}`", lossy(m.as_bytes()))))
                 })
             }
             Statement::RegexSet(arn, ins) => {
-                let Some(set) = self.res.regex_sets.get(arn) else {
+                // `res` outlives this borrow of `self`: the patterns are read in place.
+                let res = self.res;
+                let Some(set) = res.regex_sets.get(arn) else {
                     return false;
                 };
-                let pats = set.patterns.clone();
+                let pats = &set.patterns;
                 self.inspect(ins, &join("RegexPatternSetReferenceStatement"), trace, details, |v| {
                     pats.iter()
                         .find(|(_, re)| re.is_match(v))

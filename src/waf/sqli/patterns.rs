@@ -553,9 +553,7 @@ pub(super) fn check(all: &[Token<'_>], quoted: bool, tail_matches: bool, sens: S
         for w in all.windows(3) {
             if let [a, Token { kind: Kind::Comment, .. }, b] = w {
                 let joined = |w: &str| {
-                    w.len() == a.text.len() + b.text.len()
-                        && w.starts_with(&*a.text)
-                        && w.ends_with(&*b.text)
+                    w.len() == a.text.len() + b.text.len() && w.starts_with(&*a.text) && w.ends_with(&*b.text)
                 };
                 if ["union", "select", "insert", "update", "delete", "drop", "where", "from"]
                     .into_iter()
