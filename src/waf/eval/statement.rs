@@ -48,25 +48,30 @@ impl Run<'_> {
         trace: &mut Vec<StatementTrace>,
         details: &mut Vec<MatchDetail>,
     ) -> bool {
+        // Without tracing, statement paths are never shown: none is built.
+        let tracing = self.trace;
         let join = |name: &str| {
-            if path.is_empty() {
+            if !tracing {
+                String::new()
+            } else if path.is_empty() {
                 name.to_owned()
             } else {
                 format!("{path}/{name}")
             }
         };
+        let sub = |p: &str, i: usize| if tracing { format!("{p}/{i}") } else { String::new() };
         match st {
             Statement::And(list) => {
                 let p = join("AndStatement");
                 list.iter()
                     .enumerate()
-                    .all(|(i, s)| self.statement(s, scope, rule, &format!("{p}/{i}"), trace, details))
+                    .all(|(i, s)| self.statement(s, scope, rule, &sub(&p, i), trace, details))
             }
             Statement::Or(list) => {
                 let p = join("OrStatement");
                 list.iter()
                     .enumerate()
-                    .any(|(i, s)| self.statement(s, scope, rule, &format!("{p}/{i}"), trace, details))
+                    .any(|(i, s)| self.statement(s, scope, rule, &sub(&p, i), trace, details))
             }
             Statement::Not(s) => {
                 let mut inner_details = Vec::new();
@@ -453,7 +458,9 @@ impl Run<'_> {
             }
         }
         st.matched = matched;
-        trace.push(st);
+        if self.trace {
+            trace.push(st);
+        }
         matched
     }
 }
