@@ -7,9 +7,10 @@
 //! a string (`';alert(1)//`). Whitespace, control characters and NULs that browsers ignore
 //! inside names and schemes are ignored here too. It is not an HTML parser or a JS engine.
 //!
-//! Speed: the lowercased, squeezed reading is made in one pass; each check first looks for the
-//! bytes its patterns cannot do without (`<`, `script:`, a scheme's first letter, ...) and
-//! returns at once when they are absent; substring searches use `memchr`.
+//! Speed: the lowercased, squeezed reading is made in one pass, with the set of bytes it holds;
+//! each check first asks that set for the bytes its patterns cannot do without (`<`, `=`, `:`,
+//! a scheme's first letter, ...) and returns at once when they are absent; substring searches
+//! use `memchr`.
 
 use std::borrow::Cow;
 
@@ -186,14 +187,43 @@ pub fn detect(input: &[u8]) -> Option<XssFinding> {
     None
 }
 
+/// The set of byte values a text holds (one flag per value: independent stores, so filling it
+/// runs at the speed of the loop).
+struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    fn of(s: &[u8]) -> Self {
+        let mut set = [false; 256];
+        for &b in s {
+            if let Some(f) = set.get_mut(usize::from(b)) {
+                *f = true;
+            }
+        }
+        Self(set)
+    }
+    fn has(&self, b: u8) -> bool {
+        self.0.get(usize::from(b)).copied().unwrap_or(false)
+    }
+    fn any(&self, bytes: &[u8]) -> bool {
+        bytes.iter().any(|&b| self.has(b))
+    }
+    fn all(&self, bytes: &[u8]) -> bool {
+        bytes.iter().all(|&b| self.has(b))
+    }
+}
+
 fn detect_raw(input: &[u8]) -> Option<XssFinding> {
     let sq = lower_squeeze(input);
-    tags(&sq)
-        .or_else(|| attribute_injection(&sq))
+    let set = ByteSet::of(&sq);
+    // A tag needs `<`; an injected attribute needs `=`; a script URL call needs `:`.
+    set.has(b'<')
+        .then(|| tags(&sq))
+        .flatten()
+        .or_else(|| set.has(b'=').then(|| attribute_injection(&sq)).flatten())
         .or_else(|| scheme(&sq))
-        .or_else(|| css(&sq))
-        .or_else(|| script_breakout(&sq))
-        .or_else(|| script_url_call(&sq))
+        .or_else(|| css(&sq, &set))
+        .or_else(|| script_breakout(&sq, &set))
+        .or_else(|| set.has(b':').then(|| script_url_call(&sq)).flatten())
 }
 
 /// `javascript:alert(1)` anywhere: a script scheme followed by a call.
@@ -230,7 +260,9 @@ pub fn is_xss(input: &[u8]) -> bool {
 
 fn found(pattern: &'static str, bytes: &[u8]) -> Option<XssFinding> {
     let s = String::from_utf8_lossy(bytes);
-    let matched: String = s.chars().take(80).collect();
+    // The first 80 characters.
+    let end = s.char_indices().nth(80).map_or(s.len(), |(i, _)| i);
+    let matched = s.get(..end).unwrap_or_default().to_owned();
     Some(XssFinding { pattern, matched })
 }
 
@@ -521,8 +553,6 @@ fn strip_css_comments(v: &[u8]) -> Vec<u8> {
 /// `" onmouseover=alert(1) x="`, `' autofocus onfocus='…`: a quote or space closing an
 /// attribute, then an event handler.
 fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
-    // Every pattern below is a name followed by `=`.
-    memchr::memchr(b'=', s)?;
     for (p, w) in s.windows(2).enumerate() {
         if !matches!(w.first(), Some(b'"' | b'\'' | b'`' | b' ' | b'/')) || w.get(1) == Some(&b'<') {
             continue;
@@ -593,14 +623,13 @@ fn scheme(s: &[u8]) -> Option<XssFinding> {
     None
 }
 
-fn css(s: &[u8]) -> Option<XssFinding> {
-    // The comment-stripped text is a subsequence of `s`: `expression(` needs `x` and `(`; `{`
-    // or `style` (`y`) count only with `style_danger`, which needs `(`, `:` or `-`; `@import`
+fn css(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
+    // The comment-stripped text is a subsequence of `s`: `expression(` needs its letters and
+    // `(`; `{` or `style` count only with `style_danger`, which needs `(`, `:` or `-`; `@import`
     // needs `@`. Without them only the SSI checks remain.
-    let has = |b: u8| memchr::memchr(b, s).is_some();
-    let expression = has(b'(') && has(b'x');
-    let styled = (has(b'{') || has(b'y')) && memchr::memchr3(b'(', b':', b'-', s).is_some();
-    if !expression && !styled && !has(b'@') {
+    let expression = set.all(b"expression(");
+    let styled = (set.has(b'{') || set.all(b"style")) && set.any(b"(:-");
+    if !expression && !styled && !set.has(b'@') {
         return ssi(s);
     }
     let t: Vec<u8> = strip_css_comments(s).into_iter().filter(|b| !matches!(b, b' ' | b'\\')).collect();
@@ -651,11 +680,9 @@ const SINKS: &[&[u8]] = &[
 ];
 
 /// `';alert(1)//`, `"-alert(1)-"`, `</script><script>…`: leaving a JS string and calling a sink.
-fn script_breakout(s: &[u8]) -> Option<XssFinding> {
+fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     // A breakout starts at a quote, `}` or `)`, and every sink holds `(`, `` ` ``, `[` or `.`.
-    if memchr::memchr3(b'"', b'\'', b'`', s).is_none() && memchr::memchr2(b'}', b')', s).is_none()
-        || memchr::memchr3(b'(', b'`', b'[', s).is_none() && memchr::memchr(b'.', s).is_none()
-    {
+    if !set.any(b"\"'`})") || !set.any(b"(`[.") {
         return None;
     }
     let t: Vec<u8> = s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')).collect();
