@@ -446,7 +446,7 @@ impl Run<'_> {
         for (part, bytes) in &x.parts {
             let value = apply_all(bytes, &ins.transformations);
             if self.trace {
-                st.inspected.push(Inspected { part: part.clone(), value: lossy(&value) });
+                st.inspected.push(Inspected { part: part.to_string(), value: lossy(&value) });
             }
             if let Some((detail, note)) = test(&value) {
                 matched = true;
