@@ -521,7 +521,7 @@ fn style_danger(v: &[u8]) -> bool {
     if memchr::memchr3(b'(', b':', b'-', v).is_none() {
         return false;
     }
-    let t: Vec<u8> = strip_css_comments(v).into_iter().filter(|b| !matches!(b, b' ' | b'\\' | 0)).collect();
+    let t = strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0));
     contains(&t, b"expression(")
         || contains(&t, b"-moz-binding")
         || contains(&t, b"behavior:")
@@ -535,7 +535,8 @@ fn style_danger(v: &[u8]) -> bool {
         || contains(&t, b"-o-link:javascript:")
 }
 
-fn strip_css_comments(v: &[u8]) -> Vec<u8> {
+/// `v` without its `/* */` comments, keeping only the bytes `keep` accepts (one pass).
+fn strip_css_comments(v: &[u8], keep: impl Fn(u8) -> bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(v.len());
     let mut i = 0;
     while let Some(&b) = v.get(i) {
@@ -544,7 +545,9 @@ fn strip_css_comments(v: &[u8]) -> Vec<u8> {
             i = body.windows(2).position(|w| w == b"*/").map_or(v.len(), |p| i + 2 + p + 2);
             continue;
         }
-        out.push(b);
+        if keep(b) {
+            out.push(b);
+        }
         i += 1;
     }
     out
@@ -632,7 +635,7 @@ fn css(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     if !expression && !styled && !set.has(b'@') {
         return ssi(s);
     }
-    let t: Vec<u8> = strip_css_comments(s).into_iter().filter(|b| !matches!(b, b' ' | b'\\')).collect();
+    let t = strip_css_comments(s, |b| !matches!(b, b' ' | b'\\'));
     if contains(&t, b"expression(") && (contains(&t, b"{") || contains(&t, b":"))
         || (contains(&t, b"{") || contains(&t, b"style")) && style_danger(s)
         || contains(&t, b"@import") && contains(&t, b"javascript:")
