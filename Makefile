@@ -90,7 +90,7 @@ bench-policy: pkg
 
 # Not part of `make test` (a benchmark, minutes): bench/waf is its own Cargo project. Fetches
 # libinjection's C source from PyPI into bench/waf/target (never committed); without it the
-# table shows n/a for the C library.
+# table shows n/a for the C library. The Rust port libinjectionrs (crates.io) is a third column.
 bench-waf: pkg
 	bench/waf/fetch-libinjection.sh || echo "bench-waf: libinjection C source unavailable; comparing without it"
 	cd bench/waf && cargo bench -j $(BENCH_JOBS) --bench waf
