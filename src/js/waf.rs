@@ -113,11 +113,16 @@ impl WebAcl {
     }
 }
 
-/// A plain JS object read through one `JSON.stringify` and serde_json: far cheaper per request
-/// than walking it member by member from wasm. Anything else (a string of JSON text, an object
-/// JSON cannot write) goes through the general conversion, with its errors.
+/// A plain JS object (prototype `Object.prototype` or none) read through one `JSON.stringify`
+/// and serde_json: far cheaper per request than walking it member by member from wasm. Anything
+/// else (a string of JSON text, a `Map`, an object JSON cannot write) goes through the general
+/// conversion, with its errors.
 fn plain_object(value: JsValue) -> Result<serde_json::Value, JsValue> {
-    if value.is_object() && !js_sys::Array::is_array(&value) {
+    let plain = value.is_object() && {
+        let proto = js_sys::Object::get_prototype_of(&value);
+        proto.is_null() || *proto == *js_sys::Object::get_prototype_of(&js_sys::Object::new())
+    };
+    if plain {
         if let Some(text) = js_sys::JSON::stringify(&value).ok().and_then(|t| t.as_string()) {
             if let Ok(v) = serde_json::from_str(&text) {
                 return Ok(v);

@@ -522,17 +522,18 @@ fn style_danger(v: &[u8]) -> bool {
         return false;
     }
     let t = strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0));
-    contains(&t, b"expression(")
-        || contains(&t, b"-moz-binding")
-        || contains(&t, b"behavior:")
-        || contains(&t, b"behaviour:url(")
-        || contains(&t, b"binding:url(")
-        || contains(&t, b"url(javascript:")
-        || contains(&t, b"url(\"javascript:")
-        || contains(&t, b"url('javascript:")
-        || contains(&t, b"url(vbscript:")
-        || contains(&t, b"-o-link:'javascript:")
-        || contains(&t, b"-o-link:javascript:")
+    // One pass: at each byte, only the patterns starting with it are tried.
+    (0..t.len()).any(|i| {
+        let r = t.get(i..).unwrap_or_default();
+        let patterns: &[&[u8]] = match r.first() {
+            Some(b'e') => &[b"expression("],
+            Some(b'-') => &[b"-moz-binding", b"-o-link:'javascript:", b"-o-link:javascript:"],
+            Some(b'b') => &[b"behavior:", b"behaviour:url(", b"binding:url("],
+            Some(b'u') => &[b"url(javascript:", b"url(\"javascript:", b"url('javascript:", b"url(vbscript:"],
+            _ => &[],
+        };
+        patterns.iter().any(|p| r.starts_with(p))
+    })
 }
 
 /// `v` without its `/* */` comments, keeping only the bytes `keep` accepts (one pass).
@@ -590,7 +591,8 @@ fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
                 .copied()
                 .filter(|b| !matches!(b, b'"' | b'\'' | b' '))
                 .collect();
-            if DANGER_SCHEMES.iter().any(|sch| url_value(&v).starts_with(sch.as_bytes())) {
+            let url = url_value(&v);
+            if DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes())) {
                 return found("script-url", rest.get(j..).unwrap_or_default());
             }
         }
@@ -722,7 +724,7 @@ fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
                 break;
             }
         }
-        if SINKS.iter().any(|sink| r.starts_with(sink)) {
+        if SINKS.iter().any(|sink| sink.first() == r.first() && r.starts_with(sink)) {
             return found("script-breakout", t.get(p..(p + 2 + rest.len()).min(t.len())).unwrap_or_default());
         }
     }
