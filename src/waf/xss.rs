@@ -690,7 +690,8 @@ fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     if !set.any(b"\"'`})") || !set.any(b"(`[.") {
         return None;
     }
-    let t: Vec<u8> = s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')).collect();
+    let mut t = Vec::with_capacity(s.len());
+    t.extend(s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')));
     for (p, w) in t.windows(2).enumerate() {
         let [q, op] = w else { continue };
         if !matches!(q, b'"' | b'\'' | b'`' | b'}' | b')')
