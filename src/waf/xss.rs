@@ -259,8 +259,9 @@ pub fn is_xss(input: &[u8]) -> bool {
 }
 
 fn found(pattern: &'static str, bytes: &[u8]) -> Option<XssFinding> {
-    let s = String::from_utf8_lossy(bytes);
-    // The first 80 characters.
+    // The first 80 characters: each takes at most 4 bytes (a replaced invalid sequence fewer),
+    // so only the first 320 bytes are decoded.
+    let s = String::from_utf8_lossy(bytes.get(..bytes.len().min(320)).unwrap_or_default());
     let end = s.char_indices().nth(80).map_or(s.len(), |(i, _)| i);
     let matched = s.get(..end).unwrap_or_default().to_owned();
     Some(XssFinding { pattern, matched })
@@ -536,21 +537,24 @@ fn style_danger(v: &[u8]) -> bool {
     })
 }
 
-/// `v` without its `/* */` comments, keeping only the bytes `keep` accepts (one pass).
+/// `v` without its `/* */` comments, keeping only the bytes `keep` accepts (one pass; the text
+/// between slashes is copied without looking for comments).
 fn strip_css_comments(v: &[u8], keep: impl Fn(u8) -> bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(v.len());
+    let mut copy = |from: &[u8]| out.extend(from.iter().copied().filter(|&b| keep(b)));
     let mut i = 0;
-    while let Some(&b) = v.get(i) {
-        if b == b'/' && v.get(i + 1) == Some(&b'*') {
-            let body = v.get(i + 2..).unwrap_or_default();
-            i = body.windows(2).position(|w| w == b"*/").map_or(v.len(), |p| i + 2 + p + 2);
+    while let Some(p) = v.get(i..).and_then(|r| memchr::memchr(b'/', r)) {
+        let slash = i + p;
+        if v.get(slash + 1) != Some(&b'*') {
+            copy(v.get(i..=slash).unwrap_or_default());
+            i = slash + 1;
             continue;
         }
-        if keep(b) {
-            out.push(b);
-        }
-        i += 1;
+        copy(v.get(i..slash).unwrap_or_default());
+        let body = v.get(slash + 2..).unwrap_or_default();
+        i = body.windows(2).position(|w| w == b"*/").map_or(v.len(), |q| slash + 2 + q + 2);
     }
+    copy(v.get(i..).unwrap_or_default());
     out
 }
 
