@@ -8,8 +8,8 @@
 //! text practically never forms; `HIGH` also accepts weaker ones. This is neither a SQL parser
 //! nor a port of libinjection (no fingerprint table).
 //!
-//! Speed: one lowercased copy of the input per reading serves the three token streams, whose
-//! tokens borrow from it; decoded readings are made only when the input has escapes or comments.
+//! Speed: one lowercased copy of the input per reading (UTF-8 checked once) serves the three
+//! token streams, whose tokens borrow from it; decoded readings are made only when the input has escapes or comments.
 
 mod patterns;
 pub mod tokenize;
@@ -17,7 +17,7 @@ pub mod tokenize;
 use super::model::Sensitivity;
 use super::transform::Transformation;
 use std::borrow::Cow;
-use tokenize::tokenize_into;
+use tokenize::{tokenize_into, Src};
 
 /// Longest input inspected (AWS inspects at most the body limit; this bounds work per call).
 pub const MAX_INPUT: usize = 64 * 1024;
@@ -93,6 +93,7 @@ fn detect_raw(input: &[u8], sensitivity: Sensitivity) -> Option<SqliFinding> {
     let contexts: [(Option<u8>, &'static str); 3] =
         [(None, "none"), (Some(b'\''), "single-quote"), (Some(b'"'), "double-quote")];
     let lower = input.to_ascii_lowercase();
+    let (src, low) = (Src::new(input), Src::new(&lower));
     // Whether a trailing unterminated literal uses the context's quote (the injected
     // text then ends inside a literal the application closes).
     let last_quote = input.iter().rev().find(|b| matches!(b, b'\'' | b'"')).copied();
@@ -103,7 +104,7 @@ fn detect_raw(input: &[u8], sensitivity: Sensitivity) -> Option<SqliFinding> {
                 continue;
             }
         }
-        tokenize_into(input, &lower, quote, &mut toks);
+        tokenize_into(src, low, quote, &mut toks);
         let tail_matches = quote.is_some() && last_quote == quote;
         if let Some((pattern, span)) = patterns::check(&toks, quote.is_some(), tail_matches, sensitivity) {
             let tokens =

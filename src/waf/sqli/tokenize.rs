@@ -384,26 +384,51 @@ fn text(bytes: Option<&[u8]>) -> Cow<'_, str> {
     }
 }
 
+/// Text to tokenise: its bytes, and the same as `str` when they are UTF-8 (checked once, so a
+/// token's text is a slice of it without checking again).
+#[derive(Debug, Clone, Copy)]
+pub struct Src<'a> {
+    bytes: &'a [u8],
+    utf8: Option<&'a str>,
+}
+
+impl<'a> Src<'a> {
+    /// Wraps `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, utf8: std::str::from_utf8(bytes).ok() }
+    }
+
+    /// Bytes `i..j` as text (empty when out of range; lossy where not UTF-8, as at a cut
+    /// inside a character).
+    fn text(&self, i: usize, j: usize) -> Cow<'a, str> {
+        match self.utf8.and_then(|s| s.get(i..j)) {
+            Some(s) => Cow::Borrowed(s),
+            None => text(self.bytes.get(i..j)),
+        }
+    }
+}
+
 /// Tokenises `input` as SQL. With `quote`, the input is read as continuing a literal opened
 /// by that quote character. The tokens own their text (see `tokenize_into` for the
 /// allocation-free form the detector uses).
 pub fn tokenize(input: &[u8], quote: Option<u8>) -> Vec<Token<'static>> {
     let lower = input.to_ascii_lowercase();
     let mut toks = Vec::new();
-    tokenize_into(input, &lower, quote, &mut toks);
+    tokenize_into(Src::new(input), Src::new(&lower), quote, &mut toks);
     toks.into_iter().map(|t| Token { text: Cow::Owned(t.text.into_owned()), ..t }).collect()
 }
 
-/// Tokenises `input` into `toks` (cleared first); `lower` is `input` ASCII-lowercased (names
-/// borrow their text from it).
-pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, toks: &mut Vec<Token<'a>>) {
+/// Tokenises `src` into `toks` (cleared first); `low` is `src` ASCII-lowercased (names borrow
+/// their text from it).
+pub fn tokenize_into<'a>(src: Src<'a>, low: Src<'a>, quote: Option<u8>, toks: &mut Vec<Token<'a>>) {
     toks.clear();
+    let input = src.bytes;
     let tok = |kind: Kind, text: Cow<'a, str>| Token { kind, text, flags: 0 };
     let fixed = |kind: Kind, text: &'static str| Token { kind, text: Cow::Borrowed(text), flags: 0 };
     let mut i = 0;
     if let Some(q) = quote {
         let (end, closed) = string_end(input, 0, q);
-        toks.push(tok(Kind::Str { closed }, text(input.get(..end))));
+        toks.push(tok(Kind::Str { closed }, src.text(0, end)));
         i = if closed { end + 1 } else { input.len() };
     }
     while let Some(&b) = input.get(i) {
@@ -416,22 +441,22 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
             b'\'' | b'"' | b'`' => {
                 let (end, closed) = string_end(input, i + 1, b);
                 if b == b'`' {
-                    let name = text(lower.get(i + 1..end));
+                    let name = low.text(i + 1, end);
                     let flags = keyword_flags(&name);
                     toks.push(Token { kind: Kind::Word, text: name, flags });
                 } else {
-                    toks.push(tok(Kind::Str { closed }, text(input.get(i + 1..end))));
+                    toks.push(tok(Kind::Str { closed }, src.text(i + 1, end)));
                 }
                 i = if closed { end + 1 } else { input.len() };
             }
             b'#' => {
                 let end = line_end(input, i);
-                toks.push(tok(Kind::Comment, comment_text(input, i, 1, end)));
+                toks.push(tok(Kind::Comment, comment_text(src, i, 1, end)));
                 i = end;
             }
             b'-' if next == Some(b'-') => {
                 let end = line_end(input, i);
-                toks.push(tok(Kind::Comment, comment_text(input, i, 2, end)));
+                toks.push(tok(Kind::Comment, comment_text(src, i, 2, end)));
                 i = end;
             }
             b'/' if next == Some(b'*') => {
@@ -471,7 +496,7 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
                     j += 1;
                 }
                 let kind = if j == i + 1 && b == b'!' { Kind::Logic } else { Kind::Cmp };
-                toks.push(tok(kind, text(input.get(i..j))));
+                toks.push(tok(kind, src.text(i, j)));
                 i = j;
             }
             b'&' | b'|' if next == Some(b) => {
@@ -479,7 +504,7 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
                 i += 2;
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'|' | b'&' | b'~' | b':' => {
-                toks.push(tok(Kind::Arith, text(input.get(i..=i))));
+                toks.push(tok(Kind::Arith, src.text(i, i + 1)));
                 i += 1;
             }
             b'.' if !next.is_some_and(|n| n.is_ascii_digit()) => {
@@ -494,7 +519,7 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
                 while input.get(j).is_some_and(|c| is_word_byte(*c) || *c == b'.') {
                     j += 1;
                 }
-                let name = text(lower.get(i..j));
+                let name = low.text(i, j);
                 let flags = keyword_flags(&name);
                 toks.push(Token { kind: Kind::Var, text: name, flags });
                 i = j.max(i + 1);
@@ -520,7 +545,7 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
                     }
                     // "1union", "1and": MySQL reads a number followed by a keyword.
                 }
-                toks.push(tok(Kind::Num, text(input.get(i..j))));
+                toks.push(tok(Kind::Num, src.text(i, j)));
                 i = j;
             }
             _ if is_word_byte(b) => {
@@ -528,7 +553,7 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
                 while input.get(j).is_some_and(|c| is_word_byte(*c)) {
                     j += 1;
                 }
-                let name = text(lower.get(i..j));
+                let name = low.text(i, j);
                 let mut k = j;
                 while matches!(input.get(k), Some(b' ' | b'\t' | b'\n' | b'\r')) {
                     k += 1;
@@ -540,7 +565,7 @@ pub fn tokenize_into<'a>(input: &'a [u8], lower: &'a [u8], quote: Option<u8>, to
             }
             _ => {
                 // Not a word byte, so ASCII: one character.
-                toks.push(tok(Kind::Other, text(input.get(i..=i))));
+                toks.push(tok(Kind::Other, src.text(i, i + 1)));
                 i += 1;
             }
         }
@@ -585,9 +610,9 @@ fn string_end(input: &[u8], from: usize, q: u8) -> (usize, bool) {
 }
 
 /// A line comment's text: its `marker_len`-byte marker at `from` and at most 40 bytes of its body.
-fn comment_text(input: &[u8], from: usize, marker_len: usize, end: usize) -> Cow<'_, str> {
+fn comment_text(src: Src<'_>, from: usize, marker_len: usize, end: usize) -> Cow<'_, str> {
     let body_start = (from + marker_len).min(end);
-    text(input.get(from..end.min(body_start + 40)))
+    src.text(from, end.min(body_start + 40))
 }
 
 fn line_end(input: &[u8], from: usize) -> usize {
