@@ -259,6 +259,11 @@ pub fn is_xss(input: &[u8]) -> bool {
 }
 
 fn found(pattern: &'static str, bytes: &[u8]) -> Option<XssFinding> {
+    // ASCII (the usual case): the first 80 characters are the first 80 bytes.
+    let head = bytes.get(..bytes.len().min(80)).unwrap_or_default();
+    if head.is_ascii() {
+        return Some(XssFinding { pattern, matched: String::from_utf8_lossy(head).into_owned() });
+    }
     // The first 80 characters: each takes at most 4 bytes (a replaced invalid sequence fewer),
     // so only the first 320 bytes are decoded.
     let s = String::from_utf8_lossy(bytes.get(..bytes.len().min(320)).unwrap_or_default());
@@ -523,7 +528,7 @@ fn style_danger(v: &[u8]) -> bool {
         return false;
     }
     let t = strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0));
-    // One pass: at each byte, only the patterns starting with it are tried.
+    // One pass: at each byte, only the patterns starting with it (and the next byte) are tried.
     (0..t.len()).any(|i| {
         let r = t.get(i..).unwrap_or_default();
         let patterns: &[&[u8]] = match r.first() {
@@ -533,7 +538,7 @@ fn style_danger(v: &[u8]) -> bool {
             Some(b'u') => &[b"url(javascript:", b"url(\"javascript:", b"url('javascript:", b"url(vbscript:"],
             _ => &[],
         };
-        patterns.iter().any(|p| r.starts_with(p))
+        patterns.iter().any(|p| p.get(1) == r.get(1) && r.starts_with(p))
     })
 }
 
