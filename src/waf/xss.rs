@@ -701,27 +701,31 @@ fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     }
     let mut t = Vec::with_capacity(s.len());
     t.extend(s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')));
-    for (p, w) in t.windows(2).enumerate() {
-        let [q, op] = w else { continue };
-        if !matches!(q, b'"' | b'\'' | b'`' | b'}' | b')')
-            || !matches!(
-                op,
-                b';' | b'-'
-                    | b'+'
-                    | b'*'
-                    | b'/'
-                    | b'|'
-                    | b'&'
-                    | b','
-                    | b'^'
-                    | b'%'
-                    | b'='
-                    | b')'
-                    | b'}'
-                    | b'?'
-                    | b':'
-            )
-        {
+    // Each quote, `}` or `)` followed by an operator.
+    let mut from = 0;
+    while let Some(off) =
+        t.get(from..).and_then(|r| r.iter().position(|b| matches!(b, b'"' | b'\'' | b'`' | b'}' | b')')))
+    {
+        let p = from + off;
+        from = p + 1;
+        let Some(op) = t.get(p + 1) else { break };
+        if !matches!(
+            op,
+            b';' | b'-'
+                | b'+'
+                | b'*'
+                | b'/'
+                | b'|'
+                | b'&'
+                | b','
+                | b'^'
+                | b'%'
+                | b'='
+                | b')'
+                | b'}'
+                | b'?'
+                | b':'
+        ) {
             continue;
         }
         let rest = t.get(p + 2..).unwrap_or_default();
