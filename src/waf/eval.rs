@@ -150,6 +150,16 @@ impl Engine {
 
     /// Evaluates one request.
     pub fn evaluate(&mut self, req: &Request, ctx: &Context) -> LogRecord {
+        self.evaluate_with(req, ctx, true)
+    }
+
+    /// Evaluates one request without building the per-rule trace at all (`trace` stays empty,
+    /// whatever `self.trace`): what `trace: false` gives a JS caller, without the cost.
+    pub fn evaluate_untraced(&mut self, req: &Request, ctx: &Context) -> LogRecord {
+        self.evaluate_with(req, ctx, false)
+    }
+
+    fn evaluate_with(&mut self, req: &Request, ctx: &Context, rule_trace: bool) -> LogRecord {
         let now = ctx.timestamp_ms.or(req.timestamp).unwrap_or(self.clock_ms);
         self.clock_ms = self.clock_ms.max(now);
         let mut run = Run {
@@ -161,7 +171,8 @@ impl Engine {
             ctx,
             now,
             body_limit: self.body_limit,
-            trace: self.trace,
+            trace: self.trace && rule_trace,
+            rule_trace,
             labels: Vec::new(),
             oversize: BTreeSet::new(),
             rate_hits: Vec::new(),

@@ -2,6 +2,8 @@
 //! JSON, and how it is extracted from a request (with oversize handling and the body
 //! inspection limit). Transformations and matching are elsewhere (`transform`, `eval`).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::error::{WafError, EXACTLY_ONE};
@@ -320,7 +322,12 @@ impl FieldToMatch {
 
     /// Extracts the inspected parts from `req`, with pre-parse transformations for query
     /// arguments.
-    pub fn extract_with(&self, req: &Request, body_limit: usize, pre: &[PreParse]) -> Extracted {
+    pub fn extract_with<'a>(
+        &'a self,
+        req: &'a Request,
+        body_limit: usize,
+        pre: &[PreParse],
+    ) -> Extracted<'a> {
         if pre.is_empty() || !matches!(self, Self::SingleQueryArgument(_) | Self::AllQueryArguments) {
             return self.extract(req, body_limit);
         }
@@ -331,14 +338,14 @@ impl FieldToMatch {
                 _ => true,
             };
             if keep {
-                x.parts.push((n, v.into_bytes()));
+                x.parts.push((Cow::Owned(n), Cow::Owned(v.into_bytes())));
             }
         }
         x
     }
 
-    /// Extracts the inspected parts from `req`.
-    pub fn extract(&self, req: &Request, body_limit: usize) -> Extracted {
+    /// Extracts the inspected parts from `req` (borrowed from it where they are its own text).
+    pub fn extract<'a>(&'a self, req: &'a Request, body_limit: usize) -> Extracted<'a> {
         let mut x = Extracted::default();
         match self {
             Self::SingleHeader(name) => {
@@ -393,7 +400,7 @@ impl FieldToMatch {
                 }
                 let names: Vec<&str> =
                     req.headers.iter().take(MAP_ITEMS_LIMIT).map(|(n, _)| n.as_str()).collect();
-                x.push("", names.join(":").as_bytes());
+                x.parts.push((Cow::Borrowed(""), Cow::Owned(names.join(":").into_bytes())));
             }
             Self::Ja3(fb) | Self::Ja4(fb) => {
                 let v = if matches!(self, Self::Ja3(_)) { &req.ja3 } else { &req.ja4 };
@@ -413,18 +420,22 @@ impl FieldToMatch {
 
 /// The parts of a request a field yields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Extracted {
-    /// Each inspected piece: (sub-location such as a header name, bytes).
-    pub parts: Vec<(String, Vec<u8>)>,
+pub struct Extracted<'a> {
+    /// Each inspected piece: (sub-location such as a header name, bytes), borrowed from the
+    /// request or the field where they can be (no copy per rule).
+    pub parts: Vec<(Cow<'a, str>, Cow<'a, [u8]>)>,
     /// A result fixed by oversize handling or a fallback, without inspection.
     pub forced: Option<bool>,
     /// Whether the field was over AWS's inspection limit.
     pub oversize: bool,
 }
 
-impl Extracted {
-    fn push(&mut self, name: &str, bytes: &[u8]) {
-        self.parts.push((name.to_owned(), bytes.to_vec()));
+impl<'a> Extracted<'a> {
+    fn push(&mut self, name: &'a str, bytes: &'a [u8]) {
+        self.parts.push((Cow::Borrowed(name), Cow::Borrowed(bytes)));
+    }
+    fn push_owned(&mut self, name: &str, bytes: &[u8]) {
+        self.parts.push((Cow::Owned(name.to_owned()), Cow::Owned(bytes.to_vec())));
     }
 }
 
@@ -469,13 +480,13 @@ fn forced(ov: Oversize) -> Option<bool> {
     }
 }
 
-fn map_extract(
-    items: &[(&str, &str)],
+fn map_extract<'a>(
+    items: &[(&'a str, &'a str)],
     pattern: &MapPattern,
     sc: Scope,
     ov: Oversize,
     case_sensitive: bool,
-    x: &mut Extracted,
+    x: &mut Extracted<'a>,
 ) {
     let total: usize = items.iter().map(|(n, v)| n.len() + v.len()).sum();
     if total > MAP_BYTES_LIMIT || items.len() > MAP_ITEMS_LIMIT {
@@ -516,7 +527,7 @@ fn map_extract(
     }
 }
 
-fn json_body(spec: &JsonBody, req: &Request, body_limit: usize, x: &mut Extracted) {
+fn json_body<'a>(spec: &JsonBody, req: &'a Request, body_limit: usize, x: &mut Extracted<'a>) {
     let over = req.body.len() > body_limit;
     if over {
         x.oversize = true;
@@ -553,14 +564,14 @@ fn json_body(spec: &JsonBody, req: &Request, body_limit: usize, x: &mut Extracte
     if matches!(spec.scope, Scope::All | Scope::Key) {
         for (p, k) in &walk.keys {
             if included(p) {
-                x.push(p, k);
+                x.push_owned(p, k);
             }
         }
     }
     if matches!(spec.scope, Scope::All | Scope::Value) {
         for (p, v) in &walk.values {
             if included(p) {
-                x.push(p, v);
+                x.push_owned(p, v);
             }
         }
     }

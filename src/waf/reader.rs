@@ -81,7 +81,8 @@ impl<'a> Obj<'a> {
     }
 
     pub(crate) fn opt_str(&self, name: &str) -> Result<Option<&'a str>, WafError> {
-        self.opt(name).map(|v| as_str(v, &self.at(name))).transpose()
+        // The pointer is built only for the error (this runs for every request evaluated).
+        self.opt(name).map(|v| v.as_str().map_or_else(|| as_str(v, &self.at(name)), Ok)).transpose()
     }
 
     pub(crate) fn req_i64(&self, name: &str) -> Result<i64, WafError> {
@@ -89,7 +90,7 @@ impl<'a> Obj<'a> {
     }
 
     pub(crate) fn opt_i64(&self, name: &str) -> Result<Option<i64>, WafError> {
-        self.opt(name).map(|v| as_i64(v, &self.at(name))).transpose()
+        self.opt(name).map(|v| v.as_i64().map_or_else(|| as_i64(v, &self.at(name)), Ok)).transpose()
     }
 
     pub(crate) fn opt_bool(&self, name: &str) -> Result<Option<bool>, WafError> {
@@ -113,6 +114,17 @@ impl<'a> Obj<'a> {
         match self.opt(name) {
             Some(v) => as_array(v, &self.at(name)),
             None => Ok(Vec::new()),
+        }
+    }
+
+    /// An optional array member's items (absent = none), without building their pointers.
+    pub(crate) fn opt_items(&self, name: &str) -> Result<&'a [Value], WafError> {
+        match self.opt(name) {
+            Some(v) => match v.as_array() {
+                Some(items) => Ok(items),
+                None => as_array(v, &self.at(name)).map(|_| &[][..]),
+            },
+            None => Ok(&[]),
         }
     }
 

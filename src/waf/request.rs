@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use super::error::WafError;
-use super::reader::{as_array, as_str, Obj};
+use super::reader::{as_array, as_str, child, Obj};
 
 /// A request as the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,12 +68,23 @@ impl Request {
         let o = Obj::new(value, "", FIELDS)?;
         let method = o.opt_str("method")?.unwrap_or("GET").to_owned();
         let uri = o.opt_str("uri")?.unwrap_or("/").to_owned();
-        let mut headers = Vec::new();
-        for (item, ptr) in o.opt_array("headers")? {
-            let pair = as_array(item, &ptr)?;
-            match pair.as_slice() {
-                [(n, np), (v, vp)] => headers.push((as_str(n, np)?.to_owned(), as_str(v, vp)?.to_owned())),
-                _ => return Err(WafError::request(&ptr, "a header is a `[name, value]` pair")),
+        let items = o.opt_items("headers")?;
+        let mut headers = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            // Pointers are built only for errors (this runs for every request evaluated).
+            let ptr = || child(&o.at("headers"), &i.to_string());
+            match item.as_array().map(Vec::as_slice) {
+                Some([n, v]) => match (n.as_str(), v.as_str()) {
+                    (Some(n), Some(v)) => headers.push((n.to_owned(), v.to_owned())),
+                    _ => {
+                        as_str(n, &child(&ptr(), "0"))?;
+                        as_str(v, &child(&ptr(), "1"))?;
+                    }
+                },
+                Some(_) => return Err(WafError::request(&ptr(), "a header is a `[name, value]` pair")),
+                None => {
+                    as_array(item, &ptr())?;
+                }
             }
         }
         let b64 = o.opt_bool("isBase64Encoded")?.unwrap_or(false);

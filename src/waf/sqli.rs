@@ -7,13 +7,17 @@
 //! truncation, dangerous functions, statement skeletons). `LOW` needs a pattern that benign
 //! text practically never forms; `HIGH` also accepts weaker ones. This is neither a SQL parser
 //! nor a port of libinjection (no fingerprint table).
+//!
+//! Speed: one lowercased copy of the input per reading (UTF-8 checked once) serves the three
+//! token streams, whose tokens borrow from it; decoded readings are made only when the input has escapes or comments.
 
 mod patterns;
 pub mod tokenize;
 
 use super::model::Sensitivity;
 use super::transform::Transformation;
-use tokenize::tokenize;
+use std::borrow::Cow;
+use tokenize::{tokenize_into, Src};
 
 /// Longest input inspected (AWS inspects at most the body limit; this bounds work per call).
 pub const MAX_INPUT: usize = 64 * 1024;
@@ -40,19 +44,19 @@ pub fn detect(input: &[u8], sensitivity: Sensitivity) -> Option<SqliFinding> {
     }
     // Percent-encoded input is also read decoded (up to twice, for double encoding), and
     // comments splitting keywords (`UN/**/ION`) are also read removed, as MySQL would.
-    let mut current = input.to_vec();
+    let mut current = Cow::Borrowed(input);
     for _ in 0..2 {
         if !has_percent_escape(&current) {
             break;
         }
-        current = Transformation::UrlDecodeUni.apply(&current);
+        current = Cow::Owned(Transformation::UrlDecodeUni.apply(&current));
         if let Some(f) = detect_raw(&current, sensitivity) {
             return Some(f);
         }
     }
     if current.windows(2).any(|w| w == b"/*") {
         let joined = strip_block_comments(&current);
-        if joined != current {
+        if joined != *current {
             return detect_raw(&joined, sensitivity);
         }
     }
@@ -88,20 +92,23 @@ fn has_percent_escape(input: &[u8]) -> bool {
 fn detect_raw(input: &[u8], sensitivity: Sensitivity) -> Option<SqliFinding> {
     let contexts: [(Option<u8>, &'static str); 3] =
         [(None, "none"), (Some(b'\''), "single-quote"), (Some(b'"'), "double-quote")];
+    let lower = input.to_ascii_lowercase();
+    let (src, low) = (Src::new(input), Src::new(&lower));
+    // Whether a trailing unterminated literal uses the context's quote (the injected
+    // text then ends inside a literal the application closes).
+    let last_quote = input.iter().rev().find(|b| matches!(b, b'\'' | b'"')).copied();
+    let mut toks = Vec::with_capacity(input.len() / 2 + 8);
     for (quote, name) in contexts {
         if let Some(q) = quote {
             if !input.contains(&q) {
                 continue;
             }
         }
-        let toks = tokenize(input, quote);
-        // Whether a trailing unterminated literal uses the context's quote (the injected
-        // text then ends inside a literal the application closes).
-        let last_quote = input.iter().rev().find(|b| matches!(b, b'\'' | b'"')).copied();
+        tokenize_into(src, low, quote, &mut toks);
         let tail_matches = quote.is_some() && last_quote == quote;
         if let Some((pattern, span)) = patterns::check(&toks, quote.is_some(), tail_matches, sensitivity) {
             let tokens =
-                toks.get(span.0..span.1).unwrap_or_default().iter().map(|t| t.text.clone()).collect();
+                toks.get(span.0..span.1).unwrap_or_default().iter().map(|t| t.text.to_string()).collect();
             return Some(SqliFinding { pattern, tokens, context: name });
         }
     }

@@ -4,6 +4,8 @@
 //! where AWS's text differs from ModSecurity/Coraza (the HTML entity set, `%u` and CSS decoding
 //! keeping only the low byte) AWS's wins. This is not field extraction (see `field`).
 
+use std::borrow::Cow;
+
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
@@ -161,15 +163,30 @@ impl Transformation {
     }
 }
 
-/// Applies transformations in order (the caller sorts them by priority).
-pub fn apply_all(input: &[u8], transformations: &[Transformation]) -> Vec<u8> {
-    let mut current = input.to_vec();
+/// Applies transformations in order (the caller sorts them by priority). The input is borrowed
+/// through as long as no transformation changes it (no copy per rule for `NONE`, or for
+/// `URL_DECODE` / `HTML_ENTITY_DECODE` / `LOWERCASE` on text without `%`/`+`, `&`, capitals).
+pub fn apply_all<'a>(input: &'a [u8], transformations: &[Transformation]) -> Cow<'a, [u8]> {
+    let mut current = Cow::Borrowed(input);
     for t in transformations {
-        if *t != Transformation::None {
-            current = t.apply(&current);
+        if !t.leaves_unchanged(&current) {
+            current = Cow::Owned(t.apply(&current));
         }
     }
     current
+}
+
+impl Transformation {
+    /// Whether applying `self` to `input` certainly gives `input` back (a cheap test).
+    fn leaves_unchanged(self, input: &[u8]) -> bool {
+        match self {
+            Self::None => true,
+            Self::UrlDecode | Self::UrlDecodeUni => memchr::memchr2(b'%', b'+', input).is_none(),
+            Self::HtmlEntityDecode => memchr::memchr(b'&', input).is_none(),
+            Self::Lowercase => !input.iter().any(u8::is_ascii_uppercase),
+            _ => false,
+        }
+    }
 }
 
 fn is_space(b: u8) -> bool {

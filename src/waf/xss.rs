@@ -6,6 +6,13 @@
 //! `javascript:`/`vbscript:`/`data:text/html` URL, CSS expressions, and script breaking out of
 //! a string (`';alert(1)//`). Whitespace, control characters and NULs that browsers ignore
 //! inside names and schemes are ignored here too. It is not an HTML parser or a JS engine.
+//!
+//! Speed: the lowercased, squeezed reading is made in one pass, with the set of bytes it holds;
+//! each check first asks that set for the bytes its patterns cannot do without (`<`, `=`, `:`,
+//! a scheme's first letter, ...) and returns at once when they are absent; substring searches
+//! use `memchr`.
+
+use std::borrow::Cow;
 
 /// Longest input inspected.
 pub const MAX_INPUT: usize = 64 * 1024;
@@ -109,14 +116,17 @@ fn lower(input: &[u8]) -> Vec<u8> {
     input.to_ascii_lowercase()
 }
 
-/// Drops NULs and turns tab, LF, CR and FF into spaces (HTML treats them alike).
-fn squeeze(input: &[u8]) -> Vec<u8> {
-    input
-        .iter()
-        .copied()
-        .filter(|&b| b != 0)
-        .map(|b| if matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) { b' ' } else { b })
-        .collect()
+/// Lowercases (ASCII), drops NULs and turns tab, LF, CR and FF into spaces (HTML treats them
+/// alike), in one pass.
+fn lower_squeeze(input: &[u8]) -> Vec<u8> {
+    let map = |b: u8| match b {
+        b'\t' | b'\n' | b'\r' | 0x0c => b' ',
+        _ => b.to_ascii_lowercase(),
+    };
+    if memchr::memchr(0, input).is_none() {
+        return input.iter().map(|&b| map(b)).collect();
+    }
+    input.iter().filter(|&&b| b != 0).map(|&b| map(b)).collect()
 }
 
 /// Cleans a URL value as browsers do before reading its scheme: character references
@@ -142,16 +152,16 @@ pub fn detect(input: &[u8]) -> Option<XssFinding> {
         return Some(f);
     }
     // Encoded input is also read decoded (percent-encoding, then character references).
-    let mut current = input.to_vec();
+    let mut current = Cow::Borrowed(input);
     if current.windows(3).any(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()))
     {
-        current = super::transform::Transformation::UrlDecodeUni.apply(&current);
+        current = Cow::Owned(super::transform::Transformation::UrlDecodeUni.apply(&current));
         if let Some(f) = detect_raw(&current) {
             return Some(f);
         }
     }
     if contains(&current, b"+AD") {
-        let mut t = current.clone();
+        let mut t = current.to_vec();
         for (from, to) in [
             (&b"+ADw-"[..], &b"<"[..]),
             (b"+AD4-", b">"),
@@ -168,26 +178,60 @@ pub fn detect(input: &[u8]) -> Option<XssFinding> {
     if current.contains(&b'&') {
         let decoded = entity_decode(&lower(&current));
         let decoded = super::transform::Transformation::HtmlEntityDecode.apply(&decoded);
-        if decoded != current {
+        // `detect_raw` reads its input lowercased and already passed on `current`, so a decoding
+        // that only changed letter case cannot fire.
+        if !decoded.eq_ignore_ascii_case(&current) {
             return detect_raw(&decoded);
         }
     }
     None
 }
 
+/// The set of byte values a text holds (one flag per value: independent stores, so filling it
+/// runs at the speed of the loop).
+struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    fn of(s: &[u8]) -> Self {
+        let mut set = [false; 256];
+        for &b in s {
+            if let Some(f) = set.get_mut(usize::from(b)) {
+                *f = true;
+            }
+        }
+        Self(set)
+    }
+    fn has(&self, b: u8) -> bool {
+        self.0.get(usize::from(b)).copied().unwrap_or(false)
+    }
+    fn any(&self, bytes: &[u8]) -> bool {
+        bytes.iter().any(|&b| self.has(b))
+    }
+    fn all(&self, bytes: &[u8]) -> bool {
+        bytes.iter().all(|&b| self.has(b))
+    }
+}
+
 fn detect_raw(input: &[u8]) -> Option<XssFinding> {
-    let low = lower(input);
-    let sq = squeeze(&low);
-    tags(&sq)
-        .or_else(|| attribute_injection(&sq))
+    let sq = lower_squeeze(input);
+    let set = ByteSet::of(&sq);
+    // A tag needs `<`; an injected attribute needs `=`; a script URL call needs `:`.
+    set.has(b'<')
+        .then(|| tags(&sq))
+        .flatten()
+        .or_else(|| set.has(b'=').then(|| attribute_injection(&sq)).flatten())
         .or_else(|| scheme(&sq))
-        .or_else(|| css(&sq))
-        .or_else(|| script_breakout(&sq))
-        .or_else(|| script_url_call(&sq))
+        .or_else(|| css(&sq, &set))
+        .or_else(|| script_breakout(&sq, &set))
+        .or_else(|| set.has(b':').then(|| script_url_call(&sq)).flatten())
 }
 
 /// `javascript:alert(1)` anywhere: a script scheme followed by a call.
 fn script_url_call(s: &[u8]) -> Option<XssFinding> {
+    // Every scheme below ends in `script:`.
+    if !contains(s, b"script:") {
+        return None;
+    }
     for sch in [&b"javascript:"[..], b"vbscript:", b"livescript:"] {
         if let Some(p) = s.windows(sch.len()).position(|w| w == sch) {
             let rest = s.get(p + sch.len()..).unwrap_or_default();
@@ -215,8 +259,16 @@ pub fn is_xss(input: &[u8]) -> bool {
 }
 
 fn found(pattern: &'static str, bytes: &[u8]) -> Option<XssFinding> {
-    let s = String::from_utf8_lossy(bytes);
-    let matched: String = s.chars().take(80).collect();
+    // ASCII (the usual case): the first 80 characters are the first 80 bytes.
+    let head = bytes.get(..bytes.len().min(80)).unwrap_or_default();
+    if head.is_ascii() {
+        return Some(XssFinding { pattern, matched: String::from_utf8_lossy(head).into_owned() });
+    }
+    // The first 80 characters: each takes at most 4 bytes (a replaced invalid sequence fewer),
+    // so only the first 320 bytes are decoded.
+    let s = String::from_utf8_lossy(bytes.get(..bytes.len().min(320)).unwrap_or_default());
+    let end = s.char_indices().nth(80).map_or(s.len(), |(i, _)| i);
+    let matched = s.get(..end).unwrap_or_default().to_owned();
     Some(XssFinding { pattern, matched })
 }
 
@@ -229,7 +281,7 @@ fn skip_ws(s: &[u8], mut i: usize) -> usize {
 
 fn tags(s: &[u8]) -> Option<XssFinding> {
     let mut i = 0;
-    while let Some(p) = s.get(i..).and_then(|r| r.iter().position(|&b| b == b'<')) {
+    while let Some(p) = s.get(i..).and_then(|r| memchr::memchr(b'<', r)) {
         let lt = i + p;
         let mut j = lt + 1;
         if s.get(j) == Some(&b'/') {
@@ -341,8 +393,18 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether `needle` (not empty) occurs in `hay`.
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    let Some((&first, rest)) = needle.split_first() else { return true };
+    let mut h = hay;
+    while let Some(p) = memchr::memchr(first, h) {
+        let after = h.get(p + 1..).unwrap_or_default();
+        if after.starts_with(rest) {
+            return true;
+        }
+        h = after;
+    }
+    false
 }
 
 /// Looks through `attrs` (the text after a tag name) for handlers and script URLs.
@@ -386,15 +448,20 @@ fn attributes(attrs: &[u8], tag: &[u8]) -> Option<&'static str> {
                 })
                 .map_or(attrs.len(), |p| j + p);
             let value = attrs.get(j..vend).unwrap_or_default();
+            if URL_ATTRS.iter().any(|a| a.as_bytes() == name) {
+                let url = url_value(value);
+                if DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes())) {
+                    return Some("script-url");
+                }
+            }
+            // The checks below read the decoded value of these attributes only.
+            if !matches!(name, b"style" | b"http-equiv" | b"content" | b"attributename") {
+                i = vend + 1;
+                continue;
+            }
             let value_sq: Vec<u8> =
                 value.iter().copied().filter(|b| !matches!(b, b' ' | 0x0b | 0x0c)).collect();
             let decoded = entity_decode(&value_sq);
-            let url = url_value(value);
-            if URL_ATTRS.iter().any(|a| a.as_bytes() == name)
-                && DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes()))
-            {
-                return Some("script-url");
-            }
             if name == b"style" && style_danger(&decoded) {
                 return Some("css-expression");
             }
@@ -456,32 +523,43 @@ fn entity_decode(v: &[u8]) -> Vec<u8> {
 }
 
 fn style_danger(v: &[u8]) -> bool {
-    let t: Vec<u8> = strip_css_comments(v).into_iter().filter(|b| !matches!(b, b' ' | b'\\' | 0)).collect();
-    contains(&t, b"expression(")
-        || contains(&t, b"-moz-binding")
-        || contains(&t, b"behavior:")
-        || contains(&t, b"behaviour:url(")
-        || contains(&t, b"binding:url(")
-        || contains(&t, b"url(javascript:")
-        || contains(&t, b"url(\"javascript:")
-        || contains(&t, b"url('javascript:")
-        || contains(&t, b"url(vbscript:")
-        || contains(&t, b"-o-link:'javascript:")
-        || contains(&t, b"-o-link:javascript:")
+    // Every pattern below holds `(`, `:` or `-`.
+    if memchr::memchr3(b'(', b':', b'-', v).is_none() {
+        return false;
+    }
+    let t = strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0));
+    // One pass: at each byte, only the patterns starting with it (and the next byte) are tried.
+    (0..t.len()).any(|i| {
+        let r = t.get(i..).unwrap_or_default();
+        let patterns: &[&[u8]] = match r.first() {
+            Some(b'e') => &[b"expression("],
+            Some(b'-') => &[b"-moz-binding", b"-o-link:'javascript:", b"-o-link:javascript:"],
+            Some(b'b') => &[b"behavior:", b"behaviour:url(", b"binding:url("],
+            Some(b'u') => &[b"url(javascript:", b"url(\"javascript:", b"url('javascript:", b"url(vbscript:"],
+            _ => &[],
+        };
+        patterns.iter().any(|p| p.get(1) == r.get(1) && r.starts_with(p))
+    })
 }
 
-fn strip_css_comments(v: &[u8]) -> Vec<u8> {
+/// `v` without its `/* */` comments, keeping only the bytes `keep` accepts (one pass; the text
+/// between slashes is copied without looking for comments).
+fn strip_css_comments(v: &[u8], keep: impl Fn(u8) -> bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(v.len());
+    let mut copy = |from: &[u8]| out.extend(from.iter().copied().filter(|&b| keep(b)));
     let mut i = 0;
-    while let Some(&b) = v.get(i) {
-        if b == b'/' && v.get(i + 1) == Some(&b'*') {
-            let body = v.get(i + 2..).unwrap_or_default();
-            i = body.windows(2).position(|w| w == b"*/").map_or(v.len(), |p| i + 2 + p + 2);
+    while let Some(p) = v.get(i..).and_then(|r| memchr::memchr(b'/', r)) {
+        let slash = i + p;
+        if v.get(slash + 1) != Some(&b'*') {
+            copy(v.get(i..=slash).unwrap_or_default());
+            i = slash + 1;
             continue;
         }
-        out.push(b);
-        i += 1;
+        copy(v.get(i..slash).unwrap_or_default());
+        let body = v.get(slash + 2..).unwrap_or_default();
+        i = body.windows(2).position(|w| w == b"*/").map_or(v.len(), |q| slash + 2 + q + 2);
     }
+    copy(v.get(i..).unwrap_or_default());
     out
 }
 
@@ -522,7 +600,8 @@ fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
                 .copied()
                 .filter(|b| !matches!(b, b'"' | b'\'' | b' '))
                 .collect();
-            if DANGER_SCHEMES.iter().any(|sch| url_value(&v).starts_with(sch.as_bytes())) {
+            let url = url_value(&v);
+            if DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes())) {
                 return found("script-url", rest.get(j..).unwrap_or_default());
             }
         }
@@ -538,6 +617,11 @@ fn looks_like_script(v: &[u8]) -> bool {
 
 /// A whole value that is a script URL (`javascript:alert(1)`), as put in an `href`.
 fn scheme(s: &[u8]) -> Option<XssFinding> {
+    // Decoding only changes text from a `&`: the value must start with `&` or a scheme's letter.
+    let first = s.iter().find(|b| !matches!(b, b' ' | b'"' | b'\'' | 0x01..=0x1f));
+    if !matches!(first, Some(b'j' | b'v' | b'l' | b'd' | b'&')) {
+        return None;
+    }
     let t: Vec<u8> = s
         .iter()
         .copied()
@@ -553,14 +637,27 @@ fn scheme(s: &[u8]) -> Option<XssFinding> {
     None
 }
 
-fn css(s: &[u8]) -> Option<XssFinding> {
-    let t: Vec<u8> = strip_css_comments(s).into_iter().filter(|b| !matches!(b, b' ' | b'\\')).collect();
+fn css(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
+    // The comment-stripped text is a subsequence of `s`: `expression(` needs its letters and
+    // `(`; `{` or `style` count only with `style_danger`, which needs `(`, `:` or `-`; `@import`
+    // needs `@`. Without them only the SSI checks remain.
+    let expression = set.all(b"expression(");
+    let styled = (set.has(b'{') || set.all(b"style")) && set.any(b"(:-");
+    if !expression && !styled && !set.has(b'@') {
+        return ssi(s);
+    }
+    let t = strip_css_comments(s, |b| !matches!(b, b' ' | b'\\'));
     if contains(&t, b"expression(") && (contains(&t, b"{") || contains(&t, b":"))
         || (contains(&t, b"{") || contains(&t, b"style")) && style_danger(s)
         || contains(&t, b"@import") && contains(&t, b"javascript:")
     {
         return found("css-expression", s);
     }
+    ssi(s)
+}
+
+/// Server-side includes: `<!--#exec cmd=`, `<!--#include`.
+fn ssi(s: &[u8]) -> Option<XssFinding> {
     if s.starts_with(b"<!--#exec") || contains(s, b"<!--#exec cmd=") || contains(s, b"<!--#include") {
         return found("server-side-include", s);
     }
@@ -597,29 +694,38 @@ const SINKS: &[&[u8]] = &[
 ];
 
 /// `';alert(1)//`, `"-alert(1)-"`, `</script><script>…`: leaving a JS string and calling a sink.
-fn script_breakout(s: &[u8]) -> Option<XssFinding> {
-    let t: Vec<u8> = s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')).collect();
-    for (p, w) in t.windows(2).enumerate() {
-        let [q, op] = w else { continue };
-        if !matches!(q, b'"' | b'\'' | b'`' | b'}' | b')')
-            || !matches!(
-                op,
-                b';' | b'-'
-                    | b'+'
-                    | b'*'
-                    | b'/'
-                    | b'|'
-                    | b'&'
-                    | b','
-                    | b'^'
-                    | b'%'
-                    | b'='
-                    | b')'
-                    | b'}'
-                    | b'?'
-                    | b':'
-            )
-        {
+fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
+    // A breakout starts at a quote, `}` or `)`, and every sink holds `(`, `` ` ``, `[` or `.`.
+    if !set.any(b"\"'`})") || !set.any(b"(`[.") {
+        return None;
+    }
+    let mut t = Vec::with_capacity(s.len());
+    t.extend(s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')));
+    // Each quote, `}` or `)` followed by an operator.
+    let mut from = 0;
+    while let Some(off) =
+        t.get(from..).and_then(|r| r.iter().position(|b| matches!(b, b'"' | b'\'' | b'`' | b'}' | b')')))
+    {
+        let p = from + off;
+        from = p + 1;
+        let Some(op) = t.get(p + 1) else { break };
+        if !matches!(
+            op,
+            b';' | b'-'
+                | b'+'
+                | b'*'
+                | b'/'
+                | b'|'
+                | b'&'
+                | b','
+                | b'^'
+                | b'%'
+                | b'='
+                | b')'
+                | b'}'
+                | b'?'
+                | b':'
+        ) {
             continue;
         }
         let rest = t.get(p + 2..).unwrap_or_default();
@@ -632,7 +738,7 @@ fn script_breakout(s: &[u8]) -> Option<XssFinding> {
                 break;
             }
         }
-        if SINKS.iter().any(|sink| r.starts_with(sink)) {
+        if SINKS.iter().any(|sink| sink.first() == r.first() && r.starts_with(sink)) {
             return found("script-breakout", t.get(p..(p + 2 + rest.len()).min(t.len())).unwrap_or_default());
         }
     }

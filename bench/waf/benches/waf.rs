@@ -1,5 +1,6 @@
 //! WAF benchmarks, printed side by side in one run: ns per input for our SQLi (LOW, HIGH) and XSS
-//! detectors vs libinjection's C library on the shared corpora, and requests/s for a 20-rule web
+//! detectors vs libinjection's C library and its Rust port `libinjectionrs` on the shared corpora
+//! (with how often the port's verdict differs from C's), and requests/s for a 20-rule web
 //! ACL with a 10,000-entry IP set (SQLi + XSS on query and body). Criterion measures; the table at
 //! the end reads criterion's estimates. Also writes the ACL and requests to
 //! `target/waf-bench-input.json` for `wasm.mjs`.
@@ -27,10 +28,33 @@ fn detectors() -> Vec<Detector> {
     ];
     #[cfg(libinjection_c)]
     d.push(("libinjection C SQLi", input::c::sqli));
+    d.push(("libinjectionrs SQLi", rs_sqli));
     d.push(("ours XSS", xss::is_xss));
     #[cfg(libinjection_c)]
     d.push(("libinjection C XSS", input::c::xss));
+    d.push(("libinjectionrs XSS", rs_xss));
     d
+}
+
+fn rs_sqli(s: &[u8]) -> bool {
+    libinjectionrs::detect_sqli(s).is_injection()
+}
+
+fn rs_xss(s: &[u8]) -> bool {
+    libinjectionrs::detect_xss(s).is_injection()
+}
+
+/// How many inputs of `items` libinjectionrs judges differently from the C library (SQLi, XSS).
+#[cfg(libinjection_c)]
+fn disagreements(items: &[Vec<u8>]) -> Option<(usize, usize)> {
+    let sqli = items.iter().filter(|s| rs_sqli(s) != input::c::sqli(s)).count();
+    let xss = items.iter().filter(|s| rs_xss(s) != input::c::xss(s)).count();
+    Some((sqli, xss))
+}
+
+#[cfg(not(libinjection_c))]
+fn disagreements(_: &[Vec<u8>]) -> Option<(usize, usize)> {
+    None
 }
 
 fn out_dir() -> PathBuf {
@@ -104,23 +128,34 @@ fn summary() {
         _ => "n/a".to_owned(),
     };
     println!("ns per input (lower is better); ratio = ours / libinjection C (< 1 means ours is faster)\n");
-    println!("| corpus | n | ours SQLi LOW | ours SQLi HIGH | libinjection C SQLi | LOW ratio | HIGH ratio | ours XSS | libinjection C XSS | XSS ratio |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| corpus | n | ours SQLi LOW | ours SQLi HIGH | libinjection C SQLi | libinjectionrs SQLi | LOW ratio | HIGH ratio | ours XSS | libinjection C XSS | libinjectionrs XSS | XSS ratio |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (i, name) in CORPORA.iter().enumerate() {
         let (lo, hi, cs) = (per("ours SQLi LOW", i), per("ours SQLi HIGH", i), per("libinjection C SQLi", i));
         let (ox, cx) = (per("ours XSS", i), per("libinjection C XSS", i));
+        let (rs, rx) = (per("libinjectionrs SQLi", i), per("libinjectionrs XSS", i));
         println!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             sizes.get(i).copied().unwrap_or(0),
             cell(lo),
             cell(hi),
             cell(cs),
+            cell(rs),
             ratio(lo, cs),
             ratio(hi, cs),
             cell(ox),
             cell(cx),
+            cell(rx),
             ratio(ox, cx)
         );
+    }
+    println!("\nlibinjectionrs verdicts that differ from libinjection C (SQLi / XSS):");
+    for name in CORPORA {
+        let items: Vec<Vec<u8>> = input::corpus(name).into_iter().map(String::into_bytes).collect();
+        match disagreements(&items) {
+            Some((s, x)) => println!("- {name}: {s} / {x} of {}", items.len()),
+            None => println!("- {name}: n/a (libinjection C not compiled)"),
+        }
     }
     if !input::HAVE_C {
         println!("\n(libinjection C not compiled: run bench/waf/fetch-libinjection.sh)");

@@ -47,6 +47,9 @@ pub(super) struct Run<'a> {
     pub(super) body_limit: usize,
     /// Whether to record inspected values in the trace.
     pub(super) trace: bool,
+    /// Whether to record the per-rule trace at all (the log record's `trace`, which replay
+    /// counts from); off, no rule costs an allocation for it.
+    pub(super) rule_trace: bool,
     pub(super) labels: Vec<String>,
     pub(super) oversize: BTreeSet<&'static str>,
     pub(super) rate_hits: Vec<RateEntry>,
@@ -102,8 +105,8 @@ impl Run<'_> {
         let scope = Scope { namespace: &acl.label_namespace, group: None };
         let mut terminated: Option<(String, String, RuleAction, Vec<MatchDetail>)> = None;
         for rule in &acl.rules {
-            let mut trace =
-                RuleTrace { rule: rule.name.clone(), priority: rule.priority, ..RuleTrace::default() };
+            let name = if self.rule_trace { rule.name.clone() } else { String::new() };
+            let mut trace = RuleTrace { rule: name, priority: rule.priority, ..RuleTrace::default() };
             let before = self.labels.len();
             let mut inner_traces = Vec::new();
             let (verdict, rtype, details) = match (&rule.statement, &rule.action) {
@@ -175,21 +178,23 @@ impl Run<'_> {
                 }
                 _ => (Verdict::NoMatch, "REGULAR", Vec::new()),
             };
-            trace.labels_added = self.labels.get(before..).unwrap_or_default().to_vec();
-            trace.outcome = match &verdict {
-                Verdict::NoMatch if trace.outcome.is_empty() => "NO_MATCH".to_owned(),
-                Verdict::NoMatch => trace.outcome.clone(),
-                Verdict::Continue => {
-                    if trace.outcome.is_empty() {
-                        "COUNT".to_owned()
-                    } else {
-                        trace.outcome.clone()
+            if self.rule_trace {
+                trace.labels_added = self.labels.get(before..).unwrap_or_default().to_vec();
+                trace.outcome = match &verdict {
+                    Verdict::NoMatch if trace.outcome.is_empty() => "NO_MATCH".to_owned(),
+                    Verdict::NoMatch => trace.outcome.clone(),
+                    Verdict::Continue => {
+                        if trace.outcome.is_empty() {
+                            "COUNT".to_owned()
+                        } else {
+                            trace.outcome.clone()
+                        }
                     }
-                }
-                Verdict::Terminate(a) => a.log_name().to_owned(),
-            };
-            rec.trace.push(trace);
-            rec.trace.append(&mut inner_traces);
+                    Verdict::Terminate(a) => a.log_name().to_owned(),
+                };
+                rec.trace.push(trace);
+                rec.trace.append(&mut inner_traces);
+            }
             if let Verdict::Terminate(action) = verdict {
                 terminated = Some((rule.name.clone(), rtype.to_owned(), action, details));
                 break;

@@ -48,47 +48,53 @@ impl Run<'_> {
         trace: &mut Vec<StatementTrace>,
         details: &mut Vec<MatchDetail>,
     ) -> bool {
+        // Without tracing, statement paths are never shown: none is built.
+        let tracing = self.trace;
         let join = |name: &str| {
-            if path.is_empty() {
+            if !tracing {
+                String::new()
+            } else if path.is_empty() {
                 name.to_owned()
             } else {
                 format!("{path}/{name}")
             }
         };
+        let sub = |p: &str, i: usize| if tracing { format!("{p}/{i}") } else { String::new() };
         match st {
             Statement::And(list) => {
                 let p = join("AndStatement");
                 list.iter()
                     .enumerate()
-                    .all(|(i, s)| self.statement(s, scope, rule, &format!("{p}/{i}"), trace, details))
+                    .all(|(i, s)| self.statement(s, scope, rule, &sub(&p, i), trace, details))
             }
             Statement::Or(list) => {
                 let p = join("OrStatement");
                 list.iter()
                     .enumerate()
-                    .any(|(i, s)| self.statement(s, scope, rule, &format!("{p}/{i}"), trace, details))
+                    .any(|(i, s)| self.statement(s, scope, rule, &sub(&p, i), trace, details))
             }
             Statement::Not(s) => {
                 let mut inner_details = Vec::new();
                 !self.statement(s, scope, rule, &join("NotStatement"), trace, &mut inner_details)
             }
             Statement::ByteMatch(bm) => {
-                let (search, position) = (bm.search.clone(), bm.position);
+                let (search, position) = (&bm.search, bm.position);
                 self.inspect(&bm.inspect, &join("ByteMatchStatement"), trace, details, |v| {
-                    byte_match(v, &search, position).then(|| (None, String::new()))
+                    byte_match(v, search, position).then(|| (None, String::new()))
                 })
             }
             Statement::Regex(re, _, ins) => {
-                let re = re.clone();
                 self.inspect(ins, &join("RegexMatchStatement"), trace, details, |v| {
                     re.find(v).map(|m| (None, format!("matched `{}`", lossy(m.as_bytes()))))
                 })
             }
             Statement::RegexSet(arn, ins) => {
-                let Some(set) = self.res.regex_sets.get(arn) else {
+                // `res` outlives this borrow of `self`: the patterns are read in place.
+                let res = self.res;
+                let Some(set) = res.regex_sets.get(arn) else {
                     return false;
                 };
-                let pats = set.patterns.clone();
+                let pats = &set.patterns;
                 self.inspect(ins, &join("RegexPatternSetReferenceStatement"), trace, details, |v| {
                     pats.iter()
                         .find(|(_, re)| re.is_match(v))
@@ -437,7 +443,7 @@ impl Run<'_> {
         for (part, bytes) in &x.parts {
             let value = apply_all(bytes, &ins.transformations);
             if self.trace {
-                st.inspected.push(Inspected { part: part.clone(), value: lossy(&value) });
+                st.inspected.push(Inspected { part: part.to_string(), value: lossy(&value) });
             }
             if let Some((detail, note)) = test(&value) {
                 matched = true;
@@ -449,7 +455,9 @@ impl Run<'_> {
             }
         }
         st.matched = matched;
-        trace.push(st);
+        if self.trace {
+            trace.push(st);
+        }
         matched
     }
 }

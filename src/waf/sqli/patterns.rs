@@ -1,14 +1,15 @@
 //! The grammar patterns of injected SQL, checked over one token stream: UNION SELECT,
 //! stacked statements, dangerous functions and system objects, tautologies, literal breakouts
 //! followed by logic/comparison/comment/clause, and statement skeletons. `LOW` fires only on
-//! patterns that benign text practically never forms. Tokenising is elsewhere.
+//! patterns that benign text practically never forms. Tokenising is elsewhere. Membership in
+//! the keyword lists is read from each token's `flags` (set by the tokenizer), never searched.
 
-use super::tokenize::{Kind, Token, DANGER_FUNCS, DANGER_NAMES};
+use super::tokenize::{Kind, Token, DANGER_FUNC, DANGER_NAME, STRONG_FUNC};
 use crate::waf::model::Sensitivity;
 
 type Hit = (&'static str, (usize, usize));
 
-const STRONG_FUNCS: &[&str] = &[
+pub(super) const STRONG_FUNCS: &[&str] = &[
     "sleep",
     "benchmark",
     "pg_sleep",
@@ -31,23 +32,27 @@ const STRONG_FUNCS: &[&str] = &[
 ];
 
 /// A view of the token stream without comments, with helpers for the patterns.
-struct View<'t> {
-    all: &'t [Token],
+struct View<'t, 'a> {
+    all: &'t [Token<'a>],
     idx: Vec<usize>,
 }
 
-impl View<'_> {
+impl<'a> View<'_, 'a> {
     fn len(&self) -> usize {
         self.idx.len()
     }
-    fn tok(&self, i: usize) -> Option<&Token> {
+    fn tok(&self, i: usize) -> Option<&Token<'a>> {
         self.all.get(*self.idx.get(i)?)
     }
     fn k(&self, i: usize) -> Option<Kind> {
         self.tok(i).map(|t| t.kind)
     }
     fn txt(&self, i: usize) -> &str {
-        self.tok(i).map_or("", |t| t.text.as_str())
+        self.tok(i).map_or("", |t| &*t.text)
+    }
+    /// Whether token i is in a keyword list (`flags` bit).
+    fn is(&self, i: usize, flag: u8) -> bool {
+        self.tok(i).is_some_and(|t| t.flags & flag != 0)
     }
     /// Full-stream span covering view tokens a..=b.
     fn span(&self, a: usize, b: usize) -> (usize, usize) {
@@ -58,7 +63,7 @@ impl View<'_> {
     /// The comment right after view token i, if any.
     fn comment_after(&self, i: usize) -> Option<&str> {
         let f = *self.idx.get(i)?;
-        self.all.get(f + 1).filter(|t| t.kind == Kind::Comment).map(|t| t.text.as_str())
+        self.all.get(f + 1).filter(|t| t.kind == Kind::Comment).map(|t| &*t.text)
     }
     /// Whether token i ends the statement: nothing after, or a comment after.
     fn ends(&self, i: usize) -> bool {
@@ -121,11 +126,15 @@ fn strong_cmp(op: &str) -> bool {
 }
 
 #[allow(clippy::too_many_lines)]
-pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensitivity) -> Option<Hit> {
+pub(super) fn check(all: &[Token<'_>], quoted: bool, tail_matches: bool, sens: Sensitivity) -> Option<Hit> {
     let high = sens == Sensitivity::High;
     let v = View {
         all,
-        idx: all.iter().enumerate().filter(|(_, t)| t.kind != Kind::Comment).map(|(i, _)| i).collect(),
+        idx: {
+            let mut idx = Vec::with_capacity(all.len());
+            idx.extend(all.iter().enumerate().filter(|(_, t)| t.kind != Kind::Comment).map(|(i, _)| i));
+            idx
+        },
     };
     let n = v.len();
     let k = |i: usize| v.k(i);
@@ -183,7 +192,7 @@ pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensi
                 return Some(("stacked-query", v.span(i, i + 2)));
             }
         }
-        if ki == Kind::Func && STRONG_FUNCS.contains(&txt(i)) {
+        if ki == Kind::Func && v.is(i, STRONG_FUNC) {
             let arg = k(i + 2);
             if arg.is_some_and(|a| a != Kind::Word) || txt(i + 2).contains('_') {
                 return Some(("dangerous-function", v.span(i, i + 2)));
@@ -192,7 +201,7 @@ pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensi
         if ki == Kind::Verb && txt(i) == "waitfor" && matches!(txt(i + 1), "delay" | "time") {
             return Some(("time-delay", v.span(i, i + 2)));
         }
-        if matches!(ki, Kind::Word | Kind::Var) && DANGER_NAMES.contains(&txt(i)) {
+        if matches!(ki, Kind::Word | Kind::Var) && v.is(i, DANGER_NAME) {
             let strong = txt(i).starts_with("@@")
                 || matches!(
                     txt(i),
@@ -225,9 +234,9 @@ pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensi
             let cmp = v.comparison(i + 1).or_else(|| v.comparison(inner));
             if let Some((end, op, left, right)) = cmp {
                 let same = v.operand(i + 1).is_some_and(|(e, _)| {
-                    let l: Vec<&str> = (i + 1..e).map(|x| v.txt(x)).collect();
-                    let r: Vec<&str> = (e + 1..end).map(|x| v.txt(x)).collect();
-                    !l.is_empty() && l == r
+                    let l = (i + 1..e).map(|x| v.txt(x));
+                    let r = (e + 1..end).map(|x| v.txt(x));
+                    e > i + 1 && l.eq(r)
                 });
                 let words = left == Kind::Word && right == Kind::Word && !same;
                 let funcy = matches!(left, Kind::Func | Kind::Open | Kind::Var)
@@ -257,14 +266,14 @@ pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensi
                 a += 1;
             }
             if k(a) == Some(Kind::Func)
-                && (STRONG_FUNCS.contains(&txt(a))
+                && (v.is(a, STRONG_FUNC)
                     || (high
                         || i > 0
                             && matches!(
                                 k(i - 1),
                                 Some(Kind::Num | Kind::Close | Kind::Str { closed: true })
                             ))
-                        && DANGER_FUNCS.contains(&txt(a)))
+                        && v.is(a, DANGER_FUNC))
             {
                 return Some(("boolean-function", v.span(i, a + 1)));
             }
@@ -511,7 +520,7 @@ pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensi
                 let valuey =
                     matches!(head, Some(Kind::Func | Kind::Var | Kind::Num | Kind::Str { .. } | Kind::Open))
                         || matches!(txt(i + 1), "*" | "null" | "top" | "distinct" | "-");
-                let danger = head == Some(Kind::Func) && DANGER_FUNCS.contains(&txt(i + 1));
+                let danger = head == Some(Kind::Func) && v.is(i + 1, DANGER_FUNC);
                 (from && (valuey || high)) || danger || (high && valuey) || (valuey && injected)
             }
             "insert" => {
@@ -543,11 +552,13 @@ pub(super) fn check(all: &[Token], quoted: bool, tail_matches: bool, sens: Sensi
         // Comment inside a keyword: un/**/ion, sel/**/ect.
         for w in all.windows(3) {
             if let [a, Token { kind: Kind::Comment, .. }, b] = w {
-                let joined = format!("{}{}", a.text, b.text);
-                if matches!(
-                    joined.as_str(),
-                    "union" | "select" | "insert" | "update" | "delete" | "drop" | "where" | "from"
-                ) {
+                let joined = |w: &str| {
+                    w.len() == a.text.len() + b.text.len() && w.starts_with(&*a.text) && w.ends_with(&*b.text)
+                };
+                if ["union", "select", "insert", "update", "delete", "drop", "where", "from"]
+                    .into_iter()
+                    .any(joined)
+                {
                     return Some(("split-keyword", (0, all.len())));
                 }
             }
