@@ -4,7 +4,7 @@
 //!
 //! Speed: tokens borrow their text from the input (names from a lowercased copy made once per
 //! input), so a token costs no allocation unless its bytes are not UTF-8; keywords are found
-//! by one binary search in a table built once from the lists below, which also records the
+//! by one lookup in a hash table built once from the lists below, which also records the
 //! lists a name belongs to (`flags`) so the patterns never scan a list.
 
 use std::borrow::Cow;
@@ -313,19 +313,22 @@ pub(super) const DANGER_NAMES: &[&str] = &[
 /// Slots in the keyword hash table (a power of two, about four times the keyword count).
 const SLOTS: usize = 1024;
 
+/// The keyword lists and the flag each sets.
+const KEYWORD_LISTS: [(&[&str], u8); 8] = [
+    (LOGIC_WORDS, LOGIC),
+    (UNION_WORDS, UNION),
+    (CMP_WORDS, CMP),
+    (VERBS, VERB),
+    (CLAUSES, CLAUSE),
+    (DANGER_FUNCS, DANGER_FUNC),
+    (super::patterns::STRONG_FUNCS, STRONG_FUNC),
+    (DANGER_NAMES, DANGER_NAME),
+];
+
 /// Every keyword with the lists it is in, in an open-addressing hash table (linear probing)
 /// built once from the lists above: a lookup is one hash of a short name and usually one probe.
 static KEYWORDS: LazyLock<Vec<Option<(&'static str, u8)>>> = LazyLock::new(|| {
-    let lists: [(&[&'static str], u8); 8] = [
-        (LOGIC_WORDS, LOGIC),
-        (UNION_WORDS, UNION),
-        (CMP_WORDS, CMP),
-        (VERBS, VERB),
-        (CLAUSES, CLAUSE),
-        (DANGER_FUNCS, DANGER_FUNC),
-        (super::patterns::STRONG_FUNCS, STRONG_FUNC),
-        (DANGER_NAMES, DANGER_NAME),
-    ];
+    let lists = KEYWORD_LISTS;
     let mut table: Vec<Option<(&'static str, u8)>> = vec![None; SLOTS];
     for (list, flag) in lists {
         for &word in list {
@@ -626,16 +629,7 @@ mod tests {
 
     #[test]
     fn keyword_table_agrees_with_the_lists() {
-        let lists: [(&[&str], u8); 8] = [
-            (LOGIC_WORDS, LOGIC),
-            (UNION_WORDS, UNION),
-            (CMP_WORDS, CMP),
-            (VERBS, VERB),
-            (CLAUSES, CLAUSE),
-            (DANGER_FUNCS, DANGER_FUNC),
-            (super::super::patterns::STRONG_FUNCS, STRONG_FUNC),
-            (DANGER_NAMES, DANGER_NAME),
-        ];
+        let lists = KEYWORD_LISTS;
         for (list, flag) in lists {
             for w in list {
                 assert!(w.len() <= MAX_KEYWORD, "{w} is longer than MAX_KEYWORD");
