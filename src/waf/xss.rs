@@ -153,7 +153,8 @@ pub fn detect(input: &[u8]) -> Option<XssFinding> {
     }
     // Encoded input is also read decoded (percent-encoding, then character references).
     let mut current = Cow::Borrowed(input);
-    if current.windows(3).any(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()))
+    if memchr::memchr_iter(b'%', &current)
+        .any(|p| current.get(p + 1..p + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)))
     {
         current = Cow::Owned(super::transform::Transformation::UrlDecodeUni.apply(&current));
         if let Some(f) = detect_raw(&current) {
@@ -393,18 +394,32 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Whether `needle` (not empty) occurs in `hay`.
+/// Whether `needle` occurs in `hay`: `memchr` looks for the needle's rarest byte (a letter
+/// common in text stops it far more often), and the bytes around each hit are compared.
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else { return true };
-    let mut h = hay;
-    while let Some(p) = memchr::memchr(first, h) {
-        let after = h.get(p + 1..).unwrap_or_default();
-        if after.starts_with(rest) {
+    let anchor = rarest(needle);
+    let Some(&a) = needle.get(anchor) else { return true };
+    // The anchor's position in `hay` is at least `anchor`, so `at - anchor` cannot wrap.
+    let mut from = anchor;
+    while let Some(p) = hay.get(from..).and_then(|r| memchr::memchr(a, r)) {
+        let at = from + p;
+        if hay.get(at - anchor..).is_some_and(|r| r.starts_with(needle)) {
             return true;
         }
-        h = after;
+        from = at + 1;
     }
     false
+}
+
+/// The index of the byte of `needle` least frequent in typical input (first of equals).
+fn rarest(needle: &[u8]) -> usize {
+    let rank = |b: u8| match b {
+        b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' => 4,
+        b'a'..=b'z' | b'0'..=b'9' => 3,
+        b'.' | b',' | b'-' | b'\'' | b'"' | b'=' | b'/' | b'_' => 2,
+        _ => 1,
+    };
+    needle.iter().enumerate().min_by_key(|&(i, &b)| (rank(b), i)).map_or(0, |(i, _)| i)
 }
 
 /// Looks through `attrs` (the text after a tag name) for handlers and script URLs.
@@ -644,7 +659,7 @@ fn css(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     let expression = set.all(b"expression(");
     let styled = (set.has(b'{') || set.all(b"style")) && set.any(b"(:-");
     if !expression && !styled && !set.has(b'@') {
-        return ssi(s);
+        return ssi(s, set);
     }
     let t = strip_css_comments(s, |b| !matches!(b, b' ' | b'\\'));
     if contains(&t, b"expression(") && (contains(&t, b"{") || contains(&t, b":"))
@@ -653,11 +668,14 @@ fn css(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     {
         return found("css-expression", s);
     }
-    ssi(s)
+    ssi(s, set)
 }
 
 /// Server-side includes: `<!--#exec cmd=`, `<!--#include`.
-fn ssi(s: &[u8]) -> Option<XssFinding> {
+fn ssi(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
+    if !set.all(b"<!-#") {
+        return None;
+    }
     if s.starts_with(b"<!--#exec") || contains(s, b"<!--#exec cmd=") || contains(s, b"<!--#include") {
         return found("server-side-include", s);
     }
@@ -694,21 +712,24 @@ const SINKS: &[&[u8]] = &[
 ];
 
 /// `';alert(1)//`, `"-alert(1)-"`, `</script><script>…`: leaving a JS string and calling a sink.
+/// Spaces and `+` are ignored (`' + alert(1) + '`); the text is read in place, not copied
+/// without them.
 fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
     // A breakout starts at a quote, `}` or `)`, and every sink holds `(`, `` ` ``, `[` or `.`.
     if !set.any(b"\"'`})") || !set.any(b"(`[.") {
         return None;
     }
-    let mut t = Vec::with_capacity(s.len());
-    t.extend(s.iter().copied().filter(|b| !matches!(b, b' ' | b'+')));
-    // Each quote, `}` or `)` followed by an operator.
+    let kept = |b: &&u8| !matches!(b, b' ' | b'+');
     let mut from = 0;
+    // Each quote, `}` or `)` followed by an operator.
     while let Some(off) =
-        t.get(from..).and_then(|r| r.iter().position(|b| matches!(b, b'"' | b'\'' | b'`' | b'}' | b')')))
+        s.get(from..).and_then(|r| r.iter().position(|b| matches!(b, b'"' | b'\'' | b'`' | b'}' | b')')))
     {
         let p = from + off;
         from = p + 1;
-        let Some(op) = t.get(p + 1) else { break };
+        let after = s.get(p + 1..).unwrap_or_default();
+        let Some(q) = after.iter().position(|b| kept(&b)) else { break };
+        let Some(&op) = after.get(q) else { break };
         if !matches!(
             op,
             b';' | b'-'
@@ -728,18 +749,34 @@ fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
         ) {
             continue;
         }
-        let rest = t.get(p + 2..).unwrap_or_default();
-        let rest = rest.get(..rest.len().min(80)).unwrap_or_default();
+        let is_prefix = |b: &u8| matches!(b, b'(' | b'[' | b'!' | b'~' | b';' | b'-' | b'}' | b')' | b'{');
+        // Most operators are not followed by a sink: the first kept byte after the prefix
+        // (within 80) must start one before the 80 bytes are gathered.
+        let mut kept_after = after.get(q + 1..).unwrap_or_default().iter().filter(kept);
+        let first = kept_after.by_ref().take(80).find(|b| !is_prefix(b));
+        if !first.is_some_and(|&b| SINKS.iter().any(|sink| sink.first() == Some(&b))) {
+            continue;
+        }
+        // The next 80 kept bytes.
+        let mut buf = [0u8; 80];
+        let mut len = 0;
+        for (slot, &b) in buf.iter_mut().zip(after.get(q + 1..).unwrap_or_default().iter().filter(kept)) {
+            *slot = b;
+            len += 1;
+        }
+        let rest = buf.get(..len).unwrap_or_default();
         let mut r = rest;
         while let Some((first, tail)) = r.split_first() {
-            if matches!(first, b'(' | b'[' | b'!' | b'~' | b';' | b'-' | b'}' | b')' | b'{') {
+            if is_prefix(first) {
                 r = tail;
             } else {
                 break;
             }
         }
         if SINKS.iter().any(|sink| sink.first() == r.first() && r.starts_with(sink)) {
-            return found("script-breakout", t.get(p..(p + 2 + rest.len()).min(t.len())).unwrap_or_default());
+            let start = s.get(p..=p).unwrap_or_default();
+            let matched: Vec<u8> = start.iter().chain([op].iter()).chain(rest).copied().collect();
+            return found("script-breakout", &matched);
         }
     }
     None
