@@ -537,23 +537,35 @@ fn entity_decode(v: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Dangerous CSS, read without comments, spaces, backslashes and NULs.
+const STYLE_PATTERNS: &[&[u8]] = &[
+    b"expression(",
+    b"-moz-binding",
+    b"-o-link:'javascript:",
+    b"-o-link:javascript:",
+    b"behavior:",
+    b"behaviour:url(",
+    b"binding:url(",
+    b"url(javascript:",
+    b"url(\"javascript:",
+    b"url('javascript:",
+    b"url(vbscript:",
+];
+
 fn style_danger(v: &[u8]) -> bool {
-    // Every pattern below holds `(`, `:` or `-`.
+    // Every pattern holds `(`, `:` or `-`: each of those bytes (found by `memchr3`) is tried as
+    // the first of them in each pattern.
     if memchr::memchr3(b'(', b':', b'-', v).is_none() {
         return false;
     }
     let t = strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0));
-    // One pass: at each byte, only the patterns starting with it (and the next byte) are tried.
-    (0..t.len()).any(|i| {
-        let r = t.get(i..).unwrap_or_default();
-        let patterns: &[&[u8]] = match r.first() {
-            Some(b'e') => &[b"expression("],
-            Some(b'-') => &[b"-moz-binding", b"-o-link:'javascript:", b"-o-link:javascript:"],
-            Some(b'b') => &[b"behavior:", b"behaviour:url(", b"binding:url("],
-            Some(b'u') => &[b"url(javascript:", b"url(\"javascript:", b"url('javascript:", b"url(vbscript:"],
-            _ => &[],
-        };
-        patterns.iter().any(|p| p.get(1) == r.get(1) && r.starts_with(p))
+    memchr::memchr3_iter(b'(', b':', b'-', &t).any(|at| {
+        STYLE_PATTERNS.iter().any(|p| {
+            p.iter().position(|b| matches!(b, b'(' | b':' | b'-')).is_some_and(|k| {
+                p.get(k) == t.get(at)
+                    && at.checked_sub(k).and_then(|start| t.get(start..)).is_some_and(|r| r.starts_with(p))
+            })
+        })
     })
 }
 
