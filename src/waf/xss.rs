@@ -124,7 +124,12 @@ fn lower_squeeze(input: &[u8]) -> Vec<u8> {
         _ => b.to_ascii_lowercase(),
     };
     if memchr::memchr(0, input).is_none() {
-        return input.iter().map(|&b| map(b)).collect();
+        // In place over a copy: a loop the compiler turns into vector instructions.
+        let mut out = input.to_vec();
+        for b in &mut out {
+            *b = map(*b);
+        }
+        return out;
     }
     input.iter().filter(|&&b| b != 0).map(|&b| map(b)).collect()
 }
@@ -592,44 +597,39 @@ fn strip_css_comments(v: &[u8], keep: impl Fn(u8) -> bool) -> Vec<u8> {
 
 /// `" onmouseover=alert(1) x="`, `' autofocus onfocus='…`: a quote or space closing an
 /// attribute, then an event handler.
+///
+/// Read from each `=` backwards: the name before it (spaces between), then what opens the
+/// name: a quote, space or `/`, with only vertical tabs and form feeds between. Names come in
+/// the order the text holds them, so the first finding is the one a forward scan finds first.
 fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
-    for (p, w) in s.windows(2).enumerate() {
-        if !matches!(w.first(), Some(b'"' | b'\'' | b'`' | b' ' | b'/')) || w.get(1) == Some(&b'<') {
+    for eq in memchr::memchr_iter(b'=', s) {
+        let before = s.get(..eq).unwrap_or_default();
+        let end = eq - before.iter().rev().take_while(|&&b| b == b' ').count();
+        let head = s.get(..end).unwrap_or_default();
+        let start = end - head.iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name = s.get(start..end).unwrap_or_default();
+        let handler = name.len() > 4 && name.starts_with(b"on");
+        let url = matches!(name, b"href" | b"src" | b"formaction" | b"action");
+        if !handler && !url && name != b"style" {
             continue;
         }
-        let rest = s.get(p + 1..).unwrap_or_default();
-        let j = skip_ws(rest, 0);
-        let name_len =
-            rest.get(j..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-        let name = rest.get(j..j + name_len).unwrap_or_default();
-        let mut k = j + name_len;
-        while rest.get(k) == Some(&b' ') {
-            k += 1;
+        let opened = s.get(..start).unwrap_or_default().iter().rev().find(|b| !matches!(b, 0x0b | 0x0c));
+        if !matches!(opened, Some(b'"' | b'\'' | b'`' | b' ' | b'/')) {
+            continue;
         }
-        if name.len() > 4
-            && name.starts_with(b"on")
-            && rest.get(k) == Some(&b'=')
-            && looks_like_script(rest.get(k + 1..).unwrap_or_default())
-        {
-            return found("attribute-injection", rest.get(j..).unwrap_or_default());
+        let value = s.get(eq + 1..).unwrap_or_default();
+        let from_name = s.get(start..).unwrap_or_default();
+        if handler && looks_like_script(value) {
+            return found("attribute-injection", from_name);
         }
-        if matches!(name, b"style")
-            && rest.get(k) == Some(&b'=')
-            && style_danger(rest.get(k..).unwrap_or_default())
-        {
-            return found("css-expression", rest.get(j..).unwrap_or_default());
+        if name == b"style" && style_danger(s.get(eq..).unwrap_or_default()) {
+            return found("css-expression", from_name);
         }
-        if matches!(name, b"href" | b"src" | b"formaction" | b"action") && rest.get(k) == Some(&b'=') {
-            let v: Vec<u8> = rest
-                .get(k + 1..)
-                .unwrap_or_default()
-                .iter()
-                .copied()
-                .filter(|b| !matches!(b, b'"' | b'\'' | b' '))
-                .collect();
+        if url {
+            let v: Vec<u8> = value.iter().copied().filter(|b| !matches!(b, b'"' | b'\'' | b' ')).collect();
             let url = url_value(&v);
             if DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes())) {
-                return found("script-url", rest.get(j..).unwrap_or_default());
+                return found("script-url", from_name);
             }
         }
     }
