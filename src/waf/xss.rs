@@ -401,6 +401,7 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 
 /// Whether `needle` occurs in `hay`: `memchr` looks for the needle's rarest byte (a letter
 /// common in text stops it far more often), and the bytes around each hit are compared.
+#[inline]
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     let anchor = rarest(needle);
     let Some(&a) = needle.get(anchor) else { return true };
@@ -416,15 +417,24 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     false
 }
 
-/// The index of the byte of `needle` least frequent in typical input (first of equals).
-fn rarest(needle: &[u8]) -> usize {
-    let rank = |b: u8| match b {
-        b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' => 4,
-        b'a'..=b'z' | b'0'..=b'9' => 3,
-        b'.' | b',' | b'-' | b'\'' | b'"' | b'=' | b'/' | b'_' => 2,
-        _ => 1,
-    };
-    needle.iter().enumerate().min_by_key(|&(i, &b)| (rank(b), i)).map_or(0, |(i, _)| i)
+/// The index of the byte of `needle` least frequent in typical input (the first of equals).
+/// A `const fn` over a literal: inlined into `contains`, it is worked out when compiling.
+const fn rarest(needle: &[u8]) -> usize {
+    let (mut rest, mut i, mut best, mut best_rank) = (needle, 0, 0, u8::MAX);
+    while let Some((&b, tail)) = rest.split_first() {
+        let rank = match b {
+            b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' => 4,
+            b'a'..=b'z' | b'0'..=b'9' => 3,
+            b'.' | b',' | b'-' | b'\'' | b'"' | b'=' | b'/' | b'_' => 2,
+            _ => 1,
+        };
+        if rank < best_rank {
+            (best, best_rank) = (i, rank);
+        }
+        rest = tail;
+        i += 1;
+    }
+    best
 }
 
 /// Looks through `attrs` (the text after a tag name) for handlers and script URLs.
