@@ -279,7 +279,7 @@ fn found(pattern: &'static str, bytes: &[u8]) -> Option<XssFinding> {
     // ASCII (the usual case): the first 80 characters are the first 80 bytes.
     let head = bytes.get(..bytes.len().min(80)).unwrap_or_default();
     if head.is_ascii() {
-        return Some(XssFinding { pattern, matched: head.iter().map(|&b| char::from(b)).collect() });
+        return Some(XssFinding { pattern, matched: String::from_utf8(head.to_vec()).unwrap_or_default() });
     }
     // The first 80 characters: each takes at most 4 bytes (a replaced invalid sequence fewer),
     // so only the first 320 bytes are decoded.
