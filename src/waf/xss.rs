@@ -333,7 +333,7 @@ fn tags(s: &[u8]) -> Option<XssFinding> {
         }
         // A tag is read up to its `>` or at most MAX_TAG bytes, so scanning stays linear.
         let window = s.get(j..(j + MAX_TAG).min(s.len())).unwrap_or_default();
-        let tag_end = window.iter().position(|&b| b == b'>').map_or(j + window.len(), |q| j + q + 1);
+        let tag_end = memchr::memchr(b'>', window).map_or(j + window.len(), |q| j + q + 1);
         let tag = s.get(lt..tag_end).unwrap_or_default();
         let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
         if is_script_tag(local) {
@@ -482,10 +482,12 @@ fn attributes(attrs: &[u8], tag: &[u8]) -> Option<&'static str> {
             if quote.is_some() {
                 j += 1;
             }
+            // A quoted value ends at its quote, another at a space or `>`.
             let vend = attrs
                 .get(j..)
-                .and_then(|r| {
-                    r.iter().position(|&b| Some(b) == quote || (quote.is_none() && matches!(b, b' ' | b'>')))
+                .and_then(|r| match quote {
+                    Some(q) => memchr::memchr(q, r),
+                    None => memchr::memchr2(b' ', b'>', r),
                 })
                 .map_or(attrs.len(), |p| j + p);
             let value = attrs.get(j..vend).unwrap_or_default();
