@@ -586,7 +586,13 @@ fn style_danger(v: &[u8]) -> bool {
     if memchr::memchr3(b'(', b':', b'-', v).is_none() {
         return false;
     }
-    let t = strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0));
+    // Text without comments, spaces, backslashes and NULs (as a decoded attribute value often
+    // is) is read as it is.
+    let t = if memchr::memchr3(b' ', b'\\', 0, v).is_none() && memchr::memchr(b'/', v).is_none() {
+        Cow::Borrowed(v)
+    } else {
+        Cow::Owned(strip_css_comments(v, |b| !matches!(b, b' ' | b'\\' | 0)))
+    };
     memchr::memchr3_iter(b'(', b':', b'-', &t).any(|at| {
         STYLE_PATTERNS.iter().any(|p| {
             p.iter().position(|b| matches!(b, b'(' | b':' | b'-')).is_some_and(|k| {
