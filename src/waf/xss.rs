@@ -231,13 +231,14 @@ impl ByteSet {
 
 fn detect_raw(input: &[u8]) -> Option<XssFinding> {
     let sq = lower_squeeze(input);
+    // Tags start at a `<` and injected attributes at a `=`, both found by `memchr`: most
+    // script is found here, before the byte set the later checks ask is made.
+    if let Some(f) = tags(&sq).or_else(|| attribute_injection(&sq)) {
+        return Some(f);
+    }
     let set = ByteSet::of(&sq);
-    // A tag needs `<`; an injected attribute needs `=`; a script URL call needs `:`.
-    set.has(b'<')
-        .then(|| tags(&sq))
-        .flatten()
-        .or_else(|| set.has(b'=').then(|| attribute_injection(&sq)).flatten())
-        .or_else(|| scheme(&sq))
+    // A script URL call needs `:`.
+    scheme(&sq)
         .or_else(|| css(&sq, &set))
         .or_else(|| script_breakout(&sq, &set))
         .or_else(|| set.has(b':').then(|| script_url_call(&sq)).flatten())
