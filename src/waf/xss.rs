@@ -762,13 +762,18 @@ fn script_breakout(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
         return None;
     }
     let kept = |b: &&u8| !matches!(b, b' ' | b'+');
-    let mut from = 0;
-    // Each quote, `}` or `)` followed by an operator.
-    while let Some(off) =
-        s.get(from..).and_then(|r| r.iter().position(|b| matches!(b, b'"' | b'\'' | b'`' | b'}' | b')')))
-    {
-        let p = from + off;
-        from = p + 1;
+    // Each quote, `}` or `)` followed by an operator: the quotes and the brackets are found by
+    // two `memchr` searches, merged in order.
+    let mut quotes = memchr::memchr3_iter(b'"', b'\'', b'`', s).peekable();
+    let mut brackets = memchr::memchr2_iter(b'}', b')', s).peekable();
+    loop {
+        let p = match (quotes.peek(), brackets.peek()) {
+            (Some(q), Some(b)) if q < b => quotes.next(),
+            (_, Some(_)) => brackets.next(),
+            (Some(_), None) => quotes.next(),
+            (None, None) => None,
+        };
+        let Some(p) = p else { break };
         let after = s.get(p + 1..).unwrap_or_default();
         let Some(q) = after.iter().position(|b| kept(&b)) else { break };
         let Some(&op) = after.get(q) else { break };
