@@ -695,18 +695,19 @@ fn scheme(s: &[u8]) -> Option<XssFinding> {
 }
 
 fn css(s: &[u8], set: &ByteSet) -> Option<XssFinding> {
-    // The comment-stripped text is a subsequence of `s`: `expression(` needs its letters and
-    // `(`; `{` or `style` count only with `style_danger`, which needs `(`, `:` or `-`; `@import`
-    // needs `@`. Without them only the SSI checks remain.
-    let expression = set.all(b"expression(");
-    let styled = (set.has(b'{') || set.all(b"style")) && set.any(b"(:-");
-    if !expression && !styled && !set.has(b'@') {
+    // The comment-stripped text is a subsequence of `s`, so each check below needs the bytes of
+    // what it looks for in `s`: `expression(` with `{` or `:`; `style_danger` one of its
+    // patterns; `@import` with `javascript:`. Without them only the SSI checks remain.
+    let expression = set.all(b"expression(") && set.any(b"{:");
+    let styled = (set.has(b'{') || set.all(b"style")) && STYLE_PATTERNS.iter().any(|p| set.all(p));
+    let import = set.all(b"@import") && set.all(b"javascript:");
+    if !expression && !styled && !import {
         return ssi(s, set);
     }
     let t = strip_css_comments(s, |b| !matches!(b, b' ' | b'\\'));
-    if contains(&t, b"expression(") && (contains(&t, b"{") || contains(&t, b":"))
-        || (contains(&t, b"{") || contains(&t, b"style")) && style_danger(s)
-        || contains(&t, b"@import") && contains(&t, b"javascript:")
+    if expression && contains(&t, b"expression(") && (contains(&t, b"{") || contains(&t, b":"))
+        || styled && (contains(&t, b"{") || contains(&t, b"style")) && style_danger(s)
+        || import && contains(&t, b"@import") && contains(&t, b"javascript:")
     {
         return found("css-expression", s);
     }
