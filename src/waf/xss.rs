@@ -145,13 +145,19 @@ fn lower_squeeze(input: &[u8]) -> Vec<u8> {
     input.iter().filter(|&&b| b != 0).map(|&b| map(b)).collect()
 }
 
-/// Cleans a URL value as browsers do before reading its scheme: character references
-/// decoded, every control character, space and non-ASCII byte before the first letter
-/// dropped, and tabs/newlines removed anywhere.
-fn url_value(value: &[u8]) -> Vec<u8> {
-    let decoded = entity_decode(value);
+/// Whether a URL value is a script URL (`DANGER_SCHEMES`), read as browsers do before reading
+/// its scheme: character references decoded, every control character, space and non-ASCII
+/// byte before the first letter dropped, and tabs/newlines removed anywhere. Without a `&`
+/// nothing is decoded, and the value is read in place.
+fn dangerous_url(value: &[u8]) -> bool {
+    let decoded = if memchr::memchr(b'&', value).is_some() {
+        Cow::Owned(entity_decode(value))
+    } else {
+        Cow::Borrowed(value)
+    };
     let start = decoded.iter().position(u8::is_ascii_alphanumeric).unwrap_or(decoded.len());
-    decoded.get(start..).unwrap_or_default().iter().copied().filter(|b| *b > 0x20 && *b < 0x7f).collect()
+    let url = decoded.get(start..).unwrap_or_default().iter().copied().filter(|b| *b > 0x20 && *b < 0x7f);
+    DANGER_SCHEMES.iter().any(|sch| url.clone().take(sch.len()).eq(sch.bytes()))
 }
 
 fn is_name(b: u8) -> bool {
@@ -493,8 +499,7 @@ fn attributes(attrs: &[u8], tag: &[u8]) -> Option<&'static str> {
                 .map_or(attrs.len(), |p| j + p);
             let value = attrs.get(j..vend).unwrap_or_default();
             if is_url_attr(name) {
-                let url = url_value(value);
-                if DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes())) {
+                if dangerous_url(value) {
                     return Some("script-url");
                 }
             }
@@ -657,8 +662,7 @@ fn attribute_injection(s: &[u8]) -> Option<XssFinding> {
         }
         if url {
             let v: Vec<u8> = value.iter().copied().filter(|b| !matches!(b, b'"' | b'\'' | b' ')).collect();
-            let url = url_value(&v);
-            if DANGER_SCHEMES.iter().any(|sch| url.starts_with(sch.as_bytes())) {
+            if dangerous_url(&v) {
                 return found("script-url", from_name);
             }
         }
