@@ -498,10 +498,8 @@ fn attributes(attrs: &[u8], tag: &[u8]) -> Option<&'static str> {
                 })
                 .map_or(attrs.len(), |p| j + p);
             let value = attrs.get(j..vend).unwrap_or_default();
-            if is_url_attr(name) {
-                if dangerous_url(value) {
-                    return Some("script-url");
-                }
+            if is_url_attr(name) && dangerous_url(value) {
+                return Some("script-url");
             }
             // The checks below read the decoded value of these attributes only.
             if !matches!(name, b"style" | b"http-equiv" | b"content" | b"attributename") {
