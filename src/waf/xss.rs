@@ -7,10 +7,11 @@
 //! a string (`';alert(1)//`). Whitespace, control characters and NULs that browsers ignore
 //! inside names and schemes are ignored here too. It is not an HTML parser or a JS engine.
 //!
-//! Speed: the lowercased, squeezed reading is made in one pass, with the set of bytes it holds;
-//! each check first asks that set for the bytes its patterns cannot do without (`<`, `=`, `:`,
-//! a scheme's first letter, ...) and returns at once when they are absent; substring searches
-//! use `memchr`.
+//! Speed: the lowercased, squeezed reading is made in one pass. Tags and injected attributes
+//! start from the `<` and `=` that `memchr` finds; the later checks first ask the set of bytes
+//! the text holds for the bytes their patterns cannot do without (`:`, every byte of a CSS
+//! pattern, ...) and return at once when they are absent. Substring searches anchor `memchr`
+//! on the needle's rarest byte, and text is read in place rather than copied where it can be.
 
 use std::borrow::Cow;
 
