@@ -216,29 +216,21 @@ impl<'k> Decryptor<'k> {
         if batch.out.is_empty() && batch.held.is_empty() {
             return Ok(());
         }
-        let failed = match backend {
+        let opened = match backend {
             Some(b) => {
                 if slot.is_none() {
                     let key = self.content_key.as_ref().ok_or(EsdkError::StreamClosed)?;
                     *slot = Some(b.batch_cipher(key).await?);
                 }
                 let aead = slot.as_ref().ok_or(EsdkError::StreamClosed)?;
-                let first = aead.open_all(src, out, &batch.out).await;
-                match first {
-                    Ok(()) => aead.open_all(src, &mut self.held, &batch.held).await,
-                    Err(i) => Err(i),
-                }
+                open_both(aead, src, out, &mut self.held, batch).await
             }
             None => {
                 let aead = self.cipher.as_ref().ok_or(EsdkError::StreamClosed)?;
-                let first = aead.open_all(src, out, &batch.out).await;
-                match first {
-                    Ok(()) => aead.open_all(src, &mut self.held, &batch.held).await,
-                    Err(i) => Err(i),
-                }
+                open_both(aead.as_ref(), src, out, &mut self.held, batch).await
             }
         };
-        failed.map_err(|_| EsdkError::DecryptionFailed(batch.what))
+        opened.map_err(|_| EsdkError::DecryptionFailed(batch.what))
     }
 
     /// Declare the end of the input: fails if the message is incomplete or its signature did not verify.
@@ -500,6 +492,18 @@ impl<'k> Decryptor<'k> {
         }
         Ok(EncryptionContext(only))
     }
+}
+
+/// Open a batch's released units into `out`, then its held ones into `held`.
+async fn open_both<A: BatchAead + ?Sized>(
+    aead: &A,
+    src: &[u8],
+    out: &mut [u8],
+    held: &mut [u8],
+    batch: &Batch,
+) -> Result<(), usize> {
+    aead.open_all(src, out, &batch.out).await?;
+    aead.open_all(src, held, &batch.held).await
 }
 
 /// A [`Decryptor`] whose frames a [`BatchBackend`] opens, a batch per call (WebCrypto in the browser).
