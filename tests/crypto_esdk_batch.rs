@@ -2,7 +2,9 @@
 //! each batch and works through the jobs in reverse order, as a pool of WebCrypto calls may finish.
 //! Every vector must decrypt to the one-shot outcome through [`BatchDecryptor`] in random chunks,
 //! messages sealed through [`Encryptor::update_with`] must equal what the engine reads back, and a
-//! bad tag in a batch must release nothing from that call.
+//! bad tag in a batch must release nothing from that call. The signature's hash runs outside the
+//! engine too (as in a worker): every vector and signed messages both ways, with a hasher that makes
+//! the engine wait for its digest.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #[path = "shared/crypto_esdk_support.rs"]
@@ -13,14 +15,56 @@ use support::Rng;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use secplay::crypto::esdk::aead::{FrameAead, GcmCipher, TAG_LEN};
+use secplay::crypto::esdk::signature::{LocalFuture, OutsideHash, OutsideHashFactory};
+use secplay::crypto::esdk::suite::SignatureAlgorithm;
 use secplay::crypto::esdk::{
     AlgorithmSuite, BatchAead, BatchBackend, BatchDecryptor, CommitmentPolicy, DataKey, DecryptOptions,
     Decryptor, EncryptOptions, Encryptor, EsdkError, OpenJob, SealJob, SignedMessagePolicy,
 };
 use secplay::crypto::keyring::RawAesKeyring;
+use sha2::Digest;
+
+/// Hashes outside the engine: keeps the bytes, counts them in `seen`, and makes the engine wait
+/// once before the digest. `corrupt` flips a byte of the digest (a hasher that went wrong).
+struct DeferredHash {
+    alg: SignatureAlgorithm,
+    bytes: Vec<u8>,
+    seen: Rc<Cell<usize>>,
+    corrupt: bool,
+}
+
+impl OutsideHash for DeferredHash {
+    fn update(&mut self, bytes: &[u8]) {
+        self.seen.set(self.seen.get() + bytes.len());
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    fn digest(self: Box<Self>) -> LocalFuture<Result<Vec<u8>, EsdkError>> {
+        Box::pin(async move {
+            YieldOnce(false).await;
+            let mut d = match self.alg {
+                SignatureAlgorithm::EcdsaP256Sha256 => sha2::Sha256::digest(&self.bytes).to_vec(),
+                SignatureAlgorithm::EcdsaP384Sha384 => sha2::Sha384::digest(&self.bytes).to_vec(),
+            };
+            if self.corrupt {
+                d[0] ^= 1;
+            }
+            Ok(d)
+        })
+    }
+}
+
+fn deferred_hash(seen: &Rc<Cell<usize>>, corrupt: bool) -> OutsideHashFactory<'static> {
+    let seen = seen.clone();
+    Box::new(move |alg| {
+        Some(Box::new(DeferredHash { alg, bytes: Vec::new(), seen: seen.clone(), corrupt })
+            as Box<dyn OutsideHash>)
+    })
+}
 
 /// Yields `Pending` once, then completes.
 struct YieldOnce(bool);
@@ -92,9 +136,14 @@ fn batch_decrypt(
     test: &serde_json::Value,
     rng: &mut Rng,
     waits: &Cell<usize>,
+    hash: Option<OutsideHashFactory<'static>>,
 ) -> Result<Vec<u8>, EsdkError> {
     let keyring = support::keyring_for(test);
-    let mut d = BatchDecryptor::new(Decryptor::new(&*keyring, support::options_for(test)), DeferredBackend);
+    let mut inner = Decryptor::new(&*keyring, support::options_for(test));
+    if let Some(h) = hash {
+        inner.hash_outside(h);
+    }
+    let mut d = BatchDecryptor::new(inner, DeferredBackend);
     let mut out = Vec::new();
     let mut rest = ct;
     while !rest.is_empty() {
@@ -114,9 +163,22 @@ fn every_vector_through_an_asynchronous_out_of_order_backend() {
     let tests = support::manifest()["tests"].as_array().unwrap().clone();
     for test in &tests {
         let ct = support::read(test["ciphertext"].as_str().unwrap());
-        support::check(test, batch_decrypt(&ct, test, &mut rng, &waits));
+        support::check(test, batch_decrypt(&ct, test, &mut rng, &waits, None));
     }
     assert!(waits.get() > tests.len(), "the backend never made the engine wait ({} waits)", waits.get());
+}
+
+#[test]
+fn every_vector_with_the_signature_hashed_outside_the_engine() {
+    let waits = Cell::new(0);
+    let seen = Rc::new(Cell::new(0));
+    let mut rng = Rng(0x0A75_1DE5);
+    let tests = support::manifest()["tests"].as_array().unwrap().clone();
+    for test in &tests {
+        let ct = support::read(test["ciphertext"].as_str().unwrap());
+        support::check(test, batch_decrypt(&ct, test, &mut rng, &waits, Some(deferred_hash(&seen, false))));
+    }
+    assert!(seen.get() > 0, "no vector's signature was hashed outside");
 }
 
 fn keyring() -> RawAesKeyring {
@@ -124,6 +186,15 @@ fn keyring() -> RawAesKeyring {
 }
 
 fn seal_with_batches(plaintext: &[u8], suite: u16, chunk: usize) -> Vec<u8> {
+    seal_hashing(plaintext, suite, chunk, None)
+}
+
+fn seal_hashing(
+    plaintext: &[u8],
+    suite: u16,
+    chunk: usize,
+    hash: Option<OutsideHashFactory<'static>>,
+) -> Vec<u8> {
     let waits = Cell::new(0);
     let opts = EncryptOptions {
         suite: Some(AlgorithmSuite::from_id(suite).unwrap()),
@@ -136,6 +207,9 @@ fn seal_with_batches(plaintext: &[u8], suite: u16, chunk: usize) -> Vec<u8> {
         ..EncryptOptions::default()
     };
     let mut e = Encryptor::new(&keyring(), &opts).unwrap();
+    if let Some(h) = hash {
+        e.hash_outside(h).unwrap();
+    }
     let aead = Deferred(GcmCipher::new(e.content_key().as_bytes()).unwrap());
     let mut out = Vec::new();
     for c in plaintext.chunks(chunk) {
@@ -233,4 +307,79 @@ fn signed_messages_through_batches_follow_each_policy() {
     assert!(rest.is_err() || matches!(rest, Ok(ref r) if r.is_empty()), "{rest:?}");
     let (_, rest) = run(SignedMessagePolicy::RejectSigned, &ct);
     assert!(matches!(rest, Err(EsdkError::PolicyViolation(_))), "{rest:?}");
+}
+
+#[test]
+fn signatures_hashed_outside_the_engine_read_both_ways() {
+    let kr = keyring();
+    let commit = DecryptOptions {
+        commitment_policy: CommitmentPolicy::RequireEncryptAllowDecrypt,
+        ..DecryptOptions::default()
+    };
+    for suite in [0x0214, 0x0346, 0x0378, 0x0578] {
+        for (len, chunk) in [(0, 7), (1, 1), (1_000, 333), (12_345, 4_096)] {
+            let pt: Vec<u8> = (0..len).map(|i| (i * 3 + suite as usize) as u8).collect();
+            let seen = Rc::new(Cell::new(0));
+            let ct = seal_hashing(&pt, suite, chunk, Some(deferred_hash(&seen, false)));
+            // Everything before the footer (u16 length + DER signature) went to the outside hash.
+            let footer = 2 + usize::from(u16::from_be_bytes([ct[seen.get()], ct[seen.get() + 1]]));
+            assert_eq!(seen.get() + footer, ct.len(), "0x{suite:04x} {len}");
+            let back = secplay::crypto::esdk::decrypt(&ct, &kr, &commit)
+                .unwrap_or_else(|e| panic!("0x{suite:04x} {len}: {e}"));
+            assert_eq!(back.plaintext, pt, "0x{suite:04x} {len}");
+            // And read back with the hash outside again, in awkward chunks.
+            let waits = Cell::new(0);
+            let seen_back = Rc::new(Cell::new(0));
+            let mut d = Decryptor::new(&kr, commit.clone());
+            d.hash_outside(deferred_hash(&seen_back, false));
+            let mut d = BatchDecryptor::new(d, DeferredBackend);
+            let mut out = Vec::new();
+            for c in ct.chunks(777) {
+                block_on(d.update_into(c, &mut out), &waits).unwrap();
+            }
+            out.extend(d.finish().unwrap());
+            assert_eq!(out, pt, "0x{suite:04x} {len}");
+            assert_eq!(seen_back.get(), seen.get(), "0x{suite:04x} {len}");
+        }
+    }
+    // Unsigned suites have nothing to hash.
+    let mut e = Encryptor::new(
+        &kr,
+        &EncryptOptions { suite: AlgorithmSuite::from_id(0x0478).ok(), ..EncryptOptions::default() },
+    )
+    .unwrap();
+    assert!(!e.hash_outside(deferred_hash(&Rc::new(Cell::new(0)), false)).unwrap());
+}
+
+#[test]
+fn an_outside_hash_that_goes_wrong_fails_the_message() {
+    let kr = keyring();
+    let pt = vec![7u8; 3_000];
+    let waits = Cell::new(0);
+    // Signing with a wrong digest makes a message no one accepts.
+    let ct = seal_hashing(&pt, 0x0578, 1_000, Some(deferred_hash(&Rc::new(Cell::new(0)), true)));
+    let err = secplay::crypto::esdk::decrypt(&ct, &kr, &DecryptOptions::default()).unwrap_err();
+    assert!(matches!(err, EsdkError::SignatureInvalid), "{err:?}");
+    // Verifying with a wrong digest rejects a good message and holds its final frame back.
+    let good = seal_with_batches(&pt, 0x0578, 1_000);
+    let opts = DecryptOptions {
+        signed_messages: SignedMessagePolicy::ReleaseBeforeSignature,
+        ..DecryptOptions::default()
+    };
+    let mut d = Decryptor::new(&kr, opts.clone());
+    d.hash_outside(deferred_hash(&Rc::new(Cell::new(0)), true));
+    let mut d = BatchDecryptor::new(d, DeferredBackend);
+    let mut out = Vec::new();
+    let err = block_on(d.update_into(&good, &mut out), &waits).unwrap_err();
+    assert!(matches!(err, EsdkError::SignatureInvalid), "{err:?}");
+    assert!(out.is_empty(), "{} bytes released from the failing call", out.len());
+    // The synchronous calls cannot wait for an outside digest: a clear error, not a wrong answer.
+    let mut d = Decryptor::new(&kr, opts);
+    d.hash_outside(deferred_hash(&Rc::new(Cell::new(0)), false));
+    let err = d.update(&good).unwrap_err();
+    assert!(matches!(err, EsdkError::InvalidInput(_)), "{err:?}");
+    // The hash can move outside only before any output.
+    let mut e = Encryptor::new(&kr, &EncryptOptions::default()).unwrap();
+    e.update(b"x").unwrap();
+    assert!(e.hash_outside(deferred_hash(&Rc::new(Cell::new(0)), false)).is_err());
 }

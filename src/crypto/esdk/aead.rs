@@ -138,7 +138,7 @@ pub fn complete_now<F: std::future::Future>(fut: F) -> Result<F::Output, EsdkErr
     match fut.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(v) => Ok(v),
         std::task::Poll::Pending => Err(EsdkError::InvalidInput(
-            "an asynchronous AEAD backend was used where a synchronous one is required".to_string(),
+            "this call cannot wait for asynchronous work (WebCrypto frames, or a signature hashed in a worker): use the Promise-returning call".to_string(),
         )),
     }
 }

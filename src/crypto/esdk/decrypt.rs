@@ -24,7 +24,7 @@ use super::kdf::{check_commitment, derive};
 use super::materials::{DataKey, DecryptionMaterials};
 use super::options::{DecryptOptions, SignedMessagePolicy};
 use super::reader::ParseError;
-use super::signature::MessageVerifier;
+use super::signature::{MessageVerifier, OutsideHashFactory};
 use super::suite::MessageVersion;
 use crate::crypto::keyring::Keyring;
 
@@ -68,6 +68,10 @@ pub struct Decryptor<'k> {
     cipher: Option<Box<dyn FrameAead>>,
     content_key: Option<DataKey>,
     verifier: Option<MessageVerifier>,
+    /// Makes the signature's hasher when it runs outside the engine.
+    outside_hash: Option<OutsideHashFactory<'k>>,
+    /// A footer's signature, read and waiting to be checked at the end of its batch.
+    signature: Option<Vec<u8>>,
     next_seq: u32,
     held: Vec<u8>,
 }
@@ -115,9 +119,18 @@ impl<'k> Decryptor<'k> {
             cipher: None,
             content_key: None,
             verifier: None,
+            outside_hash: None,
+            signature: None,
             next_seq: 1,
             held: Vec::new(),
         }
+    }
+
+    /// Hash a signed message's bytes with `make(alg)` instead of in the engine (a worker in the
+    /// browser). The signature is then checked asynchronously, so only the batch calls
+    /// ([`BatchDecryptor`]) can finish such a message.
+    pub fn hash_outside(&mut self, make: OutsideHashFactory<'k>) {
+        self.outside_hash = Some(make);
     }
 
     /// The header, once it has been read and authenticated.
@@ -185,6 +198,11 @@ impl<'k> Decryptor<'k> {
             if let Err(e) = self.open_batch(rest, out, &batch, backend, slot).await {
                 break Err(e);
             }
+            if let Some(sig) = self.signature.take() {
+                if let Err(e) = self.check_signature(&sig, out).await {
+                    break Err(e);
+                }
+            }
             if !flush || used == 0 {
                 break Ok(());
             }
@@ -231,6 +249,15 @@ impl<'k> Decryptor<'k> {
             }
         };
         opened.map_err(|_| EsdkError::DecryptionFailed(batch.what))
+    }
+
+    /// The footer's signature over everything before it; then the held plaintext is released.
+    async fn check_signature(&mut self, sig: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        let verifier = self.verifier.take().ok_or(EsdkError::StreamClosed)?;
+        verifier.verify(sig).await?;
+        out.append(&mut self.held);
+        self.state = State::Done;
+        Ok(())
     }
 
     /// Declare the end of the input: fails if the message is incomplete or its signature did not verify.
@@ -315,10 +342,9 @@ impl<'k> Decryptor<'k> {
                 let Some(sig) = rest.get(..len) else {
                     return self.wait(2 + len);
                 };
-                let verifier = self.verifier.take().ok_or(EsdkError::StreamClosed)?;
-                verifier.verify(sig)?;
-                out.append(&mut self.held);
-                self.state = State::Done;
+                // Checked once the batch is done (the hash may still be running elsewhere).
+                self.signature = Some(sig.to_vec());
+                batch.ends = true;
                 Ok(Some(2 + len))
             }
             State::Done | State::Failed => Ok(None),
@@ -454,7 +480,7 @@ impl<'k> Decryptor<'k> {
             .map_err(|_| EsdkError::DecryptionFailed("header"))?;
         if let Some(alg) = suite.signature() {
             let pk = stored.get(PUBLIC_KEY_FIELD).unwrap_or_default();
-            let mut v = MessageVerifier::new(alg, pk)?;
+            let mut v = MessageVerifier::with_hash(alg, pk, self.outside_hash.as_mut())?;
             v.update(header_bytes);
             self.verifier = Some(v);
         }

@@ -17,7 +17,7 @@ use super::header::{ContentType, Header};
 use super::kdf::derive;
 use super::materials::{DataKey, EncryptionMaterials};
 use super::options::EncryptOptions;
-use super::signature::MessageSigner;
+use super::signature::{MessageSigner, OutsideHashFactory};
 use crate::crypto::keyring::Keyring;
 
 /// The longest DER ECDSA signature of the suites (P-384: two 48-byte integers, each possibly with
@@ -179,6 +179,21 @@ impl Encryptor {
             .saturating_add(footer)
     }
 
+    /// Hash the signed bytes with `make(alg)` instead of in the engine (a worker in the browser).
+    /// Returns whether the hash moved (not for unsigned suites, or when `make` gives none); fails
+    /// once output has been handed out.
+    pub fn hash_outside(&mut self, mut make: OutsideHashFactory<'_>) -> Result<bool, EsdkError> {
+        if self.header_out.is_empty() {
+            return Err(EsdkError::InvalidInput(
+                "the signature's hash can move outside only before the first output".to_string(),
+            ));
+        }
+        match self.signer.as_mut() {
+            Some(s) => Ok(s.hash_outside(&mut make)),
+            None => Ok(false),
+        }
+    }
+
     /// The key that seals the body, for a [`BatchAead`] made outside the engine (WebCrypto).
     pub fn content_key(&self) -> &DataKey {
         &self.content_key
@@ -302,7 +317,7 @@ impl Encryptor {
         }
         if let Some(mut s) = self.signer.take() {
             s.update(&out);
-            out.extend_from_slice(&s.footer()?);
+            out.extend_from_slice(&s.footer().await?);
         }
         Ok(out)
     }

@@ -3,6 +3,13 @@
 //! The hash runs over the header and body as they stream by; the footer holds a DER signature.
 //! The verification key travels in the encryption context as base64 of the compressed point.
 //! This file does not decide when plaintext may be released (see `decrypt.rs`).
+//!
+//! The hash may also run outside the engine ([`OutsideHash`]): in the browser a worker hashes on
+//! the other core while the calling thread drives the frames' AES-GCM, and the digest is awaited
+//! only when the footer is signed or checked.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -13,11 +20,27 @@ use zeroize::Zeroizing;
 use super::error::EsdkError;
 use super::suite::SignatureAlgorithm;
 
+/// A boxed future that may hold JS values (not `Send`).
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// Hashes a message's signed bytes outside the engine, with the suite's hash (SHA-256 for P-256,
+/// SHA-384 for P-384). Bytes arrive in message order; `digest` resolves to the hash of all of
+/// them. A failure (say, the worker died) is reported by `digest`, so `update` cannot fail.
+pub trait OutsideHash {
+    /// Hash these bytes next.
+    fn update(&mut self, bytes: &[u8]);
+    /// The digest of everything handed to `update`.
+    fn digest(self: Box<Self>) -> LocalFuture<Result<Vec<u8>, EsdkError>>;
+}
+
+/// Makes an [`OutsideHash`] for a suite's signature algorithm, or `None` to hash in the engine.
+pub type OutsideHashFactory<'a> = Box<dyn FnMut(SignatureAlgorithm) -> Option<Box<dyn OutsideHash>> + 'a>;
+
 /// A running hash of the signed bytes.
-#[derive(Clone)]
 enum Hasher {
     Sha256(Sha256),
     Sha384(Sha384),
+    Outside(SignatureAlgorithm, Box<dyn OutsideHash>),
 }
 
 impl Hasher {
@@ -32,13 +55,29 @@ impl Hasher {
         match self {
             Self::Sha256(h) => h.update(bytes),
             Self::Sha384(h) => h.update(bytes),
+            Self::Outside(_, h) => h.update(bytes),
         }
     }
 
-    fn finish(self) -> Vec<u8> {
+    async fn finish(self) -> Result<Vec<u8>, EsdkError> {
         match self {
-            Self::Sha256(h) => h.finalize().to_vec(),
-            Self::Sha384(h) => h.finalize().to_vec(),
+            Self::Sha256(h) => Ok(h.finalize().to_vec()),
+            Self::Sha384(h) => Ok(h.finalize().to_vec()),
+            Self::Outside(alg, h) => {
+                let digest = h.digest().await?;
+                let want = match alg {
+                    SignatureAlgorithm::EcdsaP256Sha256 => 32,
+                    SignatureAlgorithm::EcdsaP384Sha384 => 48,
+                };
+                if digest.len() == want {
+                    Ok(digest)
+                } else {
+                    Err(EsdkError::InvalidInput(format!(
+                        "the outside hash gave {} bytes, not the {want} of this suite's hash",
+                        digest.len()
+                    )))
+                }
+            }
         }
     }
 }
@@ -50,6 +89,7 @@ enum SigningKey {
 
 /// Signs a message being written.
 pub struct MessageSigner {
+    alg: SignatureAlgorithm,
     key: SigningKey,
     hasher: Hasher,
 }
@@ -78,7 +118,7 @@ impl MessageSigner {
                 }
             };
             if let Some(key) = key {
-                return Ok(Self { key, hasher: Hasher::new(alg) });
+                return Ok(Self { alg, key, hasher: Hasher::new(alg) });
             }
         }
         Err(EsdkError::RandomUnavailable)
@@ -98,9 +138,21 @@ impl MessageSigner {
         self.hasher.update(bytes);
     }
 
+    /// Hash from now on with `make(alg)`, if it gives a hasher; only before any byte was added.
+    /// Returns whether the hash moved.
+    pub fn hash_outside(&mut self, make: &mut OutsideHashFactory<'_>) -> bool {
+        match make(self.alg) {
+            Some(h) => {
+                self.hasher = Hasher::Outside(self.alg, h);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The footer: u16 length ‖ DER signature.
-    pub fn footer(self) -> Result<Vec<u8>, EsdkError> {
-        let digest = self.hasher.finish();
+    pub async fn footer(self) -> Result<Vec<u8>, EsdkError> {
+        let digest = self.hasher.finish().await?;
         let fail = |_| EsdkError::EncryptFailed("ECDSA signing failed".to_string());
         let der = match &self.key {
             SigningKey::P256(k) => {
@@ -140,6 +192,15 @@ impl std::fmt::Debug for MessageVerifier {
 impl MessageVerifier {
     /// A verifier from the base64 public key stored in the encryption context.
     pub fn new(alg: SignatureAlgorithm, public_key_b64: &str) -> Result<Self, EsdkError> {
+        Self::with_hash(alg, public_key_b64, None)
+    }
+
+    /// As [`MessageVerifier::new`], hashing with `make(alg)` when given.
+    pub fn with_hash(
+        alg: SignatureAlgorithm,
+        public_key_b64: &str,
+        make: Option<&mut OutsideHashFactory<'_>>,
+    ) -> Result<Self, EsdkError> {
         let bad = || {
             EsdkError::InvalidEncryptionContext(
                 "`aws-crypto-public-key` is not a valid public key for this suite".to_string(),
@@ -154,7 +215,11 @@ impl MessageVerifier {
                 VerifyingKey::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(&bytes).map_err(|_| bad())?)
             }
         };
-        Ok(Self { key, hasher: Hasher::new(alg) })
+        let hasher = match make.and_then(|make| make(alg)) {
+            Some(h) => Hasher::Outside(alg, h),
+            None => Hasher::new(alg),
+        };
+        Ok(Self { key, hasher })
     }
 
     /// Add signed bytes.
@@ -163,8 +228,8 @@ impl MessageVerifier {
     }
 
     /// Check a DER signature over everything added.
-    pub fn verify(self, der: &[u8]) -> Result<(), EsdkError> {
-        let digest = self.hasher.finish();
+    pub async fn verify(self, der: &[u8]) -> Result<(), EsdkError> {
+        let digest = self.hasher.finish().await?;
         let ok = match &self.key {
             VerifyingKey::P256(k) => p256::ecdsa::Signature::from_der(der)
                 .ok()
