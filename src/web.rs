@@ -4,4 +4,5 @@
 //! - [`esdk_aead`]: the ESDK's frame AES-GCM through `crypto.subtle`, a batch of frames in flight.
 
 pub mod esdk_aead;
+pub mod hash_worker;
 pub mod webcrypto;

@@ -5,6 +5,12 @@
 //! go through WebCrypto (`opts.aead`, default `"auto"`), a window of 1 MiB at a time, so neither the
 //! input nor the output is ever copied whole into wasm memory. The streams' synchronous `update`,
 //! `updateInto` and `finish` use the pure-Rust cipher.
+//!
+//! For the signing suites the Promise-returning calls also hash the signature in a worker where
+//! the page allows one (`web/hash_worker.rs`): one-shot messages from 512 KiB up, and every
+//! stream whose first call is a Promise-returning one. Such a stream must then end with
+//! `finishAsync` (a decryptor: take the footer through `updateAsync`/`pushAsync`); the
+//! synchronous call says so instead of waiting.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,6 +24,7 @@ use super::json::{from_js, to_js};
 use crate::crypto::esdk::json::AeadChoice;
 use crate::crypto::esdk::{json as engine, BatchBackend, BatchDecryptor, Encryptor, EsdkError};
 use crate::web::esdk_aead::{AnyAead, AnyBackend, WebCryptoBackend};
+use crate::web::hash_worker::HashPlan;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -73,6 +80,11 @@ fn opts(value: JsValue) -> Result<serde_json::Value, JsValue> {
 /// Bytes copied between JS and wasm per step of the Promise-returning calls.
 const WINDOW: usize = 1 << 20;
 
+/// One-shot messages from this size up hash their signature in a worker (`web/hash_worker.rs`);
+/// the streams always do where workers exist. Below it, handing the bytes over costs more than it
+/// saves.
+const HASH_WORKER_MIN: usize = 512 << 10;
+
 /// The backend for `choice` and an input of `len` bytes (`None`: a stream, length unknown).
 fn backend(choice: AeadChoice, len: Option<usize>) -> Result<AnyBackend, JsValue> {
     let web = WebCryptoBackend::available();
@@ -106,17 +118,55 @@ trait Stream {
     async fn end_batched(self) -> Result<Vec<u8>, EsdkError>;
 }
 
+/// The signature's hash in a worker: decided at a stream's first batched call (the synchronous
+/// calls cannot wait for a worker, so a stream begun with them hashes in place).
+#[derive(Default)]
+struct HashHandOff {
+    decided: bool,
+    plan: Option<HashPlan>,
+}
+
+impl HashHandOff {
+    /// Already decided (in place) for a one-shot message too small to gain from a worker.
+    fn for_len(len: usize) -> Self {
+        Self { decided: len < HASH_WORKER_MIN, plan: None }
+    }
+
+    /// A worker's factory the first time (if one can be had), `None` after.
+    async fn first_time(&mut self) -> Option<crate::crypto::esdk::signature::OutsideHashFactory<'static>> {
+        if std::mem::replace(&mut self.decided, true) {
+            return None;
+        }
+        self.plan = HashPlan::prepare().await;
+        self.plan.as_ref().map(HashPlan::factory)
+    }
+
+    /// Let the worker catch up if it has fallen behind (bounded memory).
+    async fn backlog(&self) {
+        if let Some(p) = &self.plan {
+            p.backlog().await;
+        }
+    }
+}
+
 /// An encryptor and the backend (and, once made, the cipher) of its batched calls.
 struct EncStream {
     enc: Encryptor,
     backend: AnyBackend,
     aead: Option<AnyAead>,
+    hash: HashHandOff,
 }
 
 impl EncStream {
     async fn aead(&mut self) -> Result<&AnyAead, EsdkError> {
         if self.aead.is_none() {
             self.aead = Some(self.backend.batch_cipher(self.enc.content_key()).await?);
+        }
+        if self.enc.header().suite.is_signed() {
+            if let Some(factory) = self.hash.first_time().await {
+                // Once output has been handed out (synchronous calls first) it stays in place.
+                let _ = self.enc.hash_outside(factory);
+            }
         }
         self.aead.as_ref().ok_or(EsdkError::StreamClosed)
     }
@@ -129,7 +179,9 @@ impl Stream for EncStream {
     async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
         self.aead().await?;
         let aead = self.aead.as_ref().ok_or(EsdkError::StreamClosed)?;
-        self.enc.update_with(chunk, out, aead).await
+        self.enc.update_with(chunk, out, aead).await?;
+        self.hash.backlog().await;
+        Ok(())
     }
     fn end(self) -> Result<Vec<u8>, EsdkError> {
         self.enc.finish()
@@ -141,20 +193,32 @@ impl Stream for EncStream {
     }
 }
 
-type DecStream = BatchDecryptor<'static, AnyBackend>;
+/// A decryptor whose batched calls open frames through the backend.
+struct DecStream {
+    dec: BatchDecryptor<'static, AnyBackend>,
+    hash: HashHandOff,
+}
 
 impl Stream for DecStream {
     fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
-        self.inner_mut().update_into(chunk, out)
+        self.dec.inner_mut().update_into(chunk, out)
     }
     async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
-        self.update_into(chunk, out).await
+        // Before the header is read the suite is unknown: a worker stands by, used if it signs.
+        if self.dec.inner().header().is_none() {
+            if let Some(factory) = self.hash.first_time().await {
+                self.dec.inner_mut().hash_outside(factory);
+            }
+        }
+        self.dec.update_into(chunk, out).await?;
+        self.hash.backlog().await;
+        Ok(())
     }
     fn end(self) -> Result<Vec<u8>, EsdkError> {
-        self.finish()
+        self.dec.finish()
     }
     async fn end_batched(self) -> Result<Vec<u8>, EsdkError> {
-        self.finish()
+        self.dec.finish()
     }
 }
 
@@ -236,7 +300,7 @@ pub async fn esdk_encrypt(
     let backend = backend(choice(&o)?, Some(len))?;
     let enc = engine::encryptor(&o).map_err(err::<EsdkError>)?;
     let bound = u32::try_from(enc.message_len_bound(len as u64)).map_err(|_| too_large())?;
-    let mut stream = EncStream { enc, backend, aead: None };
+    let mut stream = EncStream { enc, backend, aead: None, hash: HashHandOff::for_len(len) };
     let mut sink = Sink::Fixed { buf: Uint8Array::new_with_length(bound), len: 0 };
     pump(&mut stream, &plaintext, &mut sink).await?;
     sink.write(&stream.end_batched().await.map_err(err::<EsdkError>)?)?;
@@ -254,10 +318,11 @@ pub async fn esdk_decrypt(
     let len = ciphertext.length();
     let backend = backend(choice(&o)?, Some(len as usize))?;
     let dec = engine::one_shot_decryptor(&o).map_err(err::<EsdkError>)?;
-    let mut stream = BatchDecryptor::new(dec, backend);
+    let mut stream =
+        DecStream { dec: BatchDecryptor::new(dec, backend), hash: HashHandOff::for_len(len as usize) };
     let mut sink = Sink::Fixed { buf: Uint8Array::new_with_length(len), len: 0 };
     pump(&mut stream, &ciphertext, &mut sink).await?;
-    let header = stream.inner().header().map(engine::header_json);
+    let header = stream.dec.inner().header().map(engine::header_json);
     sink.write(&stream.end_batched().await.map_err(err::<EsdkError>)?)?;
     let header = header.ok_or_else(|| err(EsdkError::Truncated { what: "the header" }))?;
     let out = Object::new();
@@ -455,7 +520,7 @@ impl EsdkEncryptor {
         let o = opts(options)?;
         let backend = backend(choice(&o)?, None)?;
         let enc = engine::encryptor(&o).map_err(err::<EsdkError>)?;
-        Ok(Self { pipe: Pipe::shared(EncStream { enc, backend, aead: None }) })
+        Ok(Self { pipe: Pipe::shared(EncStream { enc, backend, aead: None, hash: HashHandOff::default() }) })
     }
 
     /// Push plaintext; returns ciphertext bytes that are ready (possibly none).
@@ -477,7 +542,8 @@ impl EsdkEncryptor {
         Ok(borrow(&self.pipe)?.ready.drain_into(out))
     }
 
-    /// End the message: the final frame and, for signed suites, the footer.
+    /// End the message: the final frame and, for signed suites, the footer. A signing stream begun
+    /// with a Promise-returning call hashes in a worker and must end with `finishAsync`.
     pub fn finish(&self) -> Result<Uint8Array, JsValue> {
         borrow(&self.pipe)?.finish()
     }
@@ -519,10 +585,13 @@ impl EsdkDecryptor {
         let o = opts(options)?;
         let backend = backend(choice(&o)?, None)?;
         let dec = engine::decryptor(&o).map_err(err::<EsdkError>)?;
-        Ok(Self { pipe: Pipe::shared(BatchDecryptor::new(dec, backend)) })
+        let dec = BatchDecryptor::new(dec, backend);
+        Ok(Self { pipe: Pipe::shared(DecStream { dec, hash: HashHandOff::default() }) })
     }
 
-    /// Push ciphertext; returns verified plaintext that is ready (possibly none).
+    /// Push ciphertext; returns verified plaintext that is ready (possibly none). A signed message
+    /// whose stream began with a Promise-returning call is hashed in a worker: its footer must
+    /// come through `updateAsync` / `pushAsync`.
     pub fn update(&self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
         borrow(&self.pipe)?.update(chunk)
     }
@@ -531,7 +600,7 @@ impl EsdkDecryptor {
     #[wasm_bindgen(unchecked_return_type = "EsdkHeader | undefined")]
     pub fn header(&self) -> Result<JsValue, JsValue> {
         let pipe = borrow(&self.pipe)?;
-        match pipe.inner.as_ref().and_then(|d| d.inner().header()) {
+        match pipe.inner.as_ref().and_then(|d| d.dec.inner().header()) {
             Some(h) => to_js(&engine::header_json(h)),
             None => Ok(JsValue::UNDEFINED),
         }
