@@ -100,13 +100,14 @@ const gc = (page) => page.evaluate(() => { window.gc?.(); return true; });
 
 // One large case in a fresh page: returns { encMBs, decMBs, encPeak, decPeak, encHeap, decHeap }.
 async function large(browser, origin, side, suite) {
-  const [encOp, decOp] = { ours: ["oursStreamEncrypt", "oursStreamDecrypt"], sink: ["oursSinkEncrypt", "oursSinkDecrypt"], peer: ["peerEncrypt", "peerDecrypt"], gcm: ["gcmEncrypt", "gcmDecrypt"] }[side];
+  const [encOp, decOp] = { ours: ["oursStreamEncrypt", "oursStreamDecrypt"], sink: ["oursSinkEncrypt", "oursSinkDecrypt"], peer: ["peerEncrypt", "peerDecrypt"], gcm: ["gcmEncrypt", "gcmDecrypt"], frames: ["framesEncrypt", "framesDecrypt"], worker: ["workerEncrypt", "workerDecrypt"] }[side];
   const out = {};
   for (const phase of ["enc", "dec"]) {
     const { page, context, errors, renderers } = await openPage(browser, origin);
     try {
       await call(page, "warm", side, suite);
       await call(page, "setup", LARGE);
+      if (side === "worker") await call(page, "stage");
       if (phase === "dec") await call(page, "timed", encOp, suite, "pt", "ct");
       await gc(page);
       const base = await resetPeak(renderers);
@@ -118,6 +119,7 @@ async function large(browser, origin, side, suite) {
       // cross-check of the RSS figure; it cannot be sampled mid-op (SubtleCrypto runs inside the call).
       out[`${phase}Heap`] = (r.heapAfter - r.heapBefore) / 1048576;
       out[`${phase}MBs`] = LARGE / MB / (r.ms / 1000);
+      if (r.split) console.error(`${side} ${hex(suite)} ${phase}: ms reading / in the engine / writing the files: ${Object.values(r.split).map((x) => x.toFixed(0)).join(" / ")}`);
       if (phase === "enc") {
         await call(page, "timed", decOp, suite, "ct", "back");
       }
@@ -184,6 +186,7 @@ async function main() {
       console.error(`${s}: small sizes done; ${LARGE / 1048576} MiB next`);
       const o = await large(browser, server.origin, "ours", suite);
       const sk = await large(browser, server.origin, "sink", suite);
+      const wk = await large(browser, server.origin, "worker", suite);
       const p = await large(browser, server.origin, "peer", suite);
       const L = `${LARGE / 1048576} MiB`;
       row(s, `${L} encrypt (MB/s)`, fmt(o.encMBs), fmt(p.encMBs), ratio(o.encMBs, p.encMBs));
@@ -194,11 +197,18 @@ async function main() {
       row(s, `${L} decrypt, output to an OPFS file (MB/s)`, fmt(sk.decMBs), fmt(p.decMBs), ratio(sk.decMBs, p.decMBs));
       row(s, `${L} encrypt, output to an OPFS file, peak RSS (+MiB)`, fmt(sk.encPeak), fmt(p.encPeak), ratio(sk.encPeak, p.encPeak));
       row(s, `${L} decrypt, output to an OPFS file, peak RSS (+MiB)`, fmt(sk.decPeak), fmt(p.decPeak), ratio(sk.decPeak, p.decPeak));
+      row(s, `${L} encrypt, file to file in a worker (MB/s)`, fmt(wk.encMBs), fmt(p.encMBs), ratio(wk.encMBs, p.encMBs));
+      row(s, `${L} decrypt, file to file in a worker (MB/s)`, fmt(wk.decMBs), fmt(p.decMBs), ratio(wk.decMBs, p.decMBs));
+      row(s, `${L} encrypt, file to file in a worker, peak RSS (+MiB)`, fmt(wk.encPeak), fmt(p.encPeak), ratio(wk.encPeak, p.encPeak));
+      row(s, `${L} decrypt, file to file in a worker, peak RSS (+MiB)`, fmt(wk.decPeak), fmt(p.decPeak), ratio(wk.decPeak, p.decPeak));
       console.error(`${s} JS heap after the op, output held (+MiB): ours enc ${fmt(o.encHeap)} dec ${fmt(o.decHeap)}, ` +
         `peer enc ${fmt(p.encHeap)} dec ${fmt(p.decHeap)}`);
     }
     const g = await large(browser, server.origin, "gcm", 0);
+    const fr = await large(browser, server.origin, "frames", 0);
     const L = `${LARGE / 1048576} MiB`;
+    row("WebCrypto AES-256-GCM, one call per 4096-byte frame (no message format)", `${L} encrypt / decrypt (MB/s)`, `${fmt(fr.encMBs)} / ${fmt(fr.decMBs)}`, "", "");
+    row("WebCrypto AES-256-GCM, one call per 4096-byte frame (no message format)", `${L} encrypt / decrypt peak RSS (+MiB)`, `${fmt(fr.encPeak)} / ${fmt(fr.decPeak)}`, "", "");
     row("WebCrypto AES-256-GCM one-shot", `${L} encrypt / decrypt (MB/s)`, `${fmt(g.encMBs)} / ${fmt(g.decMBs)}`, "", "");
     row("WebCrypto AES-256-GCM one-shot", `${L} encrypt / decrypt peak RSS (+MiB)`, `${fmt(g.encPeak)} / ${fmt(g.decPeak)}`, "", "");
   } finally {
