@@ -46,6 +46,7 @@ pkg: setup $(GEO_DB)
 	wasm-bindgen --target web --out-dir $(TARGET_DIR)/size/pkg --out-name secplay $(TARGET_DIR)/$(WASM)/pkg/secplay.wasm
 	mkdir -p pkg
 	cp $(TARGET_DIR)/size/pkg/secplay.js $(TARGET_DIR)/size/pkg/secplay.d.ts $(TARGET_DIR)/size/pkg/secplay_bg.wasm.d.ts pkg/
+	cp -r $(TARGET_DIR)/size/pkg/snippets pkg/
 	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
 	  --enable-reference-types --enable-multivalue $(TARGET_DIR)/size/pkg/secplay_bg.wasm -o pkg/secplay_bg.wasm
 	cp $(GEO_DB) $(dir $(GEO_DB))geo-LICENSE.txt pkg/

@@ -12,7 +12,7 @@ const pkg = {
   main: "secplay.js",
   module: "secplay.js",
   types: "secplay.d.ts",
-  files: ["secplay.js", "secplay.d.ts", "secplay_bg.wasm", "secplay_bg.wasm.d.ts", "geo.bin", "geo-LICENSE.txt"],
+  files: ["secplay.js", "secplay.d.ts", "secplay_bg.wasm", "secplay_bg.wasm.d.ts", "snippets/", "geo.bin", "geo-LICENSE.txt"],
   sideEffects: false,
   engines: { node: ">=20" },
 };

@@ -2,15 +2,18 @@
 //! instructions off the calling thread: several times the pure-Rust cipher in wasm.
 //!
 //! A batch is issued at once, every frame's call started before the first is awaited, so the
-//! browser works through them back to back. Inputs are views of wasm memory that WebCrypto copies
-//! when called; nothing allocates in wasm between taking a view and the call that copies it.
-//! Results are copied back into the engine's buffer in order. A tag that does not verify rejects
-//! its call; the batch then reports the first such frame, like the pure-Rust backend.
+//! browser works through them back to back. One JS function (`gcm_batch.js`) runs the batch from a
+//! table of addresses: per-frame wasm-bindgen calls cost about a tenth of the throughput at 4 KiB
+//! frames (0x0478, 100 MiB, decrypt 316-345 -> 363-379 MB/s in one page).
+//! Inputs are views of wasm memory that WebCrypto copies when called; the results are copied back
+//! into the engine's buffer. A tag that does not verify rejects its call; the batch then reports the
+//! first such frame, like the pure-Rust backend.
 
-use js_sys::{Array, ArrayBuffer, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
+use web_sys::{CryptoKey, SubtleCrypto};
 
 use crate::crypto::esdk::aead::{GcmCipher, IV_LEN, TAG_LEN};
 use crate::crypto::esdk::{BatchAead, BatchBackend, DataKey, EsdkError, OpenJob, SealJob};
@@ -70,47 +73,48 @@ pub struct WebCryptoAead {
     key: CryptoKey,
 }
 
-/// A frame's parameters, built before any view of wasm memory is taken.
-struct Params {
-    iv: [u8; IV_LEN],
-    aad: Vec<u8>,
+#[wasm_bindgen(module = "/src/web/gcm_batch.js")]
+extern "C" {
+    /// Starts every frame's call, then copies the results into wasm memory; resolves to -1 or
+    /// the index of the first frame that failed (see the file).
+    #[wasm_bindgen(js_name = gcmBatch)]
+    fn gcm_batch(
+        subtle: &SubtleCrypto,
+        key: &CryptoKey,
+        decrypt: bool,
+        memory: &JsValue,
+        jobs: &[u32],
+    ) -> Promise;
+}
+
+/// The address of `bytes` in wasm memory (32-bit on wasm32), for [`gcm_batch`].
+fn addr(bytes: &[u8]) -> u32 {
+    bytes.as_ptr() as usize as u32
 }
 
 impl WebCryptoAead {
-    /// Start one call per frame (`encrypt` or `decrypt`) on `data(i)`, all before awaiting any.
-    fn start<'a>(
-        &self,
-        decrypt: bool,
-        params: &mut [Params],
-        data: impl Fn(usize) -> Option<&'a [u8]>,
-    ) -> Result<Array, EsdkError> {
-        let calls = Array::new_with_length(u32::try_from(params.len()).unwrap_or(u32::MAX));
-        for (i, p) in params.iter_mut().enumerate() {
-            // The tag length is WebCrypto's default, 128 bits (TAG_LEN).
-            let alg = AesGcmParams::new_with_u8_slice("AES-GCM", &mut p.iv);
-            alg.set_additional_data_u8_slice(&mut p.aad);
-            let bytes = data(i).ok_or(EsdkError::StreamClosed)?;
-            let call = if decrypt {
-                self.subtle.decrypt_with_object_and_u8_array(&alg, &self.key, bytes)
-            } else {
-                self.subtle.encrypt_with_object_and_u8_array(&alg, &self.key, bytes)
-            };
-            let call = call.map_err(|e| failed(if decrypt { "decrypt" } else { "encrypt" }, &e))?;
-            calls.set(i as u32, call.into());
-        }
-        Ok(calls)
+    /// Run one batch through [`gcm_batch`]: `jobs(push)` lists each frame's input and output slices
+    /// (IV and AAD come from `params`); `Ok(None)` if every frame went through, `Ok(Some(i))` if
+    /// frame `i` failed first.
+    async fn run(&self, decrypt: bool, table: Vec<u32>) -> Result<Option<usize>, EsdkError> {
+        let what = if decrypt { "decrypt" } else { "encrypt" };
+        let promise = gcm_batch(&self.subtle, &self.key, decrypt, &wasm_bindgen::memory(), &table);
+        drop(table);
+        let bad = JsFuture::from(promise).await.map_err(|e| failed(what, &e))?;
+        Ok(bad.as_f64().filter(|b| *b >= 0.0).map(|b| b as usize))
     }
 }
 
-/// Copy one call's result into `dst`, which must be exactly its size.
-fn copy_result(result: &JsValue, dst: &mut [u8]) -> Result<(), EsdkError> {
-    let buf: &ArrayBuffer = result.dyn_ref().ok_or(EsdkError::StreamClosed)?;
-    let view = Uint8Array::new(buf);
-    if view.length() as usize != dst.len() {
-        return Err(EsdkError::InvalidInput("WebCrypto returned an unexpected length".to_string()));
-    }
-    view.copy_to(dst);
-    Ok(())
+/// Six words per frame for [`gcm_batch`]: IV, AAD (address, length), input (address, length), output.
+fn row(table: &mut Vec<u32>, iv: &[u8; IV_LEN], aad: &[u8], input: &[u8], output: u32) {
+    table.extend_from_slice(&[
+        addr(iv),
+        addr(aad),
+        aad.len() as u32,
+        addr(input),
+        input.len() as u32,
+        output,
+    ]);
 }
 
 impl BatchAead for WebCryptoAead {
@@ -118,48 +122,42 @@ impl BatchAead for WebCryptoAead {
         if jobs.is_empty() {
             return Ok(());
         }
-        let mut params: Vec<Params> = jobs.iter().map(|j| Params { iv: j.iv, aad: j.aad.clone() }).collect();
-        let view: &[u8] = buf;
-        let calls = self.start(false, &mut params, |i| {
-            let j = jobs.get(i)?;
-            view.get(j.at..j.at.checked_add(j.len)?)
-        })?;
-        let results = JsFuture::from(Promise::all(&calls)).await.map_err(|e| failed("encrypt", &e))?;
-        let results: Array = results.unchecked_into();
-        for (i, j) in jobs.iter().enumerate() {
-            let end = j.at.saturating_add(j.len).saturating_add(TAG_LEN);
-            let dst = buf.get_mut(j.at..end).ok_or(EsdkError::StreamClosed)?;
-            copy_result(&results.get(i as u32), dst)?;
+        // Each frame is sealed in place: the ciphertext and tag overwrite the plaintext and the
+        // room after it (WebCrypto has copied the input by then).
+        let mut table = Vec::with_capacity(jobs.len() * 6);
+        for j in jobs {
+            let end = j.at.checked_add(j.len).filter(|e| e.saturating_add(TAG_LEN) <= buf.len());
+            let input = end.and_then(|e| buf.get(j.at..e)).ok_or(EsdkError::StreamClosed)?;
+            row(&mut table, &j.iv, &j.aad, input, addr(input));
         }
-        Ok(())
+        match self.run(false, table).await? {
+            None => Ok(()),
+            Some(_) => {
+                Err(EsdkError::InvalidInput("WebCrypto encrypt returned an unexpected result".to_string()))
+            }
+        }
     }
 
     async fn open_all(&self, src: &[u8], dst: &mut [u8], jobs: &[OpenJob]) -> Result<(), usize> {
         if jobs.is_empty() {
             return Ok(());
         }
-        let mut params: Vec<Params> = jobs.iter().map(|j| Params { iv: j.iv, aad: j.aad.clone() }).collect();
-        let calls = self
-            .start(true, &mut params, |i| {
-                let j = jobs.get(i)?;
-                src.get(j.from..j.from.checked_add(j.len)?.checked_add(TAG_LEN)?)
-            })
-            .map_err(|_| 0usize)?;
-        // Settle every call (a rejected one is a tag that did not verify), then report the first.
-        let settled = JsFuture::from(Promise::all_settled(&calls)).await.map_err(|_| 0usize)?;
-        let settled: Array = settled.unchecked_into();
+        let mut table = Vec::with_capacity(jobs.len() * 6);
         for (i, j) in jobs.iter().enumerate() {
-            let outcome = settled.get(i as u32);
-            // Only a fulfilled call verified its tag; a rejected one has no value to copy.
-            let status = Reflect::get(&outcome, &"status".into()).map_err(|_| i)?;
-            if status.as_string().as_deref() != Some("fulfilled") {
-                return Err(i);
-            }
-            let value = Reflect::get(&outcome, &"value".into()).map_err(|_| i)?;
-            let out = dst.get_mut(j.to..j.to.saturating_add(j.len)).ok_or(i)?;
-            copy_result(&value, out).map_err(|_| i)?;
+            let input = src
+                .get(j.from..j.from.checked_add(j.len).and_then(|e| e.checked_add(TAG_LEN)).ok_or(i)?)
+                .ok_or(i)?;
+            let output = dst.get(j.to..j.to.checked_add(j.len).ok_or(i)?).ok_or(i)?;
+            row(&mut table, &j.iv, &j.aad, input, addr(output));
         }
-        Ok(())
+        // `dst` stays borrowed (so in place) until the results are in.
+        let outcome = self.run(true, table).await;
+        let _ = &dst;
+        match outcome {
+            Ok(None) => Ok(()),
+            Ok(Some(i)) => Err(i),
+            Err(_) => Err(0),
+        }
     }
 }
 
