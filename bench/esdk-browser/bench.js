@@ -170,9 +170,9 @@ const ops = {
     return result;
   },
   async peerDecrypt(ct) { return (await peer.client.decrypt(peer.keyring, ct)).plaintext; },
-  // the ceiling of any design with 4096-byte frames through WebCrypto: one bare AES-256-GCM call per
-  // frame (a 12-byte IV and a 60-byte AAD, like a v2 message's body AAD), a batch of 256 frames in
-  // flight at once, each result copied into one output buffer; no message format at all
+  // a reference for any design with 4096-byte frames through WebCrypto: a plain JS loop of one
+  // AES-256-GCM call per frame (a 12-byte IV and a 60-byte AAD, like a v2 message's body AAD), 256
+  // frames in flight at once, each result copied into one output buffer; no message format at all
   async framesEncrypt(pt) { return frameCalls(pt, FRAME, (p, d) => crypto.subtle.encrypt(p, gcmKey, d)); },
   async framesDecrypt(ct) { return frameCalls(ct, FRAME + 16, (p, d) => crypto.subtle.decrypt(p, gcmKey, d)); },
   // the ceiling: one AES-256-GCM call over the whole plaintext
