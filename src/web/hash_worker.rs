@@ -30,6 +30,8 @@ const CHUNK: u32 = 1 << 20;
 const MAX_IN_FLIGHT: usize = 16;
 /// Idle workers kept for the next message.
 const POOL: usize = 2;
+/// Buffers an idle worker keeps.
+const IDLE_BUFFERS: usize = 2;
 
 /// The worker's script: instantiate the module, then hash what arrives.
 const SCRIPT: &str = r#"
@@ -316,6 +318,10 @@ impl HashWorker {
     }
 
     fn release(self) {
+        // An idle worker keeps two buffers for its next message, not the whole backlog's worth.
+        if let Ok(mut i) = self.inbox.try_borrow_mut() {
+            i.free.truncate(IDLE_BUFFERS);
+        }
         let healthy = self.inbox.try_borrow().map(|i| !i.broken).unwrap_or(false);
         if healthy && IDLE.with(|p| p.borrow().len()) < POOL {
             IDLE.with(|p| p.borrow_mut().push(self));
