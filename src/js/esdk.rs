@@ -226,13 +226,8 @@ impl Stream for DecStream {
 /// Where the Promise-returning calls put their output: one JS buffer of known maximum size (the
 /// one-shot calls), or a list of pieces joined at the end (the streams).
 enum Sink {
-    Fixed {
-        buf: Uint8Array,
-        len: u32,
-    },
+    Fixed { buf: Uint8Array, len: u32 },
     Pieces(Vec<Uint8Array>),
-    /// Kept in wasm memory for `drainInto` (no JS buffer per call).
-    Wasm(Vec<u8>),
 }
 
 impl Sink {
@@ -248,7 +243,6 @@ impl Sink {
                 *len = end;
             }
             Self::Pieces(v) => v.push(Uint8Array::from(bytes)),
-            Self::Wasm(v) => v.extend_from_slice(bytes),
         }
         Ok(())
     }
@@ -256,7 +250,6 @@ impl Sink {
     fn into_array(self) -> Uint8Array {
         match self {
             Self::Fixed { buf, len } => buf.subarray(0, len),
-            Self::Wasm(v) => Uint8Array::from(&v[..]),
             Self::Pieces(mut v) if v.len() <= 1 => v.pop().unwrap_or_else(|| Uint8Array::new_with_length(0)),
             Self::Pieces(v) => {
                 let total: u32 = v.iter().map(|p| p.length()).sum();
@@ -274,17 +267,31 @@ impl Sink {
 
 /// Feed `input` to `stream` a window at a time through its batch cipher, output into `sink`.
 async fn pump<S: Stream>(stream: &mut S, input: &Uint8Array, sink: &mut Sink) -> Result<(), JsValue> {
+    pump_with(stream, input, &mut Vec::new(), |out| {
+        sink.write(out)?;
+        out.clear();
+        Ok(())
+    })
+    .await
+}
+
+/// Feed `input` to `stream` a window at a time, each window's output appended to `out`, then
+/// `each(out)`.
+async fn pump_with<S: Stream>(
+    stream: &mut S,
+    input: &Uint8Array,
+    out: &mut Vec<u8>,
+    mut each: impl FnMut(&mut Vec<u8>) -> Result<(), JsValue>,
+) -> Result<(), JsValue> {
     let len = input.length() as usize;
     let mut window = vec![0u8; WINDOW.min(len)];
-    let mut out = Vec::new();
     let mut at = 0usize;
     while at < len {
         let n = (len - at).min(WINDOW);
         let w = window.get_mut(..n).ok_or_else(closed)?;
         input.subarray(at as u32, (at + n) as u32).copy_to(w);
-        out.clear();
-        stream.push_batched(w, &mut out).await.map_err(err::<EsdkError>)?;
-        sink.write(&out)?;
+        stream.push_batched(w, out).await.map_err(err::<EsdkError>)?;
+        each(out)?;
         at += n;
     }
     Ok(())
@@ -454,15 +461,18 @@ impl<S: Stream + 'static> Pipe<S> {
     fn push_async(pipe: &Shared<S>, chunk: Uint8Array) -> Promise {
         let pipe = Rc::clone(pipe);
         future_to_promise(async move {
+            // The output is appended straight to what waits for `drainInto` (no copy in between);
+            // `drainInto` is refused while this call holds the stream.
             let mut stream = Self::lend_keeping_ready(&pipe)?;
-            let mut sink = Sink::Wasm(Vec::new());
-            let r = pump(&mut stream, &chunk, &mut sink).await;
+            let mut ready =
+                pipe.try_borrow_mut().map(|mut p| std::mem::take(&mut p.ready.bytes)).unwrap_or_default();
+            let r = pump_with(&mut stream, &chunk, &mut ready, |_| Ok(())).await;
+            if let Ok(mut p) = pipe.try_borrow_mut() {
+                p.ready.bytes = ready;
+            }
             Self::give_back(&pipe, r.is_ok().then_some(stream));
             r?;
-            let mut p = borrow(&pipe)?;
-            if let Sink::Wasm(bytes) = sink {
-                p.ready.bytes.extend_from_slice(&bytes);
-            }
+            let p = borrow(&pipe)?;
             Ok(JsValue::from(p.ready.bytes.len().saturating_sub(p.ready.pos) as f64))
         })
     }
