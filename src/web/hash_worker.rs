@@ -14,13 +14,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
-use sha2::{Digest, Sha256, Sha384};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
 
-use crate::crypto::esdk::signature::{LocalFuture, OutsideHash, OutsideHashFactory};
+use crate::crypto::esdk::signature::{LocalFuture, OutsideHash, OutsideHashFactory, SignedBytesHash};
 use crate::crypto::esdk::suite::SignatureAlgorithm;
 use crate::crypto::esdk::EsdkError;
 
@@ -68,13 +67,8 @@ onmessage = (e) => {
 
 // --- the worker's side: this module instantiated again, inside the worker ---------------------
 
-enum Running {
-    Sha256(Sha256),
-    Sha384(Sha384),
-}
-
 thread_local! {
-    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    static RUNNING: RefCell<Option<SignedBytesHash>> = const { RefCell::new(None) };
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -82,12 +76,12 @@ thread_local! {
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __secplay_hash_begin)]
 pub fn hash_begin(alg: u32) -> bool {
-    let running = match alg {
-        256 => Running::Sha256(Sha256::new()),
-        384 => Running::Sha384(Sha384::new()),
+    let alg = match alg {
+        256 => SignatureAlgorithm::EcdsaP256Sha256,
+        384 => SignatureAlgorithm::EcdsaP384Sha384,
         _ => return false,
     };
-    RUNNING.with(|r| *r.borrow_mut() = Some(running));
+    RUNNING.with(|r| *r.borrow_mut() = Some(SignedBytesHash::new(alg)));
     true
 }
 
@@ -113,10 +107,10 @@ pub fn hash_update(len: u32) {
     INPUT.with(|b| {
         let b = b.borrow();
         let bytes = b.get(..len as usize).unwrap_or_default();
-        RUNNING.with(|r| match r.borrow_mut().as_mut() {
-            Some(Running::Sha256(h)) => h.update(bytes),
-            Some(Running::Sha384(h)) => h.update(bytes),
-            None => {}
+        RUNNING.with(|r| {
+            if let Some(h) = r.borrow_mut().as_mut() {
+                h.update(bytes);
+            }
         });
     });
 }
@@ -125,10 +119,8 @@ pub fn hash_update(len: u32) {
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __secplay_hash_finish)]
 pub fn hash_finish() -> u32 {
-    let digest = match RUNNING.with(|r| r.borrow_mut().take()) {
-        Some(Running::Sha256(h)) => h.finalize().to_vec(),
-        Some(Running::Sha384(h)) => h.finalize().to_vec(),
-        None => return 0,
+    let Some(digest) = RUNNING.with(|r| r.borrow_mut().take()).map(SignedBytesHash::finish) else {
+        return 0;
     };
     INPUT.with(|b| *b.borrow_mut() = digest.clone());
     digest.len() as u32

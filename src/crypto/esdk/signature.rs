@@ -36,33 +36,62 @@ pub trait OutsideHash {
 /// Makes an [`OutsideHash`] for a suite's signature algorithm, or `None` to hash in the engine.
 pub type OutsideHashFactory<'a> = Box<dyn FnMut(SignatureAlgorithm) -> Option<Box<dyn OutsideHash>> + 'a>;
 
-/// A running hash of the signed bytes.
-enum Hasher {
+/// SHA-256 or SHA-384 over a message's signed bytes, as its suite's signature needs (also what the
+/// browser's hash worker runs).
+pub enum SignedBytesHash {
+    /// For ECDSA P-256.
     Sha256(Sha256),
+    /// For ECDSA P-384.
     Sha384(Sha384),
-    Outside(SignatureAlgorithm, Box<dyn OutsideHash>),
 }
 
-impl Hasher {
-    fn new(alg: SignatureAlgorithm) -> Self {
+impl SignedBytesHash {
+    /// A fresh hash for `alg`.
+    pub fn new(alg: SignatureAlgorithm) -> Self {
         match alg {
             SignatureAlgorithm::EcdsaP256Sha256 => Self::Sha256(Sha256::new()),
             SignatureAlgorithm::EcdsaP384Sha384 => Self::Sha384(Sha384::new()),
         }
     }
 
-    fn update(&mut self, bytes: &[u8]) {
+    /// Hash these bytes next.
+    pub fn update(&mut self, bytes: &[u8]) {
         match self {
             Self::Sha256(h) => h.update(bytes),
             Self::Sha384(h) => h.update(bytes),
+        }
+    }
+
+    /// The digest.
+    pub fn finish(self) -> Vec<u8> {
+        match self {
+            Self::Sha256(h) => h.finalize().to_vec(),
+            Self::Sha384(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+/// A running hash of the signed bytes.
+enum Hasher {
+    InPlace(Box<SignedBytesHash>),
+    Outside(SignatureAlgorithm, Box<dyn OutsideHash>),
+}
+
+impl Hasher {
+    fn new(alg: SignatureAlgorithm) -> Self {
+        Self::InPlace(Box::new(SignedBytesHash::new(alg)))
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Self::InPlace(h) => h.update(bytes),
             Self::Outside(_, h) => h.update(bytes),
         }
     }
 
     async fn finish(self) -> Result<Vec<u8>, EsdkError> {
         match self {
-            Self::Sha256(h) => Ok(h.finalize().to_vec()),
-            Self::Sha384(h) => Ok(h.finalize().to_vec()),
+            Self::InPlace(h) => Ok(h.finish()),
             Self::Outside(alg, h) => {
                 let digest = h.digest().await?;
                 let want = match alg {
