@@ -82,8 +82,8 @@ const WINDOW: usize = 1 << 20;
 
 /// One-shot messages from this size up hash their signature in a worker (`web/hash_worker.rs`);
 /// the streams always do where workers exist. The bytes of a window reach the worker only after the
-/// calling thread is done with it, so a message gains only over several windows: at 1 MiB the
-/// worker made 0x0578 slower (encrypt 210 -> 154 MB/s in the bench).
+/// calling thread is done with it, so a message gains only over several windows; below this size
+/// the worker makes a message slower.
 const HASH_WORKER_MIN: usize = 4 << 20;
 
 /// The backend for `choice` and an input of `len` bytes (`None`: a stream, length unknown).

@@ -3,8 +3,8 @@
 //!
 //! A batch is issued at once, every frame's call started before the first is awaited, so the
 //! browser works through them back to back. One JS function (`gcm_batch.js`) runs the batch from a
-//! table of addresses: per-frame wasm-bindgen calls cost about a tenth of the throughput at 4 KiB
-//! frames (0x0478, 100 MiB, decrypt 316-345 -> 363-379 MB/s in one page).
+//! table of addresses, instead of several wasm-bindgen calls per frame (which cost a noticeable
+//! share of the throughput at 4 KiB frames; see `docs/benchmarks.md`).
 //! Inputs are views of wasm memory that WebCrypto copies when called; the results are copied back
 //! into the engine's buffer. A tag that does not verify rejects its call; the batch then reports the
 //! first such frame, like the pure-Rust backend.

@@ -1,7 +1,6 @@
 //! The ESDK signature's hash (SHA-384 or SHA-256 over header and body) in a worker, so it runs on
-//! another core while the calling thread drives the frames' AES-GCM. Without it the hash costs the
-//! signing suites about a third of their speed in the browser (100 MiB: ~230 MB/s for 0x0578
-//! against ~350 MB/s for unsigned 0x0478 on the bench machine).
+//! another core while the calling thread drives the frames' AES-GCM; on the calling thread the hash
+//! would hold the signing suites well below the unsigned ones.
 //!
 //! The worker runs this same wasm module (`wasm_bindgen::module()`, compiled once, shared), started
 //! from a blob with no imports it can use: it only calls the four `__secplay_hash_*` exports below,
