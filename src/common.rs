@@ -3,4 +3,5 @@
 //! these results into their own errors and types.
 
 pub mod date;
+pub mod entity;
 pub mod ip;
