@@ -5,3 +5,4 @@
 pub mod date;
 pub mod entity;
 pub mod ip;
+pub mod json_source;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::common::date::parse_date;
+use crate::common::json_source::JsonError;
 
 use super::error::WafError;
 use super::eval::{Context, Engine};
@@ -93,11 +94,15 @@ pub fn requests(input: &Value) -> Result<Vec<Request>, WafError> {
             } else {
                 let mut out = Vec::new();
                 for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                    let v: Value = serde_json::from_str(line).map_err(|e| WafError::Syntax {
-                        line: i + 1,
-                        column: e.column(),
-                        reason: e.to_string(),
-                    })?;
+                    let v: Value =
+                        serde_json::from_str(line).map_err(|e| match JsonError::from_serde(&e) {
+                            JsonError::Malformed { column, message, .. } => WafError::MalformedJson {
+                                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                                column,
+                                message,
+                            },
+                            other => other.into(),
+                        })?;
                     out.push(v);
                 }
                 Value::Array(out)
