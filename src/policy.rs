@@ -29,12 +29,10 @@
 pub mod actions;
 pub mod condition;
 pub mod condition_keys;
-pub mod date;
 pub mod document;
 pub mod error;
 pub mod evaluate;
 pub mod grants;
-pub mod ip;
 pub mod json;
 pub mod operators;
 pub mod parse;

@@ -19,7 +19,6 @@ pub mod log;
 pub mod managed;
 pub mod model;
 pub mod parse;
-pub mod position;
 pub mod rate;
 pub(crate) mod reader;
 pub mod regex_dialect;

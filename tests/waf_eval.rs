@@ -350,14 +350,21 @@ fn replay_reads_har_files() {
 }
 
 #[test]
-fn rfc3339_timestamps() {
-    use secplay::waf::replay::parse_rfc3339_ms;
-    assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0));
-    assert_eq!(parse_rfc3339_ms("2000-03-01T00:00:00.5Z"), Some(951_868_800_500));
-    assert_eq!(
-        parse_rfc3339_ms("2026-11-28T12:00:00+02:00"),
-        Some(1_795_860_000_000),
-        "12:00 at +02:00 is 10:00Z"
-    );
-    assert_eq!(parse_rfc3339_ms("yesterday"), None);
+fn har_timestamps_are_strict_dates() {
+    // HAR `startedDateTime` goes through the shared strict date reader: a malformed one (a `/`
+    // date separator, a `-` inside the offset) leaves the request on the engine's clock, like an
+    // undated one, instead of a wrong instant (10:00Z and 08:00Z if read field by field).
+    let har = json!({"log": {"entries": [
+        {"request": {"method": "GET", "url": "https://x/undated"}},
+        {"startedDateTime": "2026/11/28T10:00:00Z", "request": {"method": "GET", "url": "https://x/a"}},
+        {"startedDateTime": "2026-11-28T10:00:00+02-00", "request": {"method": "GET", "url": "https://x/b"}},
+        {"startedDateTime": "2026-11-28T12:00:00+02:00", "request": {"method": "GET", "url": "https://x/c"}}
+    ]}});
+    let mut a = acl();
+    let report = a.replay(&har).unwrap();
+    let clock = &report["results"][0]["timestamp"];
+    assert_eq!(&report["results"][1]["timestamp"], clock, "a `/` in the date is not a date");
+    assert_eq!(&report["results"][2]["timestamp"], clock, "`+02-00` is not an offset");
+    assert_eq!(report["results"][3]["timestamp"], 1_795_860_000_000u64, "12:00 at +02:00 is 10:00Z");
+    assert_ne!(clock, 1_795_860_000_000u64);
 }

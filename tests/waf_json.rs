@@ -107,14 +107,33 @@ fn ordinary_xml_and_json_bodies_are_not_xss() {
 #[test]
 fn errors_point_at_line_and_column_in_the_source_text() {
     use secplay::waf::json::error_value_in;
-    use secplay::waf::position::locate;
     let text = "{\n  \"WebACL\": {\n    \"Name\": \"x\",\n    \"Rules\": [\n      {\"Name\": \"r\", \"Priority\": 0, \"Bogus\": 1}\n    ]\n  }\n}";
-    assert_eq!(locate(text, "/WebACL/Rules/0"), Some((5, 7)));
-    assert_eq!(locate(text, "/WebACL/Rules/0/Priority"), Some((5, 21)));
-    assert_eq!(locate(text, "/WebACL/Name"), Some((3, 5)));
-    assert_eq!(locate(text, "/WebACL/Nope"), None);
+    let doc = secplay::common::json_source::parse_json(text).unwrap();
+    let locate = |p: &str| doc.locate(p).map(|at| (at.line, at.column));
+    assert_eq!(locate("/WebACL/Rules/0"), Some((5, 7)));
+    assert_eq!(locate("/WebACL/Rules/0/Priority"), Some((5, 21)));
+    assert_eq!(locate("/WebACL/Name"), Some((3, 5)));
+    assert_eq!(locate("/WebACL/Nope"), None);
     let e = WebAcl::new(&Value::String(text.to_owned()), &Value::Null, &Value::Null).unwrap_err();
     let v = error_value_in(&e, text);
     assert_eq!(v["code"], "MissingField");
     assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(2), Some(3)));
+}
+
+#[test]
+fn malformed_json_is_worded_as_in_the_policy_engine() {
+    // One code, one form: `malformed json at LINE:COLUMN: what was wrong`, in both engines.
+    let text = "{\n  \"WebACL\": [1,, 2]}";
+    let waf = WebAcl::new(&Value::String(text.to_owned()), &Value::Null, &Value::Null).unwrap_err();
+    let policy = secplay::policy::evaluate_policy_str(text).unwrap_err();
+    for (engine, code, message) in
+        [("waf", waf.code(), waf.to_string()), ("policy", policy.code(), policy.to_string())]
+    {
+        assert_eq!(code, "MalformedJson", "{engine}");
+        let rest =
+            message.strip_prefix("malformed json at 2:").unwrap_or_else(|| panic!("{engine}: {message}"));
+        let (column, what) = rest.split_once(": ").unwrap_or_else(|| panic!("{engine}: {message}"));
+        assert!(column.parse::<u32>().is_ok(), "{engine}: {message}");
+        assert!(!what.is_empty() && !what.contains("line"), "{engine}: {message}");
+    }
 }

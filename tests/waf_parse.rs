@@ -210,7 +210,7 @@ fn json_syntax_errors_carry_line_and_column() {
     let e = parse::parse_text("{\n  \"WebACL\": {\n    \"Name\": ,\n").unwrap_err();
     assert_eq!(e.code(), "MalformedJson");
     match e {
-        secplay::waf::WafError::Syntax { line, column, .. } => assert_eq!((line, column), (3, 13)),
+        secplay::waf::WafError::MalformedJson { line, column, .. } => assert_eq!((line, column), (3, 13)),
         other => panic!("{other:?}"),
     }
 }

@@ -10,10 +10,10 @@ use std::borrow::Cow;
 use base64::Engine as _;
 
 use super::condition::{BaseOp, Condition, Family, SetOp};
-use super::date::parse_date;
-use super::ip::{parse_addr, Cidr};
 use super::pattern::Glob;
 use super::request::Context;
+use crate::common::date::parse_date;
+use crate::common::ip::{parse_addr, Cidr};
 
 /// What evaluating a clause found, besides its truth value.
 #[derive(Debug, Default)]
@@ -147,7 +147,7 @@ fn positive_any(base: BaseOp, v: &str, ps: &[Resolved]) -> Option<bool> {
         }
         Family::Ip => {
             let ip = parse_addr(v)?;
-            texts().filter_map(Cidr::parse).any(|c| c.contains(ip))
+            texts().filter_map(|t| Cidr::parse(t).ok()).any(|c| c.contains(ip))
         }
         Family::Arn => {
             super::pattern::split_arn(v)?;

@@ -6,18 +6,20 @@
 
 use thiserror::Error;
 
+use crate::common::json_source::JsonError;
+
 /// Every failure the engine reports.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum WafError {
-    /// The input is not JSON at all.
-    #[error("invalid JSON at line {line}, column {column}: {reason}")]
-    Syntax {
+    /// The input is not JSON at all (worded as the policy engine's `MalformedJson`).
+    #[error("malformed json at {line}:{column}: {message}")]
+    MalformedJson {
         /// 1-based line.
-        line: usize,
+        line: u32,
         /// 1-based column.
-        column: usize,
-        /// What the JSON parser said.
-        reason: String,
+        column: u32,
+        /// What the JSON reader said.
+        message: String,
     },
     /// A member the WAFv2 model does not have (botocore: "Unknown parameter in ...").
     #[error("{pointer}: unknown parameter `{name}`, must be one of: {expected}")]
@@ -113,11 +115,22 @@ pub enum WafError {
     },
 }
 
+impl From<JsonError> for WafError {
+    fn from(e: JsonError) -> Self {
+        match e {
+            JsonError::Malformed { line, column, message } => Self::MalformedJson { line, column, message },
+            JsonError::TooLarge { limit } => {
+                Self::Limit { reason: format!("JSON text of at most {limit} bytes") }
+            }
+        }
+    }
+}
+
 impl WafError {
     /// A stable machine-readable code for the JS boundary.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Syntax { .. } => "MalformedJson",
+            Self::MalformedJson { .. } => "MalformedJson",
             Self::UnknownField { .. } => "UnknownField",
             Self::MissingField { .. } => "MissingField",
             Self::WrongType { .. } => "WrongType",
@@ -134,7 +147,7 @@ impl WafError {
     /// The JSON pointer the error refers to, when it has one.
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            Self::Syntax { .. } | Self::Limit { .. } | Self::GeoDatabase { .. } => None,
+            Self::MalformedJson { .. } | Self::Limit { .. } | Self::GeoDatabase { .. } => None,
             Self::UnknownField { pointer, .. }
             | Self::MissingField { pointer, .. }
             | Self::WrongType { pointer, .. }

@@ -26,7 +26,7 @@
 //! Ranges are therefore sorted and disjoint by construction (a writer cannot express an unsorted
 //! table; a gap or length that runs past the address space is rejected). Addresses between ranges
 //! are unknown. Addresses are numbers: IPv4 as `u32`, IPv6 as `u128`; an IPv4-mapped IPv6 address
-//! (`::ffff:a.b.c.d`) is looked up in the IPv4 tables.
+//! (`::ffff:a.b.c.d`) is looked up in the IPv4 tables, as everywhere (see [`crate::common::ip`]).
 //!
 //! Loading validates every entry once and keeps the bytes as they are, plus an index of every
 //! 16th entry (its `next` and byte offset): a lookup is a binary search over that index, then
@@ -35,6 +35,7 @@
 use std::net::IpAddr;
 
 use super::error::WafError;
+use crate::common::ip::to_bits;
 
 mod build;
 
@@ -217,7 +218,7 @@ impl GeoDb {
 
     /// Country of `ip`, when known.
     pub fn country(&self, ip: IpAddr) -> Option<Country> {
-        let (key, v4) = key(ip);
+        let (key, v4) = to_bits(ip);
         let [a, _, c, _] = &self.tables;
         match (if v4 { a } else { c }).find(&self.bytes, key)? {
             Value::Country(code) => Some(Country(code)),
@@ -227,20 +228,12 @@ impl GeoDb {
 
     /// ASN of `ip`, when known.
     pub fn asn(&self, ip: IpAddr) -> Option<u32> {
-        let (key, v4) = key(ip);
+        let (key, v4) = to_bits(ip);
         let [_, b, _, d] = &self.tables;
         match (if v4 { b } else { d }).find(&self.bytes, key)? {
             Value::Asn(n) => Some(n),
             Value::Country(_) => None,
         }
-    }
-}
-
-/// The number to search for and whether it is IPv4 (IPv4-mapped IPv6 counts as IPv4).
-fn key(ip: IpAddr) -> (u128, bool) {
-    match ip.to_canonical() {
-        IpAddr::V4(a) => (u128::from(u32::from(a)), true),
-        IpAddr::V6(a) => (u128::from(a), false),
     }
 }
 

@@ -1,12 +1,16 @@
 //! IP sets: parsing `get-ip-set` output and a longest-prefix lookup structure (one hash set
 //! of masked addresses per prefix length present, probed from the longest length down), so a
 //! lookup costs at most one probe per distinct prefix length, never a scan of the entries.
-//! Forwarded-IP selection lives in `eval`.
+//! Forwarded-IP selection lives in `eval`. Addresses and ranges are the shared
+//! [`crate::common::ip`] types: a request from an IPv4-mapped IPv6 address is looked up as the
+//! IPv4 address it carries.
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
 
 use serde_json::Value;
+
+use crate::common::ip::{self, Cidr, CidrError};
 
 use super::error::{WafError, ILLEGAL_COMBINATION};
 use super::reader::{as_str, check_entity_name, check_items, child, Obj};
@@ -25,25 +29,6 @@ pub struct IpSet {
     pub v6: bool,
     /// Prefix length → masked network addresses (as u128; IPv4 in the low 32 bits).
     by_len: BTreeMap<u8, HashSet<u128>>,
-}
-
-fn to_bits(ip: IpAddr) -> (u128, bool) {
-    match ip {
-        IpAddr::V4(a) => (u128::from(u32::from(a)), false),
-        IpAddr::V6(a) => match a.to_ipv4_mapped() {
-            Some(v4) => (u128::from(u32::from(v4)), false),
-            None => (u128::from(a), true),
-        },
-    }
-}
-
-fn mask(bits: u128, len: u8, width: u8) -> u128 {
-    if len == 0 {
-        return 0;
-    }
-    let keep = u128::MAX << (128 - u32::from(len));
-    let shifted = bits << (128 - u32::from(width));
-    (shifted & keep) >> (128 - u32::from(width))
 }
 
 impl IpSet {
@@ -79,41 +64,33 @@ impl IpSet {
         let bad = |why: &str| {
             WafError::invalid(pointer, ILLEGAL_COMBINATION, "IP_ADDRESS", format!("{cidr} ({why})"))
         };
-        let (addr, len) =
-            cidr.trim().split_once('/').ok_or_else(|| bad("use CIDR notation such as 192.0.2.0/24"))?;
-        let ip: IpAddr = addr.parse().map_err(|_| bad("not an IP address"))?;
-        let len: u8 = len.parse().map_err(|_| bad("the prefix length is not a number"))?;
-        let (bits, is_v6, width) = match ip {
-            IpAddr::V4(a) => (u128::from(u32::from(a)), false, 32u8),
-            IpAddr::V6(a) => (u128::from(a), true, 128u8),
-        };
-        if is_v6 != self.v6 {
+        if !cidr.contains('/') {
+            return Err(bad("use CIDR notation such as 192.0.2.0/24"));
+        }
+        let range = Cidr::parse(cidr).map_err(|e| match e {
+            CidrError::Address => bad("not an IP address"),
+            CidrError::Prefix => bad("the prefix length is not a number"),
+            CidrError::PrefixTooLong => bad("the prefix length must be between 1 and the address width"),
+        })?;
+        if range.is_v4() == self.v6 {
             return Err(bad("the address version does not match IPAddressVersion"));
         }
-        if len == 0 || len > width {
+        if range.prefix() == 0 {
             return Err(bad("the prefix length must be between 1 and the address width"));
         }
-        self.by_len.entry(len).or_default().insert(mask(bits, len, width));
+        self.by_len.entry(range.prefix()).or_default().insert(range.network_bits());
         Ok(())
     }
 
     /// The longest prefix containing `ip`, as `network/len`, if any.
-    pub fn lookup(&self, ip: IpAddr) -> Option<String> {
-        let (bits, is_v6) = to_bits(ip);
-        if is_v6 != self.v6 {
+    pub fn lookup(&self, addr: IpAddr) -> Option<String> {
+        let (bits, is_v4) = ip::to_bits(addr);
+        if is_v4 == self.v6 {
             return None;
         }
-        let width = if is_v6 { 128 } else { 32 };
         self.by_len.iter().rev().find_map(|(len, nets)| {
-            let m = mask(bits, *len, width);
-            nets.contains(&m).then(|| {
-                let net = if is_v6 {
-                    IpAddr::from(std::net::Ipv6Addr::from(m))
-                } else {
-                    IpAddr::from(std::net::Ipv4Addr::from(u32::try_from(m).unwrap_or(0)))
-                };
-                format!("{net}/{len}")
-            })
+            let network = ip::mask(bits, *len, is_v4);
+            nets.contains(&network).then(|| format!("{}/{len}", ip::from_bits(network, is_v4)))
         })
     }
 

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+use crate::common::json_source::parse_json_nested;
+
 use super::capacity;
 use super::error::WafError;
 use super::eval::{Context, Engine, Resources};
@@ -349,9 +351,10 @@ pub fn apply_transformations(input: &str, transformations: &Value) -> Result<Str
 pub fn error_value_in(e: &WafError, source: &str) -> Value {
     let mut v = error_value(e);
     if let (Some(p), Value::Object(m)) = (e.pointer(), &mut v) {
-        if let Some((line, column)) = super::position::locate(source, p) {
-            m.insert("line".to_owned(), json!(line));
-            m.insert("column".to_owned(), json!(column));
+        // The text parsed once already; nesting as deep as `serde_json` reads (128).
+        if let Some(at) = parse_json_nested(source, 128).ok().and_then(|doc| doc.locate(p)) {
+            m.insert("line".to_owned(), json!(at.line));
+            m.insert("column".to_owned(), json!(at.column));
         }
     }
     v
@@ -366,7 +369,7 @@ pub fn error_value(e: &WafError) -> Value {
     if let Some(p) = e.pointer() {
         m.insert("pointer".to_owned(), Value::String(p.to_owned()));
     }
-    if let WafError::Syntax { line, column, .. } = e {
+    if let WafError::MalformedJson { line, column, .. } = e {
         m.insert("line".to_owned(), json!(line));
         m.insert("column".to_owned(), json!(column));
     }

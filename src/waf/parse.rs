@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::common::json_source::JsonError;
+
 use super::error::{WafError, DUPLICATE, EXACTLY_ONE, ILLEGAL_COMBINATION};
 use super::model::*;
 use super::reader::{
@@ -21,11 +23,7 @@ pub use statement::{COUNTRY_CODES, MAX_NESTING};
 
 /// Parses JSON text, mapping syntax errors to a line and column.
 pub fn parse_text(text: &str) -> Result<Value, WafError> {
-    serde_json::from_str(text).map_err(|e| WafError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        reason: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
-    })
+    serde_json::from_str(text).map_err(|e| JsonError::from_serde(&e).into())
 }
 
 fn account_of(arn: &str) -> &str {

@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::common::date::parse_date;
+use crate::common::json_source::JsonError;
+
 use super::error::WafError;
 use super::eval::{Context, Engine};
 use super::parse;
@@ -91,11 +94,15 @@ pub fn requests(input: &Value) -> Result<Vec<Request>, WafError> {
             } else {
                 let mut out = Vec::new();
                 for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                    let v: Value = serde_json::from_str(line).map_err(|e| WafError::Syntax {
-                        line: i + 1,
-                        column: e.column(),
-                        reason: e.to_string(),
-                    })?;
+                    let v: Value =
+                        serde_json::from_str(line).map_err(|e| match JsonError::from_serde(&e) {
+                            JsonError::Malformed { column, message, .. } => WafError::MalformedJson {
+                                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                                column,
+                                message,
+                            },
+                            other => other.into(),
+                        })?;
                     out.push(v);
                 }
                 Value::Array(out)
@@ -173,7 +180,7 @@ fn har_entry(e: &Value, pointer: &str) -> Result<Request, WafError> {
     if let Some(c) = e.get("_country") {
         m.insert("country".to_owned(), c.clone());
     }
-    if let Some(ts) = e.get("startedDateTime").and_then(Value::as_str).and_then(parse_rfc3339_ms) {
+    if let Some(ts) = e.get("startedDateTime").and_then(Value::as_str).and_then(har_time) {
         m.insert("timestamp".to_owned(), Value::from(ts));
     }
     Request::from_json(&Value::Object(m)).map_err(|err| match err {
@@ -184,43 +191,10 @@ fn har_entry(e: &Value, pointer: &str) -> Result<Request, WafError> {
     })
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` into epoch milliseconds.
-pub fn parse_rfc3339_ms(s: &str) -> Option<u64> {
-    let num = |a: usize, b: usize| -> Option<i64> { s.get(a..b)?.parse().ok() };
-    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let rest = s.get(19..)?;
-    let (frac, zone) = match rest.strip_prefix('.') {
-        Some(r) => {
-            let digits = r.chars().take_while(char::is_ascii_digit).count();
-            let f = r.get(..digits)?;
-            let ms = format!("{f:0<3}").get(..3)?.parse::<i64>().ok()?;
-            (ms, r.get(digits..)?)
-        }
-        None => (0, rest),
-    };
-    let offset_min = match zone {
-        "" | "Z" | "z" => 0,
-        z => {
-            let sign = if z.starts_with('-') { -1 } else { 1 };
-            let oh: i64 = z.get(1..3)?.parse().ok()?;
-            let om: i64 = z.get(4..6)?.parse().ok()?;
-            sign * (oh * 60 + om)
-        }
-    };
-    // Days from the civil date (proleptic Gregorian).
-    let yy = if mo <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    u64::try_from(secs * 1000 + frac).ok()
+/// A HAR `startedDateTime` (ISO 8601) as epoch milliseconds; `None` for text that is not a date
+/// or a time before 1970.
+fn har_time(text: &str) -> Option<u64> {
+    parse_date(text).and_then(|ms| u64::try_from(ms).ok())
 }
 
 /// Evaluates `requests` in order and summarises them.

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+use crate::common::entity::{self, References};
+
 /// Every `TextTransformationType` in the WAFv2 model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Transformation {
@@ -130,7 +132,7 @@ impl Transformation {
         match self {
             Self::None => input.to_vec(),
             Self::CompressWhiteSpace => compress_whitespace(input),
-            Self::HtmlEntityDecode => html_entity_decode(input),
+            Self::HtmlEntityDecode => entity::decode(input, &AWS_REFERENCES),
             Self::Lowercase => input.to_ascii_lowercase(),
             Self::Uppercase => input.to_ascii_uppercase(),
             Self::CmdLine => cmd_line(input),
@@ -235,61 +237,26 @@ fn hex_pair(input: &[u8], at: usize) -> Option<u8> {
     Some(hi << 4 | lo)
 }
 
+/// `HTML_ENTITY_DECODE`, AWS's set: `&quot; &nbsp; &lt; &gt;` in any letter case, `&#xhhhh;`
+/// (also `&#X`) and `&#nnnn;`, with the semicolon optional for numeric references as in
+/// ModSecurity. `&amp;` is not in AWS's list and stays as it is.
+const AWS_REFERENCES: References<'static> = References {
+    named: &[(b"quot;", b"\""), (b"nbsp;", &[0xa0]), (b"lt;", b"<"), (b"gt;", b">")],
+    names_ignore_case: true,
+    capital_x: true,
+    numeric: push_reference,
+};
+
+/// A numeric reference as UTF-8; a number that is no character (a surrogate, beyond U+10FFFF,
+/// beyond 32 bits) becomes U+FFFD.
+fn push_reference(out: &mut Vec<u8>, code: Option<u32>) {
+    push_utf8(out, code.unwrap_or(u32::MAX));
+}
+
 fn push_utf8(out: &mut Vec<u8>, code: u32) {
     let c = char::from_u32(code).unwrap_or('\u{fffd}');
     let mut buf = [0u8; 4];
     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-}
-
-/// AWS's set: `&quot; &nbsp; &lt; &gt;`, `&#xhhhh;`, `&#nnnn;` (semicolon optional for numeric
-/// references, as in ModSecurity). `&amp;` is not in AWS's list and stays as it is.
-fn html_entity_decode(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while let Some(&b) = input.get(i) {
-        if b != b'&' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let rest = input.get(i + 1..).unwrap_or_default();
-        if let Some(num) = rest.strip_prefix(b"#") {
-            let (hex, digits) = match num.first() {
-                Some(b'x' | b'X') => (true, num.get(1..).unwrap_or_default()),
-                _ => (false, num),
-            };
-            let len = digits
-                .iter()
-                .take_while(|d| if hex { d.is_ascii_hexdigit() } else { d.is_ascii_digit() })
-                .count();
-            if len > 0 {
-                let mut code: u32 = 0;
-                for d in digits.iter().take(len) {
-                    let v = u32::from(hex_val(*d).unwrap_or(0));
-                    code = code.saturating_mul(if hex { 16 } else { 10 }).saturating_add(v);
-                }
-                push_utf8(&mut out, code);
-                let mut consumed = 1 + 1 + usize::from(hex) + len;
-                if digits.get(len) == Some(&b';') {
-                    consumed += 1;
-                }
-                i += consumed;
-                continue;
-            }
-        } else {
-            let named: [(&[u8], &[u8]); 4] =
-                [(b"quot;", b"\""), (b"nbsp;", &[0xa0]), (b"lt;", b"<"), (b"gt;", b">")];
-            let lower: Vec<u8> = rest.iter().take(5).map(u8::to_ascii_lowercase).collect();
-            if let Some((name, value)) = named.iter().find(|(n, _)| lower.starts_with(n)) {
-                out.extend_from_slice(value);
-                i += 1 + name.len();
-                continue;
-            }
-        }
-        out.push(b'&');
-        i += 1;
-    }
-    out
 }
 
 /// Deletes `\ " ' ^`, deletes spaces before `/` and `(`, turns `,` and `;` into spaces,

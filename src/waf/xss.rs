@@ -15,6 +15,8 @@
 
 use std::borrow::Cow;
 
+use crate::common::entity::{self, References};
+
 /// Longest input inspected.
 pub const MAX_INPUT: usize = 64 * 1024;
 
@@ -527,47 +529,28 @@ fn attributes(attrs: &[u8], tag: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// Decodes numeric character references and `&colon;`/`&tab;`/`&newline;`, as browsers do
-/// inside attribute values.
-fn entity_decode(v: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(v.len());
-    let mut i = 0;
-    while let Some(&b) = v.get(i) {
-        if b == b'&' {
-            let rest = v.get(i + 1..).unwrap_or_default();
-            if let Some(num) = rest.strip_prefix(b"#") {
-                let (hex, digits) = match num.first() {
-                    Some(b'x') => (true, num.get(1..).unwrap_or_default()),
-                    _ => (false, num),
-                };
-                let len = digits
-                    .iter()
-                    .take_while(|d| if hex { d.is_ascii_hexdigit() } else { d.is_ascii_digit() })
-                    .count();
-                if len > 0 {
-                    let text = std::str::from_utf8(digits.get(..len).unwrap_or_default()).unwrap_or("0");
-                    let code = u32::from_str_radix(text, if hex { 16 } else { 10 }).unwrap_or(0);
-                    if let Some(c) = char::from_u32(code).filter(char::is_ascii) {
-                        if !matches!(c, '\t' | '\n' | '\r' | '\0') {
-                            out.push(c.to_ascii_lowercase() as u8);
-                        }
-                    }
-                    i += 2 + usize::from(hex) + len + usize::from(digits.get(len) == Some(&b';'));
-                    continue;
-                }
-            }
-            let named: [(&[u8], &[u8]); 4] =
-                [(b"colon;", b":"), (b"tab;", b""), (b"newline;", b""), (b"lpar;", b"(")];
-            if let Some((n, r)) = named.iter().find(|(n, _)| rest.starts_with(n)) {
-                out.extend_from_slice(r);
-                i += 1 + n.len();
-                continue;
-            }
+/// Character references as browsers decode them inside attribute values, for text already
+/// lowercased: numeric references (`&#x` only) and `&colon;`, `&tab;`, `&newline;`, `&lpar;`.
+const ATTRIBUTE_REFERENCES: References<'static> = References {
+    named: &[(b"colon;", b":"), (b"tab;", b""), (b"newline;", b""), (b"lpar;", b"(")],
+    names_ignore_case: false,
+    capital_x: false,
+    numeric: push_reference,
+};
+
+/// A numeric reference lowercased when it is ASCII; tab, newline, carriage return and NUL
+/// (which browsers drop from schemes) and anything else write nothing.
+fn push_reference(out: &mut Vec<u8>, code: Option<u32>) {
+    if let Some(c) = code.and_then(char::from_u32).filter(char::is_ascii) {
+        if !matches!(c, '\t' | '\n' | '\r' | '\0') {
+            out.push(c.to_ascii_lowercase() as u8);
         }
-        out.push(b);
-        i += 1;
     }
-    out
+}
+
+/// Decodes [`ATTRIBUTE_REFERENCES`].
+fn entity_decode(v: &[u8]) -> Vec<u8> {
+    entity::decode(v, &ATTRIBUTE_REFERENCES)
 }
 
 /// Dangerous CSS, read without comments, spaces, backslashes and NULs.

@@ -7,11 +7,11 @@ use base64::Engine as _;
 
 use super::structure::member_strings;
 use super::{FindingLevel, PolicyType, Sink};
+use crate::common::date::parse_date;
+use crate::common::ip::Cidr;
 use crate::policy::actions::{service_actions, Completeness};
 use crate::policy::condition::{BaseOp, Family, Operator, SetOp, BASE_OPS};
 use crate::policy::condition_keys::{is_global, lookup, KeyType};
-use crate::policy::date::parse_date;
-use crate::policy::ip::Cidr;
 use crate::policy::pattern::{split_arn, Glob, Template};
 use crate::policy::source::{Member, Node, NodeValue, Span};
 
@@ -412,7 +412,7 @@ fn value_problem(base: BaseOp, v: &str) -> Option<&'static str> {
         Family::Date => parse_date(v).is_some(),
         Family::Bool | Family::Null => v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"),
         Family::Binary => base64::engine::general_purpose::STANDARD.decode(v.trim()).is_ok(),
-        Family::Ip => Cidr::parse(v).is_some(),
+        Family::Ip => Cidr::parse(v).is_ok(),
         Family::Arn => v == "*" || split_arn(v).is_some(),
     };
     if ok {
