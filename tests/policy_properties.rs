@@ -4,9 +4,13 @@
 //! - adding a Deny statement anywhere never turns a decision into `allowed` and never lifts an
 //!   `explicitDeny`;
 //! - adding an Allow statement never turns `allowed` into a deny and never lifts an `explicitDeny`;
-//! - the parser and the validator never panic on mutated policy text.
+//! - on mutated policy text, the parser and the validator never panic and agree: malformed JSON
+//!   is one `MALFORMED_JSON` finding at the reader's position, a policy the parser refuses has an
+//!   ERROR finding, and every message and path follows the house style.
 
-use secplay::policy::{evaluate_policy, parse_policy, validate_policy, PolicyType};
+use secplay::policy::{
+    evaluate_policy, parse_policy, validate_policy, Finding, FindingLevel, PolicyError, PolicyType,
+};
 use serde_json::{json, Value};
 
 /// xorshift64*: deterministic, no dependency.
@@ -259,7 +263,7 @@ fn adding_allow_never_denies_and_never_lifts_explicit_deny() {
 }
 
 #[test]
-fn parser_and_validator_do_not_panic_on_mutated_text() {
+fn parser_and_validator_agree_on_mutated_text() {
     let mut r = Rng(0x5EC0_91A7_0000_0003);
     let kinds = [
         PolicyType::Identity,
@@ -272,6 +276,7 @@ fn parser_and_validator_do_not_panic_on_mutated_text() {
         PolicyType::Trust,
     ];
     let alphabet = b"{}[]:,\"\\*?$ aAzZ09-/eE.\n\tnulltruefalse\xc3\xa9";
+    let mut outcomes = [0usize; 3];
     for _ in 0..2000 {
         let with_principal = r.chance(50);
         let p = policy(&mut r, with_principal, 3);
@@ -294,7 +299,50 @@ fn parser_and_validator_do_not_panic_on_mutated_text() {
             }
         }
         let text = String::from_utf8_lossy(&bytes);
-        let _ = parse_policy(&text);
-        let _ = validate_policy(&text, kinds[r.below(kinds.len())]);
+        let kind = kinds[r.below(kinds.len())];
+        let parsed = parse_policy(&text);
+        let findings = validate_policy(&text, kind);
+        let errors: Vec<&Finding> = findings.iter().filter(|f| f.level == FindingLevel::Error).collect();
+        let shown = || format!("{text}\n{parsed:?}\n{findings:#?}");
+        for f in &findings {
+            assert!(f.path.starts_with('/'), "finding path `{}` is not a JSON pointer\n{}", f.path, shown());
+            assert!(house_message(&f.message), "finding message `{}`\n{}", f.message, shown());
+        }
+        match &parsed {
+            Ok(_) => outcomes[0] += 1,
+            Err(e @ PolicyError::MalformedJson { line, column, .. }) => {
+                outcomes[1] += 1;
+                // The reader and the validator report the same position, once.
+                assert_eq!(findings.len(), 1, "{}", shown());
+                assert_eq!(
+                    (findings[0].code, findings[0].message.as_str()),
+                    ("MALFORMED_JSON", e.to_string().as_str())
+                );
+                let lines = u32::try_from(text.lines().count()).unwrap();
+                assert!(
+                    (1..=lines + 1).contains(line) && *column >= 1,
+                    "position {line}:{column}\n{}",
+                    shown()
+                );
+            }
+            Err(e @ PolicyError::InvalidPolicy { .. }) => {
+                outcomes[2] += 1;
+                // What the parser refuses, the validator reports as an error.
+                assert!(
+                    !errors.is_empty(),
+                    "parser refused ({e}) but validation found no error\n{}",
+                    shown()
+                );
+                assert!(house_message(&e.to_string()), "`{e}`");
+            }
+            Err(e) => panic!("unexpected error kind for policy text: {e:?}\n{}", shown()),
+        }
     }
+    // Mutations must reach all three outcomes, or the property proves little.
+    assert!(outcomes.iter().all(|n| *n > 100), "ok / malformed / invalid: {outcomes:?}");
+}
+
+/// Messages follow the house style: not empty, lowercase first letter, no trailing period.
+fn house_message(m: &str) -> bool {
+    !m.is_empty() && !m.starts_with(|c: char| c.is_ascii_uppercase()) && !m.ends_with('.')
 }

@@ -1,9 +1,12 @@
 //! Evaluates one condition clause against the request context, as AWS documents it.
 //!
 //! Rules: several values in a clause are ORed (negated operators: NOR); a missing key makes a
-//! positive operator false and a negated one true; `...IfExists` makes a missing key true;
-//! `ForAnyValue:` is false and `ForAllValues:` true on a missing or empty set; a policy variable
-//! with no value makes the clause false. Combining clauses (AND) is in `statement.rs`.
+//! positive operator false and a negated one true; `ForAnyValue:` is false and `ForAllValues:`
+//! true on a missing or empty set, with or without `...IfExists` (the set operator decides
+//! first); otherwise `...IfExists` makes a missing key true. A policy variable with no value
+//! stands for a null value that nothing equals or is like: that one policy value matches no
+//! request value, so positive operators fail on it and negated ones hold, while the clause's
+//! other values are compared as usual. Combining clauses (AND) is in `statement.rs`.
 
 use std::borrow::Cow;
 
@@ -40,9 +43,11 @@ pub fn eval_condition(c: &Condition, ctx: &Context, notes: &mut ClauseNotes) -> 
     }
     let Some(value) = present else {
         return match (op.set, op.if_exists) {
-            (_, true) => true,
+            // The set operator is resolved before `IfExists`: a missing set has no value for
+            // `ForAnyValue` to find, and nothing for `ForAllValues` to contradict.
             (Some(SetOp::ForAllValues), _) => true,
             (Some(SetOp::ForAnyValue), _) => false,
+            (None, true) => true,
             (None, false) => op.base.negated(),
         };
     };
@@ -64,11 +69,9 @@ pub fn eval_condition(c: &Condition, ctx: &Context, notes: &mut ClauseNotes) -> 
         };
         match r {
             Ok(x) => policy_values.push(x),
-            Err(key) => {
-                // A policy variable without a value: the condition does not match.
-                notes.missing.push(key);
-                return false;
-            }
+            // A policy variable without a value: this policy value is null and matches no
+            // request value; the others still count.
+            Err(key) => notes.missing.push(key),
         }
     }
     let single = |v: &str| -> bool {
@@ -214,6 +217,9 @@ mod tests {
         assert!(eval(&clause("StringEqualsIfExists", "k", "\"a\""), &empty));
         assert!(eval(&clause("ForAllValues:StringEquals", "k", "\"a\""), &empty));
         assert!(!eval(&clause("ForAnyValue:StringEquals", "k", "\"a\""), &empty));
+        // The set operator decides before `IfExists`.
+        assert!(!eval(&clause("ForAnyValue:StringEqualsIfExists", "k", "\"a\""), &empty));
+        assert!(eval(&clause("ForAllValues:StringEqualsIfExists", "k", "\"a\""), &empty));
         assert!(eval(&clause("Null", "k", "\"true\""), &empty));
         assert!(!eval(&clause("Null", "k", "\"false\""), &empty));
         let mut notes = ClauseNotes::default();
@@ -281,5 +287,12 @@ mod tests {
         assert_eq!(notes.missing, vec!["aws:PrincipalTag/p".to_string()]);
         let cx = ctx(&[("aws:ResourceTag/p", &["blue"], false), ("aws:principaltag/p", &["blue"], false)]);
         assert!(eval(&c, &cx));
+        // With no value, the variable is null: negated operators hold, and the clause's other
+        // values still decide.
+        let cx = ctx(&[("aws:ResourceTag/p", &["blue"], false)]);
+        assert!(eval(&clause("StringNotEquals", "aws:ResourceTag/p", "\"${aws:PrincipalTag/p}\""), &cx));
+        let list = "[\"${aws:PrincipalTag/p}\", \"blue\"]";
+        assert!(eval(&clause("StringEquals", "aws:ResourceTag/p", list), &cx));
+        assert!(!eval(&clause("StringNotEquals", "aws:ResourceTag/p", list), &cx));
     }
 }
