@@ -3,6 +3,7 @@
 //! Every function returns a value or throws an `Error` whose `name` is `SecplayError` and whose
 //! `code` is stable (see [`error`]); nothing here panics. The yew app calls the same engine code.
 
+pub mod args;
 pub mod envelope;
 pub mod error;
 pub mod esdk;
