@@ -2,7 +2,9 @@
 
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
+use super::args;
 use super::error::{js_error, to_js};
 use crate::crypto::envelope::{self as engine, DataKey, Envelope, KeyPair, PublicKey, Sealed};
 
@@ -39,9 +41,16 @@ pub fn generate_data_key() -> Result<Uint8Array, JsValue> {
 
 /// AES-256-GCM encryption with a fresh random IV.
 #[wasm_bindgen(js_name = aesGcmEncrypt, unchecked_return_type = "SealedBytes")]
-pub fn aes_gcm_encrypt(key: &[u8], plaintext: &[u8], aad: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
-    let key = DataKey::from_bytes(key).map_err(to_js)?;
-    let sealed = engine::aes_gcm_seal(&key, plaintext, aad.as_deref().unwrap_or_default()).map_err(to_js)?;
+pub fn aes_gcm_encrypt(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] plaintext: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Uint8Array")] aad: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let key = Zeroizing::new(args::bytes(&key, "key")?);
+    let plaintext = args::bytes(&plaintext, "plaintext")?;
+    let aad = args::optional_bytes(aad, "aad")?;
+    let key = DataKey::from_bytes(&key).map_err(to_js)?;
+    let sealed = engine::aes_gcm_seal(&key, &plaintext, aad.as_deref().unwrap_or_default()).map_err(to_js)?;
     let out = Object::new();
     for (name, bytes) in
         [("iv", &sealed.iv[..]), ("ciphertext", &sealed.ciphertext[..]), ("tag", &sealed.tag[..])]
@@ -54,11 +63,14 @@ pub fn aes_gcm_encrypt(key: &[u8], plaintext: &[u8], aad: Option<Vec<u8>>) -> Re
 /// AES-256-GCM decryption; throws `DecryptionFailed` if the tag does not verify.
 #[wasm_bindgen(js_name = aesGcmDecrypt)]
 pub fn aes_gcm_decrypt(
-    key: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SealedBytes")] sealed: JsValue,
-    aad: Option<Vec<u8>>,
+    #[wasm_bindgen(unchecked_optional_param_type = "Uint8Array")] aad: Option<JsValue>,
 ) -> Result<Uint8Array, JsValue> {
-    let key = DataKey::from_bytes(key).map_err(to_js)?;
+    let key = Zeroizing::new(args::bytes(&key, "key")?);
+    args::object(&sealed, "sealed")?;
+    let aad = args::optional_bytes(aad, "aad")?;
+    let key = DataKey::from_bytes(&key).map_err(to_js)?;
     let field = |name: &str| -> Result<Vec<u8>, JsValue> {
         Reflect::get(&sealed, &name.into())?
             .dyn_into::<Uint8Array>()
@@ -85,8 +97,10 @@ pub fn aes_gcm_decrypt(
 /// Generate an RSA-OAEP key pair (2048, 3072 or 4096 bits; default 2048) with WebCrypto, off the
 /// main thread; resolves to PEM.
 #[wasm_bindgen(js_name = generateRsaKeyPair, unchecked_return_type = "RsaKeyPairPem")]
-pub async fn generate_rsa_key_pair(bits: Option<u32>) -> Result<JsValue, JsValue> {
-    let bits = bits.map_or(2048, |b| b as usize);
+pub async fn generate_rsa_key_pair(
+    #[wasm_bindgen(unchecked_optional_param_type = "number")] bits: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let bits = args::optional_u32(bits, "bits")?.map_or(2048, |b| b as usize);
     let pair = crate::web::webcrypto::generate_rsa_key_pair(bits).await.map_err(to_js)?;
     let out = Object::new();
     Reflect::set(&out, &"publicKeyPem".into(), &pair.public().to_pem().map_err(to_js)?.into())?;
@@ -100,15 +114,14 @@ pub async fn generate_rsa_key_pair(bits: Option<u32>) -> Result<JsValue, JsValue
 #[wasm_bindgen(js_name = envelopeSeal, unchecked_return_type = "Envelope")]
 pub fn envelope_seal(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] plaintext: JsValue,
-    #[wasm_bindgen(js_name = publicKeyPem)] public_key_pem: &str,
+    #[wasm_bindgen(js_name = publicKeyPem, unchecked_param_type = "string")] public_key_pem: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = match plaintext.as_string() {
         Some(s) => s.into_bytes(),
-        None => plaintext
-            .dyn_into::<Uint8Array>()
-            .map(|a| a.to_vec())
-            .map_err(|_| js_error("InvalidInput", "plaintext must be a Uint8Array or a string"))?,
+        None => args::bytes(&plaintext, "plaintext")
+            .map_err(|_| args::wrong_type("plaintext", "a Uint8Array or a string", &plaintext))?,
     };
+    let public_key_pem = args::string(&public_key_pem, "publicKeyPem")?;
     let public = PublicKey::from_spki(public_key_pem.as_bytes()).map_err(to_js)?;
     let env = engine::seal(&bytes, &public).map_err(to_js)?;
     serde_wasm_bindgen::to_value(&env).map_err(|e| js_error("InvalidInput", &e.to_string()))
@@ -119,8 +132,11 @@ pub fn envelope_seal(
 #[wasm_bindgen(js_name = envelopeOpen)]
 pub fn envelope_open(
     #[wasm_bindgen(unchecked_param_type = "Envelope")] envelope: JsValue,
-    #[wasm_bindgen(js_name = privateKeyPem)] private_key_pem: &str,
+    #[wasm_bindgen(js_name = privateKeyPem, unchecked_param_type = "string")] private_key_pem: JsValue,
 ) -> Result<Uint8Array, JsValue> {
+    args::object(&envelope, "envelope")?;
+    args::bounded(&envelope, "envelope")?;
+    let private_key_pem = Zeroizing::new(args::string(&private_key_pem, "privateKeyPem")?);
     let env: Envelope = serde_wasm_bindgen::from_value(envelope)
         .map_err(|e| js_error("MalformedEnvelope", &format!("not an envelope: {e}")))?;
     let pair = KeyPair::from_pkcs8(private_key_pem.as_bytes()).map_err(to_js)?;

@@ -6,10 +6,10 @@ use wasm_bindgen::JsValue;
 
 use super::error::js_error;
 
-/// A JS value (object, array, string, …) as JSON. A string is taken as a string, not parsed.
+/// A JS value (object, array, string, …) as JSON, nesting and size bounded. A string is taken as a
+/// string, not parsed. Exported functions check an argument's kind first with [`super::args::json`].
 pub fn from_js(value: JsValue) -> Result<serde_json::Value, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| js_error("InvalidInput", &format!("not JSON-like input: {e}")))
+    super::args::convert(value, "value")
 }
 
 /// A JSON value as a plain JS value.

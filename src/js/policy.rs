@@ -4,8 +4,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error::to_js as err;
-use super::json::{from_js, to_js};
+use super::args::{self, json_or_text, Accept, Json};
+use super::error::{js_error, to_js as err};
+use super::json::to_js;
 use crate::policy::{self as engine, PolicyError};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -37,11 +38,12 @@ export interface PolicyFinding {
 export type PolicyType = "identity" | "resource" | "key" | "scp" | "rcp" | "boundary" | "session" | "trust";
 "#;
 
-fn input(value: JsValue) -> Result<serde_json::Value, JsValue> {
-    match value.as_string() {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| super::error::js_error("MalformedJson", &format!("the input is not JSON: {e}"))),
-        None => from_js(value),
+/// An evaluation input: JSON text is parsed by the engine (positions refer to it), an object converted.
+fn input(value: JsValue, name: &str) -> Result<serde_json::Value, JsValue> {
+    match json_or_text(value, name, Accept::OBJECT_OR_TEXT)? {
+        Json::Text(text) => serde_json::from_str(&text)
+            .map_err(|e| js_error("MalformedJson", &format!("the input is not JSON: {e}"))),
+        Json::Value(v) => Ok(v),
     }
 }
 
@@ -49,11 +51,11 @@ fn input(value: JsValue) -> Result<serde_json::Value, JsValue> {
 /// the context keys the policies use but the request lacks, and a readable trace.
 #[wasm_bindgen(js_name = evaluatePolicy, unchecked_return_type = "PolicyEvalResult")]
 pub fn evaluate_policy(
-    #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
+    #[wasm_bindgen(js_name = input, unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let result = match input_value.as_string() {
-        Some(text) => engine::json::evaluate_policy_str(&text),
-        None => engine::json::evaluate_policy(&from_js(input_value)?),
+    let result = match json_or_text(input_value, "input", Accept::OBJECT_OR_TEXT)? {
+        Json::Text(text) => engine::json::evaluate_policy_str(&text),
+        Json::Value(v) => engine::json::evaluate_policy(&v),
     };
     to_js(&result.map_err(err::<PolicyError>)?)
 }
@@ -62,39 +64,48 @@ pub fn evaluate_policy(
 #[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "PolicyFinding[]")]
 pub fn validate_policy(
     #[wasm_bindgen(unchecked_param_type = "string | object")] policy: JsValue,
-    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "PolicyType")] policy_type: &str,
+    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "PolicyType")] policy_type: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = match policy.as_string() {
-        Some(t) => t,
-        None => from_js(policy)?.to_string(),
+    let text = match json_or_text(policy, "policy", Accept::OBJECT_OR_TEXT)? {
+        Json::Text(t) => t,
+        Json::Value(v) => v.to_string(),
     };
-    to_js(&engine::json::validate_policy_json(&text, policy_type).map_err(err)?)
+    let policy_type = args::string(&policy_type, "policyType")?;
+    to_js(&engine::json::validate_policy_json(&text, &policy_type).map_err(err)?)
 }
 
 /// Every action of `service` (e.g. `"kms"`) evaluated for the input's principal and resource.
 #[wasm_bindgen(js_name = evaluateActions, unchecked_return_type = "{ action: string; decision: string }[]")]
 pub fn evaluate_actions(
-    #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
-    service: &str,
+    #[wasm_bindgen(js_name = input, unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
 ) -> Result<JsValue, JsValue> {
-    to_js(&engine::json::evaluate_actions(&input(input_value)?, service).map_err(err)?)
+    let input_value = input(input_value, "input")?;
+    let service = args::string(&service, "service")?;
+    to_js(&engine::json::evaluate_actions(&input_value, &service).map_err(err)?)
 }
 
 /// A policy template from the notes: `defaultKeyPolicy`, `consoleKeyPolicy`, `crossAccountKeyPolicy`,
 /// `crossAccountIdentityPolicy`, `parameterStorePathPolicy`.
 #[wasm_bindgen(js_name = policyTemplate, unchecked_return_type = "{ policyType: PolicyType; policy: string }")]
-pub fn policy_template(name: &str, params: JsValue) -> Result<JsValue, JsValue> {
-    let params =
-        if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { from_js(params)? };
-    to_js(&engine::json::policy_template(name, &params).map_err(err)?)
+pub fn policy_template(
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")] params: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let name = args::string(&name, "name")?;
+    let params = match args::optional_json(params, "params", Accept::OBJECT)? {
+        serde_json::Value::Null => serde_json::json!({}),
+        v => v,
+    };
+    to_js(&engine::json::policy_template(&name, &params).map_err(err)?)
 }
 
 /// The condition keys the input's policies use: suggestions for a request builder.
 #[wasm_bindgen(js_name = referencedContextKeys, unchecked_return_type = "string[]")]
 pub fn referenced_context_keys(
-    #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
+    #[wasm_bindgen(js_name = input, unchecked_param_type = "PolicyEvalInput | string")] input_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    to_js(&engine::json::referenced_context_keys(&input(input_value)?).map_err(err)?)
+    to_js(&engine::json::referenced_context_keys(&input(input_value, "input")?).map_err(err)?)
 }
 
 /// A policy set parsed once, for evaluating many requests: `new CompiledPolicies({ policies, grants? })`
@@ -108,12 +119,12 @@ pub struct CompiledPolicies {
 impl CompiledPolicies {
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Omit<PolicyEvalInput, \"request\"> | string")]
+        #[wasm_bindgen(js_name = input, unchecked_param_type = "Omit<PolicyEvalInput, \"request\"> | string")]
         input_value: JsValue,
     ) -> Result<CompiledPolicies, JsValue> {
-        let inner = match input_value.as_string() {
-            Some(text) => engine::json::CompiledPolicies::from_text(&text),
-            None => engine::json::CompiledPolicies::new(&from_js(input_value)?),
+        let inner = match json_or_text(input_value, "input", Accept::OBJECT_OR_TEXT)? {
+            Json::Text(text) => engine::json::CompiledPolicies::from_text(&text),
+            Json::Value(v) => engine::json::CompiledPolicies::new(&v),
         };
         Ok(Self { inner: inner.map_err(err::<PolicyError>)? })
     }
@@ -124,14 +135,17 @@ impl CompiledPolicies {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput[\"request\"]")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.evaluate(&from_js(request)?).map_err(err::<PolicyError>)?)
+        let request = args::json(request, "request", Accept::OBJECT)?;
+        to_js(&self.inner.evaluate(&request).map_err(err::<PolicyError>)?)
     }
 
     /// Only the decision: `"allowed"`, `"explicitDeny"` or `"implicitDeny"`.
+    #[wasm_bindgen(unchecked_return_type = "PolicyEvalResult[\"decision\"]")]
     pub fn decision(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PolicyEvalInput[\"request\"]")] request: JsValue,
     ) -> Result<String, JsValue> {
-        self.inner.decision(&from_js(request)?).map(str::to_owned).map_err(err::<PolicyError>)
+        let request = args::json(request, "request", Accept::OBJECT)?;
+        self.inner.decision(&request).map(str::to_owned).map_err(err::<PolicyError>)
     }
 }

@@ -1,14 +1,21 @@
 //! JS API of the WAF engine: the `WebAcl` class (evaluate, replay, capacity), the offline
 //! `GeoDatabase`, and the detectors and transformations on their own.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
+use super::args::{self, Accept};
 use super::error::{js_error, to_js as err};
-use super::json::{from_js, to_js};
+use super::json::to_js;
 use crate::waf::geo::GeoDb;
 use crate::waf::{json as engine, WafError};
+
+thread_local! {
+    /// A database handed over by [`GeoDatabase::lend`], taken at once by [`GeoDatabase::borrow_from`].
+    static LENT: RefCell<Option<Arc<GeoDb>>> = const { RefCell::new(None) };
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -71,14 +78,12 @@ impl WebAcl {
         #[wasm_bindgen(unchecked_optional_param_type = "WafResources")] resources: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "WafOptions")] options: Option<JsValue>,
     ) -> Result<WebAcl, JsValue> {
-        let json = from_js(json)?;
-        let opt = |v: Option<JsValue>| match v {
-            Some(v) if !v.is_undefined() && !v.is_null() => from_js(v),
-            _ => Ok(serde_json::Value::Null),
-        };
+        let json = args::json(json, "json", Accept::OBJECT_OR_TEXT)?;
+        let resources = args::optional_json(resources, "resources", Accept::OBJECT_OR_TEXT)?;
         let source = json.as_str().map(str::to_owned);
-        let (options, geo) = take_geo_db(options)?;
-        match engine::WebAcl::new(&json, &opt(resources)?, &opt(options)?) {
+        let (options, geo) = take_geo_db(args::present(options))?;
+        let options = args::optional_json(options, "options", Accept::OBJECT_OR_TEXT)?;
+        match engine::WebAcl::new(&json, &resources, &options) {
             Ok(mut inner) => {
                 inner.set_geo_db(geo);
                 Ok(Self { inner })
@@ -95,18 +100,20 @@ impl WebAcl {
         #[wasm_bindgen(unchecked_param_type = "WafRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WafContext")] context: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let context = match context {
-            Some(c) if !c.is_undefined() && !c.is_null() => from_js(c)?,
-            _ => serde_json::Value::Null,
-        };
-        let record = self.inner.evaluate_text(&plain_object(request)?, &context).map_err(err::<WafError>)?;
+        let request = plain_object(request)?;
+        let context = args::optional_json(context, "context", Accept::OBJECT_OR_TEXT)?;
+        let record = self.inner.evaluate_text(&request, &context).map_err(err::<WafError>)?;
         js_sys::JSON::parse(&record).map_err(|_| js_error("Internal", "could not build the log record"))
     }
 
     /// Evaluate a batch (an array of requests, JSON-lines text, or a HAR document) on the simulated
     /// clock: per-rule counts, actions over time, top blocked addresses and paths.
-    pub fn replay(&mut self, requests: JsValue) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.replay(&from_js(requests)?).map_err(err::<WafError>)?)
+    pub fn replay(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "WafRequest[] | string | object")] requests: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let requests = args::json(requests, "requests", Accept::ANY)?;
+        to_js(&self.inner.replay(&requests).map_err(err::<WafError>)?)
     }
 
     /// Web ACL capacity units (WCUs) used.
@@ -138,13 +145,17 @@ impl WebAcl {
         &self,
         #[wasm_bindgen(unchecked_param_type = "WafRequest")] request: JsValue,
     ) -> Result<bool, JsValue> {
-        Ok(self.inner.needs_geo_db(&from_js(request)?))
+        Ok(self.inner.needs_geo_db(&args::json(request, "request", Accept::OBJECT_OR_TEXT)?))
     }
 
     /// Use `db` for requests without `country` / `asn` (shared, not copied).
     #[wasm_bindgen(js_name = setGeoDatabase)]
-    pub fn set_geo_database(&mut self, db: &GeoDatabase) {
-        self.inner.set_geo_db(Some(Arc::clone(&db.inner)));
+    pub fn set_geo_database(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "GeoDatabase")] db: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.set_geo_db(Some(GeoDatabase::borrow_from(&db)?));
+        Ok(())
     }
 
     /// Stop using a geo database: countries and ASNs come only from the requests again.
@@ -154,9 +165,13 @@ impl WebAcl {
     }
 }
 
-/// Splits `options.geoDb` (a `Uint8Array`, decoded here) from the JSON options.
+/// Splits `options.geoDb` (a `Uint8Array`, decoded here) from the JSON options (any other value is
+/// left for the JSON checks).
 fn take_geo_db(options: Option<JsValue>) -> Result<(Option<JsValue>, Option<Arc<GeoDb>>), JsValue> {
-    let Some(o) = options.filter(|o| o.is_object()) else { return Ok((None, None)) };
+    let Some(o) = options else { return Ok((None, None)) };
+    if args::object(&o, "options").is_err() {
+        return Ok((Some(o), None));
+    }
     let key = JsValue::from_str("geoDb");
     let value = js_sys::Reflect::get(&o, &key)?;
     if value.is_undefined() || value.is_null() {
@@ -185,14 +200,42 @@ pub struct GeoDatabase {
 impl GeoDatabase {
     /// Checks and loads the bytes of `geo.bin`; throws `InvalidGeoDatabase` if they are not one.
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: Vec<u8>) -> Result<GeoDatabase, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    ) -> Result<GeoDatabase, JsValue> {
+        let bytes = args::bytes(&bytes, "bytes")?;
         Ok(Self { inner: Arc::new(GeoDb::from_vec(bytes).map_err(err::<WafError>)?) })
+    }
+
+    /// Not for users: hands this database to [`GeoDatabase::borrow_from`] (see there).
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __secplayLend, skip_typescript)]
+    pub fn lend(&self) {
+        LENT.with(|l| *l.borrow_mut() = Some(Arc::clone(&self.inner)));
+    }
+
+    /// The database behind `value`, which must be a live `GeoDatabase`. A `&GeoDatabase` parameter
+    /// would throw an uncoded error for anything else, and wasm-bindgen's checked conversion takes
+    /// the object away from JS; so the object is asked to lend its data through a hidden method,
+    /// and anything that does not hand over a database is refused.
+    fn borrow_from(value: &JsValue) -> Result<Arc<GeoDb>, JsValue> {
+        let refuse = || args::wrong_type("db", "a GeoDatabase", value);
+        args::object(value, "db").map_err(|_| refuse())?;
+        let lend = js_sys::Reflect::get(value, &JsValue::from_str("__secplayLend")).map_err(|_| refuse())?;
+        let lend = lend.dyn_into::<js_sys::Function>().map_err(|_| refuse())?;
+        LENT.with(|l| l.borrow_mut().take());
+        lend.call0(value).map_err(|_| refuse())?;
+        LENT.with(|l| l.borrow_mut().take()).ok_or_else(refuse)
     }
 
     /// Country and ASN of an IPv4 or IPv6 address (`{}` when it is in no range).
     #[wasm_bindgen(unchecked_return_type = "GeoLookup")]
-    pub fn lookup(&self, ip: &str) -> Result<JsValue, JsValue> {
-        let addr = crate::waf::request::parse_ip(ip)
+    pub fn lookup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] ip: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let ip = args::string(&ip, "ip")?;
+        let addr = crate::waf::request::parse_ip(&ip)
             .ok_or_else(|| js_error("InvalidRequest", &format!("`{ip}` is not an IPv4 or IPv6 address")))?;
         let mut out = serde_json::Map::new();
         if let Some(c) = self.inner.country(addr) {
@@ -224,14 +267,16 @@ impl GeoDatabase {
 
 /// Loads the offline geo database from the bytes of `geo.bin` (same as `new GeoDatabase(bytes)`).
 #[wasm_bindgen(js_name = loadGeoDatabase)]
-pub fn load_geo_database(bytes: Vec<u8>) -> Result<GeoDatabase, JsValue> {
+pub fn load_geo_database(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+) -> Result<GeoDatabase, JsValue> {
     GeoDatabase::new(bytes)
 }
 
 /// A plain JS object (prototype `Object.prototype` or none) read through one `JSON.stringify`
 /// and serde_json: far cheaper per request than walking it member by member from wasm. Anything
-/// else (a string of JSON text, a `Map`, an object JSON cannot write) goes through the general
-/// conversion, with its errors.
+/// else (a string of JSON text, an object JSON cannot write) goes through the checked conversion,
+/// with its errors.
 fn plain_object(value: JsValue) -> Result<serde_json::Value, JsValue> {
     let plain = value.is_object() && {
         let proto = js_sys::Object::get_prototype_of(&value);
@@ -244,7 +289,7 @@ fn plain_object(value: JsValue) -> Result<serde_json::Value, JsValue> {
             }
         }
     }
-    from_js(value)
+    args::json(value, "request", Accept::OBJECT_OR_TEXT)
 }
 
 fn waf_error(e: &WafError, source: Option<&str>) -> JsValue {
@@ -262,42 +307,58 @@ fn waf_error(e: &WafError, source: Option<&str>) -> JsValue {
 
 /// Whether AWS WAF's SQL injection match would flag `input` (sensitivity `"LOW"` default, or `"HIGH"`).
 #[wasm_bindgen(js_name = detectSqli)]
-pub fn detect_sqli(input: &str, sensitivity: Option<String>) -> Result<bool, JsValue> {
-    engine::detect_sqli(input, sensitivity.as_deref()).map_err(err::<WafError>)
+pub fn detect_sqli(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] sensitivity: Option<JsValue>,
+) -> Result<bool, JsValue> {
+    let input = args::string(&input, "input")?;
+    let sensitivity = args::optional_string(sensitivity, "sensitivity")?;
+    engine::detect_sqli(&input, sensitivity.as_deref()).map_err(err::<WafError>)
 }
 
 /// Why `input` was (or was not) flagged as SQL injection: tokens, fingerprint, pattern.
 #[wasm_bindgen(js_name = explainSqli)]
-pub fn explain_sqli(input: &str, sensitivity: Option<String>) -> Result<JsValue, JsValue> {
-    to_js(&engine::explain_sqli(input, sensitivity.as_deref()).map_err(err::<WafError>)?)
+pub fn explain_sqli(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] sensitivity: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let input = args::string(&input, "input")?;
+    let sensitivity = args::optional_string(sensitivity, "sensitivity")?;
+    to_js(&engine::explain_sqli(&input, sensitivity.as_deref()).map_err(err::<WafError>)?)
 }
 
 /// Whether AWS WAF's XSS match would flag `input`.
 #[wasm_bindgen(js_name = detectXss)]
-pub fn detect_xss(input: &str) -> bool {
-    engine::detect_xss(input)
+pub fn detect_xss(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue) -> Result<bool, JsValue> {
+    Ok(engine::detect_xss(&args::string(&input, "input")?))
 }
 
 /// Why `input` was (or was not) flagged as XSS.
 #[wasm_bindgen(js_name = explainXss)]
-pub fn explain_xss(input: &str) -> Result<JsValue, JsValue> {
-    to_js(&engine::explain_xss(input))
+pub fn explain_xss(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    to_js(&engine::explain_xss(&args::string(&input, "input")?))
 }
 
 /// Apply WAF text transformations (`[{ Type, Priority }]`) in priority order, as AWS does.
 #[wasm_bindgen(js_name = applyTransformations)]
 pub fn apply_transformations(
-    input: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "{ Type: string; Priority: number }[]")] transformations: JsValue,
 ) -> Result<String, JsValue> {
-    engine::apply_transformations(input, &from_js(transformations)?).map_err(err::<WafError>)
+    let input = args::string(&input, "input")?;
+    let transformations = args::json(transformations, "transformations", Accept::ARRAY_OR_TEXT)?;
+    engine::apply_transformations(&input, &transformations).map_err(err::<WafError>)
 }
 
 /// A request pasted as raw HTTP text or as a `curl` command, in the shape `evaluate` takes.
 #[wasm_bindgen(js_name = parseRequestText, unchecked_return_type = "WafRequest")]
 pub fn parse_request_text(
-    text: &str,
-    #[wasm_bindgen(js_name = clientIp)] client_ip: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(js_name = clientIp, unchecked_param_type = "string")] client_ip: JsValue,
 ) -> Result<JsValue, JsValue> {
-    to_js(&crate::waf::http_text::parse_request_text(text, client_ip).map_err(err::<WafError>)?)
+    let text = args::string(&text, "text")?;
+    let client_ip = args::string(&client_ip, "clientIp")?;
+    to_js(&crate::waf::http_text::parse_request_text(&text, &client_ip).map_err(err::<WafError>)?)
 }

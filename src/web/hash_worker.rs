@@ -73,7 +73,7 @@ thread_local! {
 
 /// Worker side: start a hash (256 or 384); false for anything else.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = __secplay_hash_begin)]
+#[wasm_bindgen(js_name = __secplay_hash_begin, skip_typescript)]
 pub fn hash_begin(alg: u32) -> bool {
     let alg = match alg {
         256 => SignatureAlgorithm::EcdsaP256Sha256,
@@ -87,7 +87,7 @@ pub fn hash_begin(alg: u32) -> bool {
 /// Worker side: the address of a buffer of `len` bytes (at most [`CHUNK`]) to write into; 0 if
 /// `len` is larger.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = __secplay_hash_buffer)]
+#[wasm_bindgen(js_name = __secplay_hash_buffer, skip_typescript)]
 pub fn hash_buffer(len: u32) -> u32 {
     if len > CHUNK {
         return 0;
@@ -101,7 +101,7 @@ pub fn hash_buffer(len: u32) -> u32 {
 
 /// Worker side: hash the first `len` bytes of the buffer.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = __secplay_hash_update)]
+#[wasm_bindgen(js_name = __secplay_hash_update, skip_typescript)]
 pub fn hash_update(len: u32) {
     INPUT.with(|b| {
         let b = b.borrow();
@@ -116,7 +116,7 @@ pub fn hash_update(len: u32) {
 
 /// Worker side: end the hash; the digest is left in the buffer. Returns its length (0: none).
 #[doc(hidden)]
-#[wasm_bindgen(js_name = __secplay_hash_finish)]
+#[wasm_bindgen(js_name = __secplay_hash_finish, skip_typescript)]
 pub fn hash_finish() -> u32 {
     let Some(digest) = RUNNING.with(|r| r.borrow_mut().take()).map(SignedBytesHash::finish) else {
         return 0;
