@@ -72,7 +72,8 @@ pub fn aes_gcm_decrypt(
     let aad = args::optional_bytes(aad, "aad")?;
     let key = DataKey::from_bytes(&key).map_err(to_js)?;
     let field = |name: &str| -> Result<Vec<u8>, JsValue> {
-        Reflect::get(&sealed, &name.into())?
+        Reflect::get(&sealed, &name.into())
+            .map_err(|_| js_error("MalformedEnvelope", &format!("`{name}` could not be read")))?
             .dyn_into::<Uint8Array>()
             .map(|a| a.to_vec())
             .map_err(|_| js_error("MalformedEnvelope", &format!("`{name}` must be a Uint8Array")))

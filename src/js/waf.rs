@@ -173,7 +173,8 @@ fn take_geo_db(options: Option<JsValue>) -> Result<(Option<JsValue>, Option<Arc<
         return Ok((Some(o), None));
     }
     let key = JsValue::from_str("geoDb");
-    let value = js_sys::Reflect::get(&o, &key)?;
+    let value = js_sys::Reflect::get(&o, &key)
+        .map_err(|_| js_error("InvalidInput", "`options.geoDb` could not be read"))?;
     if value.is_undefined() || value.is_null() {
         return Ok((Some(o), None));
     }

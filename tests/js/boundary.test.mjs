@@ -330,6 +330,18 @@ test("a deep array inside evaluatePolicy's policies is refused, and the module a
   await moduleAnswers("deep policies");
 });
 
+test("values whose getters throw are refused with a code, and the module answers after", async () => {
+  const boom = () => Object.defineProperty({}, "boom", { enumerable: true, get() { throw new Error("boom"); } });
+  await expectRefused("evaluatePolicy", undefined, [boom()], "input", "a throwing getter", /could not be read: boom/);
+  await expectRefused("esdkEncrypt", undefined, [bytes, { ...esdkOpts, extra: boom() }], "options", "a throwing getter", /boom/);
+  const sealed = Object.defineProperty({}, "iv", { get() { throw new Error("boom"); } });
+  assert.equal((await outcome(() => pkg.aesGcmDecrypt(key32, sealed))).error?.code, "MalformedEnvelope");
+  const options = Object.defineProperty({}, "geoDb", { get() { throw new Error("boom"); } });
+  assert.equal((await outcome(() => new pkg.WebAcl(acl, {}, options))).error?.code, "InvalidInput");
+  assert.equal(escaped.length, 0, escaped.map(String).join("; "));
+  await moduleAnswers("throwing getters");
+});
+
 test("the hash worker's raw entry points take wrong values without trapping", async () => {
   for (const name of [...NOT_API].filter((n) => n.startsWith("__secplay_hash_"))) {
     for (const [what, value] of Object.entries(WRONG)) {
