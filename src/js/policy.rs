@@ -5,8 +5,9 @@
 use wasm_bindgen::prelude::*;
 
 use super::args::{self, json_or_text, Accept, Json};
-use super::error::{js_error, to_js as err};
+use super::error::to_js as err;
 use super::json::to_js;
+use crate::common::json_source::JsonError;
 use crate::policy::{self as engine, PolicyError};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -41,8 +42,9 @@ export type PolicyType = "identity" | "resource" | "key" | "scp" | "rcp" | "boun
 /// An evaluation input: JSON text is parsed by the engine (positions refer to it), an object converted.
 fn input(value: JsValue, name: &str) -> Result<serde_json::Value, JsValue> {
     match json_or_text(value, name, Accept::OBJECT_OR_TEXT)? {
-        Json::Text(text) => serde_json::from_str(&text)
-            .map_err(|e| js_error("MalformedJson", &format!("the input is not JSON: {e}"))),
+        Json::Text(text) => {
+            serde_json::from_str(&text).map_err(|e| err(PolicyError::from(JsonError::from_serde(&e))))
+        }
         Json::Value(v) => Ok(v),
     }
 }
