@@ -4,7 +4,6 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod envelope;
-#[cfg(target_arch = "wasm32")]
 pub mod esdk;
 #[cfg(target_arch = "wasm32")]
 pub mod overview;
