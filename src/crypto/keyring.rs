@@ -8,7 +8,7 @@ pub mod raw_aes;
 pub mod raw_rsa;
 
 pub use multi::MultiKeyring;
-pub use raw_aes::RawAesKeyring;
+pub use raw_aes::{RawAesKeyring, RawAesProviderInfo};
 pub use raw_rsa::{RawRsaKeyring, RsaPadding};
 
 use super::esdk::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials, EsdkError};

@@ -1,11 +1,17 @@
-//! The playground's yew app, built by Trunk from `index.html` (wasm32 only; natively an empty `main`).
+//! The playground's yew app, built by Trunk from `index.html`.
 //!
-//! Components render state and dispatch to the engines in the library; they hold no domain logic.
+//! Page state lives in plain-Rust reducers (`pages/*/state.rs`), routes in `route.rs`: both compile
+//! for every target and are tested natively (`cargo test --bin app`). Components (wasm32) render
+//! state and dispatch actions; the browser's I/O sits in `services/`; domain logic is the library's.
+//! Natively `main` only says where the app runs.
 
-#[cfg(target_arch = "wasm32")]
+// Natively only the tests use the pages' state: the components that use the rest are wasm32's.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod pages;
-#[cfg(target_arch = "wasm32")]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod route;
+#[cfg(target_arch = "wasm32")]
+mod services;
 #[cfg(target_arch = "wasm32")]
 mod shell;
 

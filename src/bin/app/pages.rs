@@ -1,7 +1,11 @@
-//! The playground's pages, one file each.
+//! The playground's pages, one module each: `state` (a plain-Rust reducer, every target, tested
+//! natively) beside the components that render it (wasm32). A new page is one more module here,
+//! one more [`crate::route::Route`] and one arm in the shell.
 
+#[cfg(target_arch = "wasm32")]
 pub mod envelope;
 pub mod esdk;
+#[cfg(target_arch = "wasm32")]
 pub mod overview;
 pub mod policy;
 pub mod waf;

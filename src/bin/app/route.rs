@@ -1,8 +1,8 @@
 //! Hash routing (`#/envelope`), so the built `dist/` works from any static host without rewrites.
-
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use yew::prelude::*;
+//!
+//! Plain Rust for every target: parsing a `location.hash` and the links back. Listening for
+//! `hashchange` is the location service's (`services/location.rs`). A new page is one more
+//! variant here and one more arm in the shell.
 
 /// The pages. A page joins [`Route::NAV`] only once it has real content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,9 +19,12 @@ impl Route {
     /// The navigation, in order.
     pub const NAV: [Route; 5] = [Route::Overview, Route::Envelope, Route::Esdk, Route::Policies, Route::Waf];
 
-    /// Parse a `location.hash` value.
+    /// Parse a `location.hash` value: `#/policies?s=…` and `#/waf/anything` are the policy and WAF
+    /// pages; anything unknown is [`Route::NotFound`].
     pub fn from_hash(hash: &str) -> Self {
-        match hash.trim_start_matches('#').trim_start_matches('/').split(['?', '/']).next().unwrap_or("") {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let first = path.split(['?', '/']).next().unwrap_or_default();
+        match first {
             "" | "overview" => Route::Overview,
             "envelope" => Route::Envelope,
             "policies" => Route::Policies,
@@ -55,30 +58,62 @@ impl Route {
     }
 }
 
-fn current() -> Route {
-    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    Route::from_hash(&hash)
-}
+#[cfg(test)]
+mod tests {
+    use super::Route;
 
-/// The current route, updated on every `hashchange`.
-#[hook]
-pub fn use_route() -> Route {
-    let route = use_state(current);
-    {
-        let route = route.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window();
-            let listener = Closure::<dyn Fn()>::new(move || route.set(current()));
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w
-                        .remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-                }
-            }
-        });
+    #[test]
+    fn every_href_leads_back_to_its_route() {
+        for r in Route::NAV {
+            assert_eq!(Route::from_hash(r.href()), r, "href {} of {r:?}", r.href());
+        }
     }
-    *route
+
+    #[test]
+    fn the_empty_hash_and_the_bare_slash_are_the_overview() {
+        for h in ["", "#", "#/", "/", "#/overview", "overview"] {
+            assert_eq!(Route::from_hash(h), Route::Overview, "hash {h:?}");
+        }
+    }
+
+    #[test]
+    fn a_query_or_a_deeper_path_keeps_the_page() {
+        assert_eq!(Route::from_hash("#/policies?s=v1.abc"), Route::Policies);
+        assert_eq!(Route::from_hash("#/waf/replay"), Route::Waf);
+        assert_eq!(Route::from_hash("#policies"), Route::Policies);
+        assert_eq!(Route::from_hash("##//esdk"), Route::Esdk);
+    }
+
+    #[test]
+    fn unknown_or_tampered_hashes_are_not_found() {
+        for h in [
+            "#/nope",
+            "#/Policies",
+            "#/policies%3Fs=1",
+            "#/envelope\u{0}",
+            "#/ waf",
+            "#/esdk.",
+            "#/\u{1F512}",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(Route::from_hash(h), Route::NotFound, "hash {h:?}");
+        }
+    }
+
+    #[test]
+    fn the_navigation_has_no_duplicates_and_no_not_found() {
+        for (i, r) in Route::NAV.iter().enumerate() {
+            assert_ne!(*r, Route::NotFound);
+            assert!(!Route::NAV.iter().skip(i + 1).any(|x| x == r), "{r:?} twice");
+            assert!(!r.title().is_empty());
+        }
+        assert_eq!(Route::NotFound.href(), "#/");
+    }
+
+    #[test]
+    fn a_long_hash_is_parsed_without_trouble() {
+        let long = format!("#/policies?s=v1.{}", "A".repeat(300_000));
+        assert_eq!(Route::from_hash(&long), Route::Policies);
+        assert_eq!(Route::from_hash(&"/".repeat(100_000)), Route::Overview);
+    }
 }

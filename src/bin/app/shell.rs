@@ -4,7 +4,19 @@
 use yew::prelude::*;
 
 use crate::pages;
-use crate::route::{use_route, Route};
+use crate::route::Route;
+use crate::services::location;
+
+/// The current route, updated on every `hashchange`.
+#[hook]
+fn use_route() -> Route {
+    let route = use_state(|| Route::from_hash(&location::hash()));
+    {
+        let route = route.clone();
+        location::use_hash_change(move |hash| route.set(Route::from_hash(&hash)));
+    }
+    *route
+}
 
 #[function_component]
 pub fn App() -> Html {

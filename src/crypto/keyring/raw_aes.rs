@@ -11,6 +11,32 @@ use super::{ensure_data_key, Keyring};
 
 const TAG_BITS: u32 = 128;
 
+/// A raw AES keyring's key provider information, read back from its bytes: key name ‖ u32 tag
+/// length in bits ‖ u32 IV length ‖ IV (big-endian lengths). Borrowed from the bytes it reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawAesProviderInfo<'a> {
+    /// The key name (not necessarily UTF-8: it is whatever the writer put there).
+    pub key_name: &'a [u8],
+    pub tag_bits: u32,
+    pub iv: [u8; IV_LEN],
+}
+
+impl<'a> RawAesProviderInfo<'a> {
+    /// Reads `info` as the raw AES keyring writes it (a 128-bit tag, a 12-byte IV), from its end,
+    /// since the name before has no length; `None` for any other layout (such as a raw RSA
+    /// keyring's, which is the key name alone).
+    pub fn parse(info: &'a [u8]) -> Option<Self> {
+        let (rest, iv) = info.split_last_chunk::<IV_LEN>()?;
+        let (rest, iv_len) = rest.split_last_chunk::<4>()?;
+        let (key_name, tag_bits) = rest.split_last_chunk::<4>()?;
+        let tag_bits = u32::from_be_bytes(*tag_bits);
+        if tag_bits != TAG_BITS || u32::from_be_bytes(*iv_len) != IV_LEN as u32 {
+            return None;
+        }
+        Some(Self { key_name, tag_bits, iv: *iv })
+    }
+}
+
 /// A raw AES keyring.
 pub struct RawAesKeyring {
     namespace: String,
@@ -47,15 +73,9 @@ impl RawAesKeyring {
         Ok(Self { namespace: namespace.to_string(), name: name.to_string(), key, cipher })
     }
 
-    /// The IV stored in `info` if it is this keyring's provider info layout.
+    /// The IV stored in `info` if it is this keyring's provider info layout under its name.
     fn iv_from_info(&self, info: &[u8]) -> Option<[u8; IV_LEN]> {
-        let rest = info.strip_prefix(self.name.as_bytes())?;
-        let (tag_bits, rest) = rest.split_first_chunk::<4>()?;
-        let (iv_len, iv) = rest.split_first_chunk::<4>()?;
-        if u32::from_be_bytes(*tag_bits) != TAG_BITS || u32::from_be_bytes(*iv_len) != IV_LEN as u32 {
-            return None;
-        }
-        iv.try_into().ok()
+        RawAesProviderInfo::parse(info).filter(|p| p.key_name == self.name.as_bytes()).map(|p| p.iv)
     }
 }
 
@@ -102,5 +122,62 @@ impl Keyring for RawAesKeyring {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine as _;
+    use serde_json::json;
+
+    use super::*;
+
+    fn info(name: &[u8], tag_bits: u32, iv_len: u32, iv: &[u8]) -> Vec<u8> {
+        let mut v = name.to_vec();
+        v.extend_from_slice(&tag_bits.to_be_bytes());
+        v.extend_from_slice(&iv_len.to_be_bytes());
+        v.extend_from_slice(iv);
+        v
+    }
+
+    #[test]
+    fn the_layout_the_keyring_writes_is_read_back() {
+        let key = B64.encode([7u8; 32]);
+        let opts =
+            json!({"keyrings": [{"type": "raw-aes", "namespace": "ns", "name": "my key", "key": key}]});
+        let message = crate::crypto::esdk::json::encrypt(b"hello", &opts).unwrap();
+        let inspected = crate::crypto::esdk::json::inspect(&message).unwrap();
+        let edk = &inspected["header"]["encryptedDataKeys"][0];
+        let bytes = B64.decode(edk["providerInfo"].as_str().unwrap()).unwrap();
+        let parsed = RawAesProviderInfo::parse(&bytes).unwrap();
+        assert_eq!(parsed.key_name, b"my key");
+        assert_eq!(parsed.tag_bits, 128);
+        assert_eq!(bytes.get(bytes.len() - IV_LEN..), Some(&parsed.iv[..]));
+    }
+
+    #[test]
+    fn names_of_any_bytes_and_the_empty_name_are_read() {
+        let iv: Vec<u8> = (1..=12).collect();
+        let bytes = info(&[0xff, 0, 0x80], 128, 12, &iv);
+        let p = RawAesProviderInfo::parse(&bytes).unwrap();
+        assert_eq!(p.key_name, [0xff, 0, 0x80]);
+        assert_eq!(p.iv.to_vec(), iv);
+        assert_eq!(RawAesProviderInfo::parse(&info(b"", 128, 12, &iv)).map(|p| p.key_name.len()), Some(0));
+    }
+
+    #[test]
+    fn other_layouts_are_not_raw_aes() {
+        let iv = [0u8; 12];
+        for (what, bytes) in [
+            ("raw RSA: the name alone", b"rsa-key-1".to_vec()),
+            ("empty", Vec::new()),
+            ("one byte short", info(b"k", 128, 12, &iv[..11])),
+            ("a 96-bit tag", info(b"k", 96, 12, &iv)),
+            ("a 16-byte IV length", info(b"k", 128, 16, &iv)),
+            ("little-endian lengths", [b"k".as_slice(), &[128, 0, 0, 0], &[12, 0, 0, 0], &iv].concat()),
+        ] {
+            assert_eq!(RawAesProviderInfo::parse(&bytes), None, "{what}");
+        }
     }
 }

@@ -5,10 +5,11 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use secplay::crypto::esdk::json as engine;
+use secplay::crypto::keyring::RawAesProviderInfo;
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::{decode_message, textarea_value, Failure};
+use super::{decode_message, failure_view, textarea_value, Failure};
 
 #[derive(Properties, PartialEq)]
 pub struct InspectProps {
@@ -28,25 +29,22 @@ fn b64_hex(v: &Value, key: &str) -> String {
     B64.decode(str_of(v, key)).map(|b| hex(&b)).unwrap_or_default()
 }
 
-/// Key provider information, read as the raw keyrings write it: raw RSA puts the key name; raw AES
-/// puts the key name, the tag length in bits (4 bytes), the IV length (4 bytes) and the IV.
+/// Key provider information in words: the raw AES keyring's layout as the engine reads it
+/// (`RawAesProviderInfo`), else a raw RSA keyring's key name, else the bytes in hex.
 fn provider_info(info: &[u8]) -> String {
-    let n = info.len();
-    if let (Some(name), Some(tag), Some(ivlen), Some(iv)) = (
-        n.checked_sub(20).and_then(|k| info.get(..k)),
-        n.checked_sub(20).and_then(|k| info.get(k..k + 4)),
-        n.checked_sub(16).and_then(|k| info.get(k..k + 4)),
-        n.checked_sub(12).and_then(|k| info.get(k..)),
-    ) {
-        if tag == [0, 0, 0, 128] && ivlen == [0, 0, 0, 12] {
-            if let Ok(name) = std::str::from_utf8(name) {
-                return format!("key name `{name}`, tag length 128 bits, IV length 12, IV {}", hex(iv));
-            }
+    if let Some(p) = RawAesProviderInfo::parse(info) {
+        if let Ok(name) = std::str::from_utf8(p.key_name) {
+            return format!(
+                "key name `{name}`, tag length {} bits, IV length {}, IV {}",
+                p.tag_bits,
+                p.iv.len(),
+                hex(&p.iv)
+            );
         }
     }
     match std::str::from_utf8(info) {
         Ok(s) if s.chars().all(|c| !c.is_control()) => format!("key name `{s}`"),
-        _ => format!("{n} bytes: {}", hex(info)),
+        _ => format!("{} bytes: {}", info.len(), hex(info)),
     }
 }
 
@@ -168,7 +166,7 @@ pub fn Inspector(props: &InspectProps) -> Html {
             { match result {
                 None => html! {},
                 Some(Ok(v)) => view(&v),
-                Some(Err(f)) => f.view("inspect-error"),
+                Some(Err(f)) => failure_view(&f, "inspect-error"),
             } }
         </section>
     }

@@ -1,82 +1,12 @@
-//! Message settings of the Encryption SDK page: algorithm suite, frame length, commitment policy and
-//! encryption context, turned into the JS API's options (`esdkEncrypt` / `esdkDecrypt` shapes).
+//! The message settings editor of the Encryption SDK page: renders `state::settings` and
+//! dispatches to it.
 
-use secplay::crypto::esdk::{AlgorithmSuite, CommitmentPolicy};
-use serde_json::{json, Map, Value};
+use secplay::crypto::esdk::AlgorithmSuite;
 use yew::prelude::*;
 
+use super::state::settings::{Action, Settings, POLICIES};
+
 use super::{checkbox_value, input_value, select_value};
-
-pub const POLICIES: [CommitmentPolicy; 3] = [
-    CommitmentPolicy::RequireEncryptRequireDecrypt,
-    CommitmentPolicy::RequireEncryptAllowDecrypt,
-    CommitmentPolicy::ForbidEncryptAllowDecrypt,
-];
-
-/// What the user chose.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Settings {
-    pub suite: u16,
-    /// As typed; checked by the engine.
-    pub frame_length: String,
-    pub policy: CommitmentPolicy,
-    pub context: Vec<(String, String)>,
-    /// Pass the context again at decrypt (the ESDK's reproduced encryption context).
-    pub check_context: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            suite: AlgorithmSuite::DEFAULT.id(),
-            frame_length: "4096".into(),
-            policy: CommitmentPolicy::default(),
-            context: vec![
-                ("purpose".into(), "playground demo".into()),
-                ("department".into(), "finance".into()),
-            ],
-            check_context: true,
-        }
-    }
-}
-
-impl Settings {
-    fn context_json(&self) -> Value {
-        let map: Map<String, Value> = self
-            .context
-            .iter()
-            .filter(|(k, v)| !(k.is_empty() && v.is_empty()))
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
-        Value::Object(map)
-    }
-
-    /// Options for `esdkEncrypt` / `EsdkEncryptor`. A frame length that is not a number is passed on
-    /// as text so the engine names the field in its error.
-    pub fn encrypt_options(&self, keyrings: Value) -> Value {
-        let frame = self
-            .frame_length
-            .trim()
-            .parse::<u64>()
-            .map_or_else(|_| Value::from(self.frame_length.clone()), Value::from);
-        json!({
-            "keyrings": keyrings,
-            "suiteId": self.suite,
-            "frameLength": frame,
-            "commitmentPolicy": self.policy.name(),
-            "encryptionContext": self.context_json(),
-        })
-    }
-
-    /// Options for `esdkDecrypt` / `EsdkDecryptor`.
-    pub fn decrypt_options(&self, keyrings: Value) -> Value {
-        let mut v = json!({ "keyrings": keyrings, "commitmentPolicy": self.policy.name() });
-        if let (true, Some(obj)) = (self.check_context, v.as_object_mut()) {
-            obj.insert("encryptionContext".into(), self.context_json());
-        }
-        v
-    }
-}
 
 fn suite_label(s: AlgorithmSuite) -> String {
     let mut notes = Vec::new();
@@ -95,70 +25,39 @@ fn suite_label(s: AlgorithmSuite) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
-    pub settings: UseStateHandle<Settings>,
+    pub settings: UseReducerHandle<Settings>,
 }
 
 /// Suite, frame length, policy and encryption context rows.
 #[function_component]
 pub fn SettingsEditor(props: &SettingsProps) -> Html {
     let s = props.settings.clone();
-    let update = |f: fn(&mut Settings, String)| {
+    let send = |make: fn(String) -> Action| {
         let s = s.clone();
-        move |v: String| {
-            let mut next = (*s).clone();
-            f(&mut next, v);
-            s.set(next);
-        }
+        Callback::from(move |v: String| s.dispatch(make(v)))
     };
-    let on_suite = Callback::from(update(|s, v| s.suite = v.parse().unwrap_or(s.suite)))
-        .reform(|e: Event| select_value(&e));
-    let on_frame = Callback::from(update(|s, v| s.frame_length = v)).reform(|e: InputEvent| input_value(&e));
-    let on_policy = Callback::from(update(|s, v| {
-        if let Ok(p) = CommitmentPolicy::from_name(&v) {
-            s.policy = p;
-        }
-    }))
-    .reform(|e: Event| select_value(&e));
+    let on_suite = send(Action::Suite).reform(|e: Event| select_value(&e));
+    let on_frame = send(Action::FrameLength).reform(|e: InputEvent| input_value(&e));
+    let on_policy = send(Action::Policy).reform(|e: Event| select_value(&e));
     let on_check = {
         let s = s.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*s).clone();
-            next.check_context = checkbox_value(&e);
-            s.set(next);
-        })
+        Callback::from(move |e: Event| s.dispatch(Action::CheckContext(checkbox_value(&e))))
     };
     let on_add = {
         let s = s.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut next = (*s).clone();
-            next.context.push((String::new(), String::new()));
-            s.set(next);
-        })
+        Callback::from(move |_: MouseEvent| s.dispatch(Action::AddPair))
     };
     let rows = s.context.iter().enumerate().map(|(i, (k, v))| {
         let set = |key: bool| {
             let s = s.clone();
             Callback::from(move |e: InputEvent| {
-                let mut next = (*s).clone();
-                if let Some(row) = next.context.get_mut(i) {
-                    if key {
-                        row.0 = input_value(&e);
-                    } else {
-                        row.1 = input_value(&e);
-                    }
-                }
-                s.set(next);
+                let v = input_value(&e);
+                s.dispatch(if key { Action::SetKey(i, v) } else { Action::SetValue(i, v) });
             })
         };
         let on_remove = {
             let s = s.clone();
-            Callback::from(move |_: MouseEvent| {
-                let mut next = (*s).clone();
-                if i < next.context.len() {
-                    next.context.remove(i);
-                }
-                s.set(next);
-            })
+            Callback::from(move |_: MouseEvent| s.dispatch(Action::RemovePair(i)))
         };
         html! {
             <div class="row ctx" key={i}>

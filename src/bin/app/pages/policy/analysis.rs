@@ -7,8 +7,19 @@ use secplay::policy::source::{Node, Span};
 use secplay::policy::{evaluate, validate_policy, Effect, Evaluation, Finding, FindingLevel, PolicyType};
 use serde_json::Value;
 
-use super::editor::Mark;
 use super::state::{Editor, PageState};
+
+/// A marked range: 1-based line and character column, end exclusive (the engine's `Span`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub start: (u32, u32),
+    pub end: (u32, u32),
+    /// CSS class: `mk-allow`, `mk-deny` (statements), `mk-error`, `mk-security`, `mk-warning`,
+    /// `mk-suggestion` (findings).
+    pub class: &'static str,
+    /// Shown on hover over the line number.
+    pub title: String,
+}
 
 /// The engine's view of one page state.
 #[derive(Debug)]
@@ -104,5 +115,84 @@ pub fn level_class(level: FindingLevel) -> &'static str {
         FindingLevel::SecurityWarning => "mk-security",
         FindingLevel::Warning => "mk-warning",
         FindingLevel::Suggestion => "mk-suggestion",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::policy::presets::Preset;
+    use crate::pages::policy::state::Msg;
+
+    fn console() -> PageState {
+        Preset::ConsoleKey.state().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_template_is_allowed_and_its_deciding_statement_tinted() {
+        let a = Analysis::of(&console());
+        let ev = a.result.as_ref().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ev.decision.as_str(), "allowed", "{ev:?}");
+        let marks = a.marks_of(Editor::Key);
+        assert!(marks.iter().any(|m| m.class == "mk-allow" && m.title.starts_with("decided:")), "{marks:?}");
+        assert!(a.marks_of(Editor::Scp).is_empty());
+        assert!(a.actions.iter().any(|(action, _)| action == "kms:Decrypt"), "{:?}", a.actions);
+        assert!(a.actions.len() > 20, "every KMS action: {}", a.actions.len());
+    }
+
+    #[test]
+    fn a_broken_policy_is_an_error_with_an_underlined_finding() {
+        let s = console().reduce(Msg::SetPolicy(
+            Editor::Key,
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [".into(),
+        ));
+        let a = Analysis::of(&s);
+        assert!(a.result.is_err(), "a broken key policy cannot be evaluated");
+        assert!(a.actions.is_empty());
+        let findings = a.findings_of(Editor::Key);
+        assert!(findings.iter().any(|f| f.level == FindingLevel::Error), "{findings:?}");
+        let marks = a.marks_of(Editor::Key);
+        assert!(marks.iter().any(|m| m.class == "mk-error" && m.start.0 >= 1), "{marks:?}");
+    }
+
+    #[test]
+    fn findings_belong_to_their_editor() {
+        let s = console()
+            .reduce(Msg::AddIdentity)
+            .reduce(Msg::SetPolicy(Editor::Identity(0), "{\"Statement\": [".into()));
+        let a = Analysis::of(&s);
+        assert!(!a.findings_of(Editor::Identity(0)).is_empty(), "{:?}", a.findings);
+        assert!(a.findings_of(Editor::Identity(4)).is_empty());
+        assert!(a.findings_of(Editor::Session).is_empty(), "an empty editor is not validated");
+    }
+
+    #[test]
+    fn context_keys_the_policies_use_are_suggested() {
+        let s = Preset::ParameterStore.state().unwrap_or_default();
+        let a = Analysis::of(&s);
+        assert!(
+            a.suggestions.iter().any(|k| k.eq_ignore_ascii_case("kms:ViaService")),
+            "{:?}",
+            a.suggestions
+        );
+    }
+
+    #[test]
+    fn an_empty_page_is_evaluated_without_trouble() {
+        let a = Analysis::of(&PageState::default());
+        assert!(a.findings.iter().all(|(_, f)| f.is_empty()));
+        assert!(a.marks_of(Editor::Key).is_empty());
+    }
+
+    #[test]
+    fn every_level_has_its_class() {
+        let classes = [
+            FindingLevel::Error,
+            FindingLevel::SecurityWarning,
+            FindingLevel::Warning,
+            FindingLevel::Suggestion,
+        ]
+        .map(level_class);
+        assert_eq!(classes, ["mk-error", "mk-security", "mk-warning", "mk-suggestion"]);
     }
 }

@@ -7,17 +7,7 @@
 
 use yew::prelude::*;
 
-/// A marked range: 1-based line and character column, end exclusive (the engine's `Span`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Mark {
-    pub start: (u32, u32),
-    pub end: (u32, u32),
-    /// CSS class: `mk-allow`, `mk-deny` (statements), `mk-error`, `mk-security`, `mk-warning`,
-    /// `mk-suggestion` (findings).
-    pub class: &'static str,
-    /// Shown on hover over the line number.
-    pub title: String,
-}
+use super::analysis::Mark;
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {

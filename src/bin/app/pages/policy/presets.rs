@@ -102,3 +102,24 @@ impl Preset {
         Ok(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_makes_a_state_with_a_key_policy() {
+        for p in Preset::ALL {
+            let s = p.state().unwrap_or_else(|e| panic!("{}: {e}", p.id()));
+            assert!(s.key_policy.contains("Statement"), "{}", p.id());
+            assert!(!p.title().is_empty() && !p.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn preset_ids_are_distinct() {
+        for (i, p) in Preset::ALL.iter().enumerate() {
+            assert!(!Preset::ALL.iter().skip(i + 1).any(|q| q.id() == p.id()), "{}", p.id());
+        }
+    }
+}

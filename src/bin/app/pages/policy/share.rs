@@ -147,3 +147,150 @@ fn text_value(v: &Value, what: &str, max: usize) -> Result<String, String> {
     }
     Ok(s.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> PageState {
+        PageState {
+            key_policy: r#"{"Version":"2012-10-17","Statement":[]}"#.into(),
+            identity: vec!["{}".into(), "ünïcødé 🔐 \"quotes\" \\ and \n newlines".into()],
+            scp: "scp".into(),
+            boundary: "boundary".into(),
+            session: "session".into(),
+            principal: "arn:aws:iam::111122223333:role/r".into(),
+            action: "kms:Decrypt".into(),
+            resource: "arn:aws:kms:us-east-1:111122223333:key/k".into(),
+            resource_account: "111122223333".into(),
+            context: vec![("aws:SourceIp".into(), "192.0.2.1".into()), ("k".into(), r#"["a","b"]"#.into())],
+        }
+    }
+
+    /// The fragment for a hand-made JSON content, as `encode` would write it.
+    fn link_of(json: &str) -> String {
+        let bytes = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+        format!("{ROUTE}?s={VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    #[test]
+    fn a_state_survives_the_round_trip() {
+        for state in [full(), PageState::default()] {
+            let link = encode(&state);
+            assert!(link.starts_with("#/policies?s=v1."), "{link}");
+            assert_eq!(decode(&link), Ok(Some(state)));
+        }
+    }
+
+    #[test]
+    fn the_link_opens_the_policy_page() {
+        assert_eq!(crate::route::Route::from_hash(&encode(&full())), crate::route::Route::Policies);
+    }
+
+    #[test]
+    fn a_link_among_other_parameters_is_found() {
+        let link = encode(&full());
+        let data = link.split_once("?s=").map(|(_, d)| d).unwrap_or_default();
+        assert_eq!(decode(&format!("#/policies?x=1&s={data}&y=2")), Ok(Some(full())));
+    }
+
+    #[test]
+    fn a_fragment_without_a_link_is_none() {
+        for h in ["", "#/policies", "#/policies?", "#/policies?x=1", "#/waf?state=1"] {
+            assert_eq!(decode(h), Ok(None), "{h:?}");
+        }
+    }
+
+    #[test]
+    fn every_cut_of_a_link_is_refused_or_read_never_a_panic() {
+        let link = encode(&full());
+        for end in 0..link.len() {
+            if let Some(cut) = link.get(..end) {
+                match decode(cut) {
+                    Ok(None) => assert!(!cut.contains("s="), "cut at {end}"),
+                    Ok(Some(s)) => panic!("a cut link at {end} opened: {s:?}"),
+                    Err(e) => assert!(!e.is_empty()),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_flipped_character_is_refused_or_read_never_a_panic() {
+        let link = encode(&full());
+        let start = link.find("v1.").map_or(0, |i| i + 3);
+        let mut refused = 0;
+        for i in start..link.len() {
+            let mut bytes = link.clone().into_bytes();
+            if let Some(b) = bytes.get_mut(i) {
+                *b = if *b == b'A' { b'B' } else { b'A' };
+            }
+            let tampered = String::from_utf8(bytes).unwrap_or_default();
+            match decode(&tampered) {
+                Err(_) => refused += 1,
+                Ok(Some(s)) => assert!(s.identity.len() <= MAX_IDENTITY && s.context.len() <= MAX_CONTEXT),
+                Ok(None) => panic!("a tampered link at {i} read as no link"),
+            }
+        }
+        assert!(refused > 0, "no tampered link was refused");
+    }
+
+    #[test]
+    fn damage_is_named() {
+        let cases = [
+            ("#/policies?s=abc", "no version prefix"),
+            ("#/policies?s=v9.abc", "format `v9`"),
+            ("#/policies?s=v1.***", "not base64url"),
+            ("#/policies?s=v1.AAAA", "does not inflate"),
+        ];
+        for (hash, want) in cases {
+            let e = decode(hash).err().unwrap_or_default();
+            assert!(e.contains(want), "{hash}: {e}");
+        }
+        let too_long = format!("#/policies?s=v1.{}", "A".repeat(MAX_ENCODED + 1));
+        assert!(decode(&too_long).err().unwrap_or_default().contains("characters long"));
+    }
+
+    #[test]
+    fn content_is_checked_field_by_field() {
+        let cases = [
+            ("not json", "not JSON"),
+            ("[]", "not an object"),
+            (r#"{"keyPolicy": 5}"#, "`keyPolicy` must be a string"),
+            (r#"{"identity": "x"}"#, "`identity` must be an array"),
+            (r#"{"identity": [1]}"#, "`identity[0]` must be a string"),
+            (r#"{"identity": ["","","","","",""]}"#, "holds 6 policies"),
+            (r#"{"context": {}}"#, "`context` must be an array"),
+            (r#"{"context": [["k"]]}"#, "`context[0]` must be a [key, value] pair"),
+            (r#"{"context": [["k", 1]]}"#, "`context[0] value` must be a string"),
+            (r#"{"principal": null}"#, "`principal` must be a string"),
+        ];
+        for (json, want) in cases {
+            let e = decode(&link_of(json)).err().unwrap_or_default();
+            assert!(e.contains(want), "{json}: {e}");
+        }
+        let rows: Vec<String> = (0..=MAX_CONTEXT).map(|i| format!(r#"["k{i}",""]"#)).collect();
+        let e =
+            decode(&link_of(&format!(r#"{{"context": [{}]}}"#, rows.join(",")))).err().unwrap_or_default();
+        assert!(e.contains("41 rows"), "{e}");
+    }
+
+    #[test]
+    fn oversized_fields_and_bombs_are_refused() {
+        let long = format!(r#"{{"action": "{}"}}"#, "a".repeat(MAX_FIELD + 1));
+        assert!(decode(&link_of(&long)).err().unwrap_or_default().contains("`action` is 4097 bytes"));
+        let policy = format!(r#"{{"keyPolicy": "{}"}}"#, " ".repeat(MAX_POLICY + 1));
+        assert!(decode(&link_of(&policy)).err().unwrap_or_default().contains("`keyPolicy` is"));
+        // Deflates to a few hundred bytes, inflates past the limit.
+        let bomb = format!(r#"{{"scp": "{}"}}"#, "x".repeat(MAX_INFLATED * 2));
+        let link = link_of(&bomb);
+        assert!(link.len() < MAX_ENCODED);
+        assert!(decode(&link).err().unwrap_or_default().contains("does not inflate"));
+    }
+
+    #[test]
+    fn unknown_members_are_ignored_and_absent_ones_empty() {
+        let s = decode(&link_of(r#"{"action": "kms:Sign", "future": [1, 2]}"#));
+        assert_eq!(s, Ok(Some(PageState { action: "kms:Sign".into(), ..PageState::default() })));
+    }
+}
