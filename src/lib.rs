@@ -6,6 +6,7 @@
 //! - [`web`]: browser services (WebCrypto) shared by the JS API and the yew app in `src/bin/app/`.
 
 pub mod crypto;
+pub mod kms;
 pub mod policy;
 pub mod waf;
 
