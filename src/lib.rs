@@ -8,6 +8,7 @@
 
 pub mod common;
 pub mod crypto;
+pub mod kms;
 pub mod policy;
 pub mod waf;
 
