@@ -303,8 +303,8 @@ fn signed_messages_through_batches_follow_each_policy() {
     let last = bad.len() - 5;
     bad[last] ^= 1;
     let (early, rest) = run(SignedMessagePolicy::ReleaseBeforeSignature, &bad);
-    assert!(early.len() < pt.len());
-    assert!(rest.is_err() || matches!(rest, Ok(ref r) if r.is_empty()), "{rest:?}");
+    assert!(early.len() < pt.len(), "all {} bytes released despite the bad signature", early.len());
+    assert!(matches!(rest, Err(EsdkError::SignatureInvalid)), "a bad signature ended with {rest:?}");
     let (_, rest) = run(SignedMessagePolicy::RejectSigned, &ct);
     assert!(matches!(rest, Err(EsdkError::PolicyViolation(_))), "{rest:?}");
 }

@@ -110,20 +110,28 @@ fn a_frame_is_released_only_after_its_tag() {
     let plaintext = vec![0x41u8; 100];
     let ct = encrypt_streaming(AlgorithmSuite::Aes256GcmHkdfSha512CommitKey, 64, &plaintext);
     let kr = aes_keyring();
+    // The message: header, one full frame of 64 bytes, then the final frame of 36.
+    let header_total = ct.len() - (4 + 12 + 64 + 16) - (4 + 4 + 12 + 4 + 36 + 16);
     let mut d = Decryptor::new(&kr, DecryptOptions::default());
-    let header_len = d.header().map_or(0, |_| 0);
-    assert_eq!(header_len, 0);
+    assert!(d.header().is_none(), "a header before any byte was read");
     // Find the first frame's end: header, then 4 + 12 + 64 + 16 bytes.
     let mut out = Vec::new();
     let mut released_at = None;
     for (i, b) in ct.iter().enumerate() {
         d.update_into(&[*b], &mut out).unwrap();
+        if i + 1 < header_total {
+            assert!(d.header().is_none(), "the header was read after only {} bytes of {header_total}", i + 1);
+        } else {
+            assert!(
+                d.header().is_some(),
+                "the header's {header_total} bytes were read but no header is known"
+            );
+        }
         if released_at.is_none() && !out.is_empty() {
             released_at = Some(i);
         }
     }
     d.finish().unwrap();
-    let header_total = ct.len() - (4 + 12 + 64 + 16) - (4 + 4 + 12 + 4 + 36 + 16);
     // The first plaintext appears exactly when the last tag byte of frame 1 arrives.
     assert_eq!(released_at, Some(header_total + 4 + 12 + 64 + 16 - 1));
     assert_eq!(out, plaintext);

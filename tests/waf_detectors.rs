@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! The SQLi/XSS detectors on libinjection's unit cases and reported FN/FP inputs, and on the
 //! OWASP CRS regression requests (941xxx XSS, 942xxx SQLi) read the way CRS reads them.
-//! Figures are printed; floors are the ones reached (regression guards).
+//! Figures are printed; floors are the ones reached (regression guards), and each run checks that
+//! it found cases to count, so a floor cannot pass on an empty tally.
 
 use secplay::waf::model::Sensitivity;
 use secplay::waf::transform::{apply_all, Transformation};
@@ -22,6 +23,7 @@ fn hex(s: &str) -> Vec<u8> {
 fn libinjection_unit_cases() {
     let d = load("libinjection-cases.json");
     let cases = d["libinjection_unit_tests"]["cases"].as_array().unwrap();
+    assert!(!cases.is_empty(), "libinjection-cases.json holds no unit cases");
     let mut agree_low = 0;
     let mut agree_high = 0;
     let mut disagreements = Vec::new();
@@ -55,6 +57,10 @@ fn libinjection_unit_cases() {
     let caught_low = fns.iter().filter(|e| sqli::is_sqli(&input_of(e), Sensitivity::Low)).count();
     let caught_high = fns.iter().filter(|e| sqli::is_sqli(&input_of(e), Sensitivity::High)).count();
     let fps = d["reported_false_positives"].as_array().unwrap();
+    assert!(
+        !fns.is_empty() && !fps.is_empty(),
+        "libinjection-cases.json holds no reported false negatives or positives"
+    );
     let flagged_low = fps.iter().filter(|e| sqli::is_sqli(&input_of(e), Sensitivity::Low)).count();
     let flagged_high = fps.iter().filter(|e| sqli::is_sqli(&input_of(e), Sensitivity::High)).count();
     println!("libinjection's reported false negatives caught: LOW {caught_low}/{}, HIGH {caught_high}/{} (libinjection: 2)", fns.len(), fns.len());
@@ -187,6 +193,14 @@ fn run_crs(file: &str, prefix_xss: &str, prefix_sqli: &str, only: Option<&[u64]>
             t.clean += 1;
             t.fp += usize::from(fired);
         }
+    }
+    // A floor on a share passes when nothing was counted: a renamed field or rule prefix must fail.
+    for (what, t) in [("XSS", &xs), ("SQLi", &sq)] {
+        assert!(
+            t.attacks > 0,
+            "{file}: no {what} attack cases were found (rules {prefix_xss}/{prefix_sqli})"
+        );
+        assert!(t.clean > 0 || file != "crs-941-942-cases.json", "{file}: no clean {what} cases were found");
     }
     (xs, sq)
 }

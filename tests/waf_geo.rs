@@ -1,5 +1,6 @@
-//! The offline geo database against its sources: the `@ip-location-db` CSVs in node_modules (`npm
-//! ci` installs them; without them the test says so and checks nothing). Builds the database with
+//! The offline geo database against its sources: the `@ip-location-db` CSVs in node_modules
+//! (`tools/setup.sh build`, which `make pkg` runs, installs them with `npm ci`; without them the test
+//! fails and says so). Builds the database with
 //! `GeoDbBuilder`, checks that `tools/geo-build.mjs` writes the very same bytes, and looks up a
 //! sample of rows (first, middle and last address) against the CSV rows themselves. With
 //! `--nocapture` it prints the sizes and the lookup time (a figure, not an assertion). Then the engine: GeoMatch and
@@ -55,10 +56,13 @@ fn ip(n: u128, v6: bool) -> IpAddr {
 fn the_database_answers_as_the_csv_rows_say() {
     let geo = module("geo-whois-asn-country");
     let asn = module("asn");
-    if !geo.join("package.json").exists() || !asn.join("package.json").exists() {
-        println!("waf_geo: node_modules/@ip-location-db is missing (run `npm ci`); nothing checked");
-        return;
-    }
+    assert!(
+        geo.join("package.json").exists() && asn.join("package.json").exists(),
+        "the geo database's sources are missing: `{}` and `{}` come from npm; install them with \
+         `tools/setup.sh build` (or `npm ci`; `make pkg` runs both and builds www/generated/geo.bin from them)",
+        geo.display(),
+        asn.display()
+    );
     let t0 = Instant::now();
     let csvs = [
         (CsvKind::Country, false, geo.join("geo-whois-asn-country-ipv4-num.csv")),

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 //! No panic on hostile input: every transformation and detector on pseudo-random bytes, and
-//! the web ACL parser on the sample with each node replaced by odd values.
+//! the web ACL parser on the sample with each node replaced by odd values. Each case runs under a
+//! hang guard ([`HANG`]): an input that makes a detector loop fails the test instead of stalling it.
 
 use secplay::waf::json::WebAcl;
 use secplay::waf::model::Sensitivity;
@@ -10,6 +11,10 @@ use serde_json::{json, Value};
 
 const SAMPLE: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/waf/sample-get-web-acl.json"));
+
+/// How long a case may take before it counts as hung: many times what any case takes in a debug
+/// build on a busy machine. A guard against endless loops, not a timing test.
+const HANG: std::time::Duration = std::time::Duration::from_secs(120);
 
 struct Rng(u64);
 
@@ -28,6 +33,10 @@ impl Rng {
 
 #[test]
 fn transformations_and_detectors_never_panic() {
+    finishes_within("transformations and detectors on random bytes", HANG, random_bytes);
+}
+
+fn random_bytes() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let special = b"%u0123456789abcdefABCDEF&#;x\\/*-'\"<>()=! \t\n\r\x00\xff\xc3\xa9.:@{}[],+?";
     let all: Vec<u8> = (0..=255).collect();
@@ -47,6 +56,10 @@ fn transformations_and_detectors_never_panic() {
 
 #[test]
 fn deeply_nested_json_body_is_bounded() {
+    finishes_within("the JSON body walker on 100,000 open brackets", HANG, deep_json_body);
+}
+
+fn deep_json_body() {
     let deep = "[".repeat(100_000);
     let w = jsonbody::walk(deep.as_bytes());
     assert!(w.invalid);
@@ -87,6 +100,10 @@ fn set(v: &mut Value, path: &[String], new: Value) {
 
 #[test]
 fn parser_never_panics_on_mutated_sample() {
+    finishes_within("the web ACL parser on the mutated sample", HANG, mutated_sample);
+}
+
+fn mutated_sample() {
     let doc: Value = serde_json::from_str(SAMPLE).unwrap();
     let mut paths = Vec::new();
     replace_each(&doc, &mut Vec::new(), &mut paths);
@@ -115,8 +132,32 @@ fn parser_never_panics_on_mutated_sample() {
     assert!(errors > paths.len(), "mutations should mostly be rejected");
 }
 
+/// Runs `f` on its own thread and fails if it has not returned after `limit`: a guard against a
+/// hang (a loop that never ends), not a timing test, so the bound is many times what it takes.
+fn finishes_within(what: &str, limit: std::time::Duration, f: impl FnOnce() + Send + 'static) {
+    let (done, wait) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        f();
+        let _ = done.send(());
+    });
+    match wait.recv_timeout(limit) {
+        Ok(()) => worker.join().unwrap(),
+        // The closure panicked: re-raise its panic so the failure shows its message.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().unwrap_err())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what} did not finish within {limit:?}: a detector or parser loops on hostile input")
+        }
+    }
+}
+
 #[test]
 fn pathological_inputs_finish() {
+    finishes_within("the detectors on pathological inputs", HANG, pathological_inputs);
+}
+
+fn pathological_inputs() {
     for input in [
         "<".repeat(65_536),
         "(".repeat(65_536),
@@ -136,6 +177,10 @@ fn pathological_inputs_finish() {
 
 #[test]
 fn locating_pointers_in_malformed_text_terminates() {
+    finishes_within("locating pointers in malformed text", HANG, locating_pointers);
+}
+
+fn locating_pointers() {
     use secplay::common::json_source::parse_json;
     let locate = |text: &str, pointer: &str| {
         parse_json(text).ok().and_then(|doc| doc.locate(pointer)).map(|at| (at.line, at.column))
