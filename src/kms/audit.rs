@@ -263,7 +263,7 @@ pub fn filter(w: &World, f: &Value) -> Result<Vec<Value>, KmsError> {
         .filter(|e| f.error_code.as_ref().is_none_or(|c| s(e, "errorCode").as_ref() == Some(c)))
         .filter(|e| f.read_only.is_none_or(|r| e.get("readOnly").and_then(Value::as_bool) == Some(r)))
         .filter(|e| {
-            let t = s(e, "eventTime").and_then(|t| crate::policy::date::parse_date(&t)).map(|ms| ms / 1000);
+            let t = s(e, "eventTime").and_then(|t| crate::common::date::parse_date(&t)).map(|ms| ms / 1000);
             f.since.is_none_or(|since| t.is_some_and(|t| t >= since))
                 && f.until.is_none_or(|u| t.is_some_and(|t| t <= u))
         })
