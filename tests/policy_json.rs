@@ -309,3 +309,21 @@ fn compiled_policies_agree_with_one_shot_evaluation() {
     assert_eq!(n, 390);
     assert!(CompiledPolicies::from_text("[]").is_err());
 }
+
+#[test]
+fn ipv4_mapped_source_addresses_are_read_as_ipv4() {
+    // The rule of `secplay::common::ip`, shared with the WAF: `::ffff:a.b.c.d` is `a.b.c.d`.
+    let deny_outside = |source_ip: &str| {
+        let mut case = input(json!({"aws:SecureTransport": "true", "aws:SourceIp": source_ip}));
+        case["policies"]["identity"][0]["Statement"].as_array_mut().unwrap().push(json!({
+            "Effect": "Deny", "Action": "kms:*", "Resource": "*",
+            "Condition": {"NotIpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"]}}
+        }));
+        evaluate_policy(&case).unwrap()["decision"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(deny_outside("10.1.2.3"), "allowed");
+    assert_eq!(deny_outside("::ffff:10.1.2.3"), "allowed", "a mapped address inside 10.0.0.0/8");
+    assert_eq!(deny_outside("2001:db8::1"), "allowed");
+    assert_eq!(deny_outside("::ffff:192.0.2.1"), "explicitDeny");
+    assert_eq!(deny_outside("192.0.2.1"), "explicitDeny");
+}
