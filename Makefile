@@ -6,11 +6,24 @@ export CARGO_TERM_COLOR ?= never
 WASM := wasm32-unknown-unknown
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 PORT ?= 8080
-# wasm-bindgen-test: headless Chromium through Debian's chromedriver (the runner adds --no-sandbox).
-export CHROMEDRIVER ?= /usr/bin/chromedriver
-export WASM_BINDGEN_TEST_TIMEOUT ?= 180
+# Tool versions (tools/setup.sh installs and checks them).
+include tools/versions.env
+# wasm-bindgen-test: the browser runs pick their driver from CHROMEDRIVER / GECKODRIVER (found on
+# PATH or where Debian puts them; set either to override). The runner adds headless and --no-sandbox.
+ifeq ($(origin CHROMEDRIVER),undefined)
+CHROMEDRIVER := $(shell tools/find-driver.sh chromedriver)
+endif
+ifeq ($(origin GECKODRIVER),undefined)
+GECKODRIVER := $(shell tools/find-driver.sh geckodriver)
+endif
+export WASM_BINDGEN_TEST_TIMEOUT ?= 420
+# bench/ and fuzz/ are cargo workspaces of their own: `make lint` checks them in one persistent
+# target directory (Cedar alone takes minutes to build the first time).
+BENCH_TARGET_DIR ?= $(HOME)/.cache/secplay/bench-target
+# The stages of `make test`, in order; each one's time is printed at the end.
+TEST_STAGES := setup-test lint test-native test-wasm test-js test-e2e size
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -28,19 +41,29 @@ setup:
 setup-test:
 	@tools/setup.sh test
 
+# npm packages: setup.sh reinstalls them when package-lock.json changed and writes the stamp
+# (setup runs first, and only once, even under make -j).
+node_modules/.lock-stamp: package-lock.json | setup
+	touch $@
+
 # The offline geo database (src/waf/geo.rs) from the @ip-location-db npm packages; rebuilt only when
 # the CSVs, the lock file (npm stamps every file 1985, so a new version shows in the lock file) or
 # the generator change. Not in git: it is about 6 MB.
 GEO_DB := www/generated/geo.bin
 GEO_CSV := $(foreach f,geo-whois-asn-country/geo-whois-asn-country-ipv4-num geo-whois-asn-country/geo-whois-asn-country-ipv6-num asn/asn-ipv4-num asn/asn-ipv6-num,node_modules/@ip-location-db/$(f).csv)
+$(GEO_CSV): node_modules/.lock-stamp ;
 $(GEO_DB): $(GEO_CSV) package-lock.json tools/geo-build.mjs
 	node tools/geo-build.mjs $@
 
 # The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types, and the
 # geo database (geo.bin, its licences in geo-LICENSE.txt). Built with the `pkg` cargo profile
 # (release at opt-level 3: the WAF and ESDK run ~1.6x faster than at "z"); the page's own wasm
-# (Trunk, `release`) stays size-optimised.
-pkg: setup $(GEO_DB)
+# (Trunk, `release`) stays size-optimised. A file target: rebuilt only when a library source, the
+# manifest, the lock file or the geo database changed (package.json is written last).
+LIB_SRC := $(shell find src -type f -not -path 'src/bin/*') Cargo.toml Cargo.lock
+PKG := pkg/package.json
+pkg: $(PKG)
+$(PKG): $(LIB_SRC) $(GEO_DB) tools/pkg-json.mjs | setup
 	cargo build --profile pkg --lib --target $(WASM)
 	rm -rf pkg $(TARGET_DIR)/size/pkg
 	wasm-bindgen --target web --out-dir $(TARGET_DIR)/size/pkg --out-name secplay $(TARGET_DIR)/$(WASM)/pkg/secplay.wasm
@@ -52,36 +75,56 @@ pkg: setup $(GEO_DB)
 	cp $(GEO_DB) $(dir $(GEO_DB))geo-LICENSE.txt pkg/
 	node tools/pkg-json.mjs
 
-# The static site: deployable to any static host as is.
-dist: pkg
+# The static site: deployable to any static host as is. A file target like the package: a second
+# `make run` with nothing changed serves at once.
+DIST := dist/index.html
+dist: $(DIST)
+$(DIST): $(PKG) $(shell find src www -type f) index.html Trunk.toml | setup
 	trunk build --release
+	touch $@
 
-run: dist
+run: $(DIST)
 	@echo "secplay: http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
 
-lint:
+lint: lint-extra
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target $(WASM) -- -D warnings
 
+# bench/* and fuzz/ compile against today's library, with their lock files as committed.
+lint-extra:
+	for d in bench/esdk bench/waf bench/policy fuzz; do \
+	  (cd $$d && CARGO_TARGET_DIR=$(BENCH_TARGET_DIR) cargo check --locked --quiet --all-targets) || { echo "lint: $$d does not compile"; exit 1; }; \
+	done
+
 test-native:
 	cargo test
 
-# The same logic in the browser (tests/web.rs, headless Chromium) and in Node (tests/node.rs).
+# The shared engine cases in headless Chromium and headless Firefox (tests/web.rs, once per browser)
+# and in Node (tests/node.rs). The runner takes GECKODRIVER over CHROMEDRIVER, so each run sets one.
 test-wasm:
-	cargo test --target $(WASM) --test web --test node
+	@test -n "$(CHROMEDRIVER)" || { echo "test-wasm: no chromedriver (run make setup-test)"; exit 1; }
+	@test -n "$(GECKODRIVER)" || { echo "test-wasm: no geckodriver (run make setup-test)"; exit 1; }
+	cargo test --target $(WASM) --test node
+	env -u GECKODRIVER CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM) --test web
+	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER) cargo test --target $(WASM) --test web
 
-test-js: pkg
+test-js: $(PKG)
 	node --test tests/js/*.test.mjs
 	tsc -p tests/js/tsconfig.json
 
-test-e2e: dist
+test-e2e: $(DIST)
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
-test: setup-test
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint test-native test-wasm test-js test-e2e size; \
+test:
+	@start=$$(date +%s); times=""; \
+	for stage in $(TEST_STAGES); do \
+	  t=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$stage || { echo "make test: $$stage failed after $$(( $$(date +%s) - t )) s"; exit 1; }; \
+	  times="$$times$$(printf '  %-12s %5d s' $$stage $$(( $$(date +%s) - t )))"$$'\n'; \
+	done; \
+	printf 'make test: stage times\n%s' "$$times"; \
 	echo "make test: all green in $$(( $$(date +%s) - start )) s"
 
 size:

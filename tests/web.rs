@@ -1,11 +1,25 @@
-//! In headless Chromium (`make test-wasm`): the shared envelope cases, plus what only a browser has:
-//! WebCrypto key generation feeding the engine, and WebCrypto as an independent implementation
-//! that must agree with ours on RSA-OAEP-SHA256 and AES-256-GCM.
+//! In headless Chromium and headless Firefox (`make test-wasm` runs this binary once in each): the
+//! shared engine cases (envelope, ESDK vectors through WebCrypto and the pure-Rust fallback, the IAM
+//! corpus, the WAF cases; the same modules run in Node through `tests/node.rs`), plus what only a
+//! browser has: WebCrypto key generation feeding the engine, and WebCrypto as an independent
+//! implementation that must agree with ours on RSA-OAEP-SHA256 and AES-256-GCM.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg(target_arch = "wasm32")]
 
 #[path = "shared/envelope_cases.rs"]
 mod envelope_cases;
+
+#[path = "shared/crypto_esdk_support.rs"]
+mod support;
+
+#[path = "shared/esdk_cases.rs"]
+mod esdk_cases;
+
+#[path = "shared/policy_cases.rs"]
+mod policy_cases;
+
+#[path = "shared/waf_cases.rs"]
+mod waf_cases;
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use secplay::crypto::envelope::{aes_gcm_open, open, seal, DataKey, KeyPair, Sealed};

@@ -9,6 +9,8 @@
 //! into the engine's buffer. A tag that does not verify rejects its call; the batch then reports the
 //! first such frame, like the pure-Rust backend.
 
+use std::cell::Cell;
+
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,6 +37,28 @@ impl WebCryptoBackend {
         }
         Some(Self { subtle: subtle.unchecked_into() })
     }
+
+    /// Whether this WebCrypto takes 192-bit AES-GCM keys: Firefox and Node do, Chromium answers
+    /// `NotSupportedError`. Asked once per thread by importing a throwaway all-zero key; the answer
+    /// decides whether the AES-192 suites (0x0046, 0x0146, 0x0346) run here or in the pure-Rust cipher.
+    pub async fn accepts_aes_192(&self) -> bool {
+        if let Some(known) = AES_192.with(Cell::get) {
+            return known;
+        }
+        let usages = Array::of1(&"encrypt".into());
+        let probe = Uint8Array::new_with_length(24);
+        let accepted = match self.subtle.import_key_with_str("raw", &probe, "AES-GCM", false, &usages) {
+            Ok(p) => JsFuture::from(p).await.is_ok(),
+            Err(_) => false,
+        };
+        AES_192.with(|c| c.set(Some(accepted)));
+        accepted
+    }
+}
+
+thread_local! {
+    /// [`WebCryptoBackend::accepts_aes_192`]'s answer, once known (each worker asks its own).
+    static AES_192: Cell<Option<bool>> = const { Cell::new(None) };
 }
 
 fn failed(what: &str, e: &JsValue) -> EsdkError {
@@ -183,9 +207,10 @@ impl BatchBackend for AnyBackend {
 
     async fn batch_cipher(&self, key: &DataKey) -> Result<AnyAead, EsdkError> {
         Ok(match self {
-            // Chromium's WebCrypto has no AES-192 (NotSupportedError), so the 0x0046/0x0146/0x0346
-            // suites always run in Rust.
-            Self::WebCrypto(w) if key.len() != 24 => AnyAead::WebCrypto(w.batch_cipher(key).await?),
+            // The AES-192 suites go to WebCrypto only where it takes 192-bit keys (not Chromium).
+            Self::WebCrypto(w) if key.len() != 24 || w.accepts_aes_192().await => {
+                AnyAead::WebCrypto(w.batch_cipher(key).await?)
+            }
             _ => AnyAead::Rust(GcmCipher::new(key.as_bytes())?),
         })
     }

@@ -1,7 +1,8 @@
 //! Shared helpers for the ESDK vector tests: loading `../shared/vectors/esdk`, building the
 //! keyrings a vector names, and the error kind each negative category must produce.
 //! Included by the other `crypto_esdk_*` test files with `#[path]` (kept in `shared/` so cargo does
-//! not build it as a test target of its own).
+//! not build it as a test target of its own). In wasm, which has no file system, the files come
+//! from the bounded subset compiled in by `esdk_subset.rs` (see `tools/esdk-subset.py`).
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -20,8 +21,24 @@ use secplay::crypto::keyring::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyri
 
 pub const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/esdk");
 
+#[cfg(not(target_arch = "wasm32"))]
 pub fn read(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}/{rel}")).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+}
+
+/// The vectors compiled into the wasm test binaries.
+#[cfg(target_arch = "wasm32")]
+pub mod subset {
+    include!("esdk_subset.rs");
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn read(rel: &str) -> Vec<u8> {
+    subset::FILES
+        .iter()
+        .find(|(path, _)| *path == rel)
+        .map(|(_, bytes)| bytes.to_vec())
+        .unwrap_or_else(|| panic!("{rel} is not in the embedded subset: run tools/esdk-subset.py"))
 }
 
 pub fn manifest() -> &'static Value {
