@@ -246,3 +246,161 @@ fn aad(header: &[u8], context: &BTreeMap<String, String>) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    fn context(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn aes() -> KeyMaterial {
+        KeyMaterial::generate(crate::kms::material::KeySpec::SymmetricDefault).unwrap()
+    }
+
+    #[test]
+    fn sealed_blobs_open_with_the_same_material_and_context() {
+        let material = aes();
+        let ctx = context(&[
+            ("purpose", "test"),
+            ("aws:lambda:FunctionArn", "arn:aws:lambda:us-east-1:1:function:f"),
+        ]);
+        let blob = seal(&material, ARN, "v1", &ctx, b"hello kms").unwrap();
+        assert_eq!(blob.len(), 1 + 2 + ARN.len() + 1 + 2 + NONCE_LEN + 9 + TAG_LEN, "layout");
+        assert_eq!(blob[0], BLOB_VERSION);
+        assert_eq!(
+            read_header(&blob).unwrap(),
+            BlobHeader { version: 1, key_arn: ARN.to_owned(), material_id: "v1".to_owned() }
+        );
+        assert_eq!(open(&material, &blob, &ctx).unwrap().as_slice(), b"hello kms");
+        // Empty and maximal plaintexts.
+        let empty = seal(&material, ARN, "v1", &BTreeMap::new(), b"").unwrap();
+        assert!(open(&material, &empty, &BTreeMap::new()).unwrap().is_empty());
+        let full = vec![0x5a; MAX_PLAINTEXT];
+        let blob = seal(&material, ARN, "v1", &ctx, &full).unwrap();
+        assert_eq!(open(&material, &blob, &ctx).unwrap().as_slice(), full.as_slice());
+        // Two seals of one plaintext differ (fresh nonce).
+        assert_ne!(
+            seal(&material, ARN, "v1", &ctx, b"x").unwrap(),
+            seal(&material, ARN, "v1", &ctx, b"x").unwrap()
+        );
+    }
+
+    #[test]
+    fn any_other_encryption_context_is_an_opaque_failure() {
+        let material = aes();
+        let ctx = context(&[("a", "bc"), ("k", "v")]);
+        let blob = seal(&material, ARN, "v1", &ctx, b"secret").unwrap();
+        for other in [
+            context(&[]),
+            context(&[("a", "bc")]),
+            context(&[("a", "bc"), ("k", "V")]),
+            context(&[("a", "bc"), ("k", "v"), ("extra", "1")]),
+            context(&[("ab", "c"), ("k", "v")]),
+        ] {
+            let err = open(&material, &blob, &other).unwrap_err();
+            assert_eq!(err, BlobError::Undecryptable, "{other:?}");
+            assert_eq!(err.aws_exception(), "InvalidCiphertextException");
+        }
+        // `{"a":"bc"}` and `{"ab":"c"}` encode differently (length-prefixed).
+        let ab = context(&[("a", "bc")]);
+        let blob = seal(&material, ARN, "v1", &ab, b"s").unwrap();
+        assert_eq!(open(&material, &blob, &context(&[("ab", "c")])).unwrap_err(), BlobError::Undecryptable);
+    }
+
+    #[test]
+    fn other_material_or_a_rewritten_header_does_not_open() {
+        let material = aes();
+        let ctx = BTreeMap::new();
+        let blob = seal(&material, ARN, "v1", &ctx, b"secret").unwrap();
+        assert_eq!(open(&aes(), &blob, &ctx).unwrap_err(), BlobError::Undecryptable);
+        // The material id is authenticated: pointing the blob at another version fails.
+        let mut renamed = blob.clone();
+        let id_at = 1 + 2 + ARN.len() + 1;
+        renamed[id_at + 1] = b'2';
+        assert_eq!(read_header(&renamed).unwrap().material_id, "v2");
+        assert_eq!(open(&material, &renamed, &ctx).unwrap_err(), BlobError::Undecryptable);
+        // So is the key ARN.
+        let mut moved = blob.clone();
+        moved[3 + ARN.find("us-east-1").unwrap() + 8] = b'2';
+        assert_eq!(open(&material, &moved, &ctx).unwrap_err(), BlobError::Undecryptable);
+    }
+
+    #[test]
+    fn every_flipped_bit_and_every_truncation_is_rejected_without_panicking() {
+        let material = aes();
+        let ctx = context(&[("k", "v")]);
+        let blob =
+            seal(&material, "arn:aws:kms:eu-west-1:111122223333:key/k", "m", &ctx, b"0123456789").unwrap();
+        for at in 0..blob.len() {
+            for bit in 0..8 {
+                let mut bad = blob.clone();
+                bad[at] ^= 1 << bit;
+                let err = open(&material, &bad, &ctx).unwrap_err();
+                assert_eq!(err.aws_exception(), "InvalidCiphertextException", "byte {at} bit {bit}: {err}");
+            }
+        }
+        for len in 0..blob.len() {
+            let err = open(&material, &blob[..len], &ctx).unwrap_err();
+            assert_eq!(err.aws_exception(), "InvalidCiphertextException", "prefix {len}");
+        }
+        let mut longer = blob.clone();
+        longer.push(0);
+        assert_eq!(open(&material, &longer, &ctx).unwrap_err(), BlobError::Undecryptable);
+    }
+
+    /// Blobs that must be refused before any key is tried, each for its reason.
+    #[test]
+    fn malformed_headers_are_refused() {
+        let tail = [0u8; NONCE_LEN + TAG_LEN];
+        let with_tail = |head: &[u8]| [head, &tail].concat();
+        let cases: [(&str, Vec<u8>); 7] = [
+            ("empty", Vec::new()),
+            ("unknown format version", with_tail(&[2, 0, 1, b'a', 1, b'm'])),
+            ("zero-length key ARN", with_tail(&[1, 0, 0, 1, b'm'])),
+            ("key ARN longer than the format allows", with_tail(&[1, 0x08, 0x01])),
+            ("empty material id", with_tail(&[1, 0, 1, b'a', 0])),
+            ("ARN that is not UTF-8", with_tail(&[1, 0, 1, 0xff, 1, b'm'])),
+            ("no room for nonce and tag", vec![1, 0, 1, b'a', 1, b'm', 0, 0, 0]),
+        ];
+        for (name, blob) in cases {
+            let err = read_header(&blob).unwrap_err();
+            assert!(matches!(err, BlobError::Malformed(_)), "{name}: {err:?}");
+            assert_eq!(err.aws_exception(), "InvalidCiphertextException", "{name}");
+        }
+        let huge =
+            [&[1u8, 0, 1, b'a', 1, b'm'][..], &vec![0; NONCE_LEN + TAG_LEN + MAX_PLAINTEXT + 1]].concat();
+        assert_eq!(read_header(&huge).unwrap_err(), BlobError::Malformed("longer than any blob"));
+    }
+
+    #[test]
+    fn sealing_checks_its_inputs() {
+        let material = aes();
+        let ctx = BTreeMap::new();
+        let err = seal(&material, ARN, "v1", &ctx, &vec![0; MAX_PLAINTEXT + 1]).unwrap_err();
+        assert_eq!(err.aws_exception(), "ValidationException");
+        assert_eq!(seal(&material, "", "v1", &ctx, b"x").unwrap_err(), BlobError::Empty("the key ARN"));
+        assert_eq!(seal(&material, ARN, "", &ctx, b"x").unwrap_err(), BlobError::Empty("the material id"));
+        assert!(matches!(
+            seal(&material, &"a".repeat(MAX_KEY_ARN + 1), "v", &ctx, b"x"),
+            Err(BlobError::TooLong { .. })
+        ));
+        assert!(matches!(seal(&material, ARN, &"i".repeat(256), &ctx, b"x"), Err(BlobError::TooLong { .. })));
+        let hmac = KeyMaterial::generate(crate::kms::material::KeySpec::Hmac256).unwrap();
+        let err = seal(&hmac, ARN, "v1", &ctx, b"x").unwrap_err();
+        assert_eq!(err, BlobError::NotSymmetric);
+        assert_eq!(err.aws_exception(), "InvalidKeyUsageException");
+    }
+
+    #[test]
+    fn imported_material_seals_like_generated_material() {
+        let material = KeyMaterial::import_symmetric(&[0x42; 32]).unwrap();
+        let restored = KeyMaterial::from_bytes(material.spec(), &material.to_bytes()).unwrap();
+        let ctx = context(&[("k", "v")]);
+        let blob = seal(&material, ARN, "import-1", &ctx, b"imported").unwrap();
+        assert_eq!(open(&restored, &blob, &ctx).unwrap().as_slice(), b"imported");
+    }
+}

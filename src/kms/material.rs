@@ -190,15 +190,15 @@ impl KeyMaterial {
     ) -> Result<(SigningAlgorithm, MessageType), MaterialError> {
         let parsed = SigningAlgorithm::parse(algorithm)?;
         let message_type = MessageType::parse(message_type)?;
-        let fits = match (&self.secret, parsed) {
-            (Secret::Rsa(_), SigningAlgorithm::RsaPss(_) | SigningAlgorithm::RsaPkcs1(_)) => true,
-            (Secret::P256(_) | Secret::K256(_), SigningAlgorithm::Ecdsa(Hash::Sha256)) => true,
-            (Secret::P384(_), SigningAlgorithm::Ecdsa(Hash::Sha384)) => true,
-            (Secret::P521(_), SigningAlgorithm::Ecdsa(Hash::Sha512)) => true,
-            (Secret::Ed25519(_), SigningAlgorithm::Ed25519 | SigningAlgorithm::Ed25519Ph) => true,
-            (Secret::MlDsa44(_) | Secret::MlDsa65(_) | Secret::MlDsa87(_), SigningAlgorithm::MlDsa) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (&self.secret, parsed),
+            (Secret::Rsa(_), SigningAlgorithm::RsaPss(_) | SigningAlgorithm::RsaPkcs1(_))
+                | (Secret::P256(_) | Secret::K256(_), SigningAlgorithm::Ecdsa(Hash::Sha256))
+                | (Secret::P384(_), SigningAlgorithm::Ecdsa(Hash::Sha384))
+                | (Secret::P521(_), SigningAlgorithm::Ecdsa(Hash::Sha512))
+                | (Secret::Ed25519(_), SigningAlgorithm::Ed25519 | SigningAlgorithm::Ed25519Ph)
+                | (Secret::MlDsa44(_) | Secret::MlDsa65(_) | Secret::MlDsa87(_), SigningAlgorithm::MlDsa)
+        );
         if !fits {
             return Err(self.incompatible(algorithm));
         }
@@ -486,3 +486,6 @@ pub fn generate_data_key_pair(spec: KeySpec) -> Result<(Zeroizing<Vec<u8>>, Vec<
     let material = KeyMaterial::generate(spec)?;
     Ok((material.private_key_pkcs8()?, material.public_key_der()?))
 }
+
+#[cfg(test)]
+mod tests;

@@ -24,7 +24,13 @@ macro_rules! curve {
                 SecretKey::try_generate_from_rng(&mut getrandom::SysRng).map_err(|_| MaterialError::Random)
             }
 
+            /// Exactly the field size: `SecretKey::from_slice` would also take a shorter slice.
             pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Key, MaterialError> {
+                if bytes.len() != $krate::FieldBytes::default().len() {
+                    return Err(MaterialError::InvalidKeyMaterial(
+                        "the private scalar has the wrong length for its curve",
+                    ));
+                }
                 SecretKey::from_slice(bytes)
                     .map_err(|_| MaterialError::InvalidKeyMaterial("not a private scalar of the key's curve"))
             }
