@@ -1,0 +1,267 @@
+//! JS API of the KMS emulator: the `Kms` class, a few lines per method over the engine's JSON
+//! layer (`crate::kms::json`). Requests and responses are the AWS KMS JSON API's (base64 for
+//! blobs); a failed call throws an `Error` whose `name` and `code` are the AWS exception name,
+//! with `trace` (the policy evaluation) on `AccessDeniedException`. Every argument is
+//! type-checked: a wrong type throws `ValidationException`, never traps.
+
+use js_sys::{Reflect, Uint8Array};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::json::{from_js, to_js};
+use crate::kms::{self as engine, KmsError, World};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** Who calls: a principal ARN, or the principal with its request context. */
+export type KmsCaller = string | {
+  principal: string; region?: string; sourceIp?: string; viaService?: string; mfa?: boolean;
+  tags?: Record<string, string>; sessionPolicy?: object | string; vpcEndpoint?: string;
+};
+export interface KmsOptions { accounts?: { id: string; name?: string }[]; regions?: string[]; now?: number }
+export interface KmsAuditFilter {
+  eventName?: string; principal?: string; keyArn?: string; region?: string; errors?: boolean;
+  errorCode?: string; readOnly?: boolean; since?: number; until?: number; limit?: number;
+}
+"#;
+
+/// The error a JS caller sees: `name` and `code` = the AWS exception, `trace` when denied.
+fn kms_error(e: &KmsError) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    let code = e.code();
+    err.set_name(code);
+    let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(code));
+    if let KmsError::AccessDenied { trace, .. } = e {
+        if let Ok(t) = to_js(trace) {
+            let _ = Reflect::set(&err, &JsValue::from_str("trace"), &t);
+        }
+    }
+    err.into()
+}
+
+fn invalid(message: &str) -> JsValue {
+    kms_error(&KmsError::validation(message))
+}
+
+fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| invalid(&format!("{what} must be a string")))
+}
+
+/// An object, JSON text, or nothing (`null`).
+fn json_arg(v: JsValue, what: &str) -> Result<Value, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Value::Null);
+    }
+    if let Some(s) = v.as_string() {
+        return serde_json::from_str(&s).map_err(|e| invalid(&format!("{what} is not JSON: {e}")));
+    }
+    if !v.is_object() {
+        return Err(invalid(&format!("{what} must be an object or JSON text")));
+    }
+    from_js(v).map_err(|_| invalid(&format!("{what} is not JSON-like")))
+}
+
+/// A policy argument as JSON text (objects are serialized).
+fn policy_arg(v: JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    match json_arg(v, what)? {
+        Value::Object(o) => Ok(Value::Object(o).to_string()),
+        _ => Err(invalid(&format!("{what} must be a policy object or JSON text"))),
+    }
+}
+
+fn out(v: Result<Value, KmsError>) -> Result<JsValue, JsValue> {
+    match v {
+        Ok(v) => to_js(&v),
+        Err(e) => Err(kms_error(&e)),
+    }
+}
+
+/// The KMS emulator: a world of accounts, principals and keys, called as AWS KMS.
+#[wasm_bindgen]
+pub struct Kms {
+    world: World,
+}
+
+#[wasm_bindgen]
+impl Kms {
+    /// A fresh world (two accounts with an `Admin` role each, three regions) or one from options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<Kms, JsValue> {
+        let o = json_arg(options, "options")?;
+        engine::new_world(&o).map(|world| Kms { world }).map_err(|e| kms_error(&e))
+    }
+
+    /// Runs one KMS operation (`"Encrypt"`, …) with its AWS JSON request, as `caller`.
+    pub fn call(
+        &mut self,
+        operation: JsValue,
+        request: JsValue,
+        caller: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let op = string_arg(&operation, "operation")?;
+        let req = json_arg(request, "request")?;
+        if caller.is_undefined() || caller.is_null() {
+            return Err(invalid("caller is required: a principal ARN or {principal, region?, …}"));
+        }
+        let who =
+            if let Some(s) = caller.as_string() { Value::String(s) } else { json_arg(caller, "caller")? };
+        out(engine::call(&mut self.world, &op, &req, &who))
+    }
+
+    /// The audit log (CloudTrail events), optionally filtered.
+    #[wasm_bindgen(js_name = auditLog)]
+    pub fn audit_log(&self, filter: JsValue) -> Result<JsValue, JsValue> {
+        let f = json_arg(filter, "filter")?;
+        out(engine::audit::filter(&self.world, &f).map(Value::Array))
+    }
+
+    /// The audit log as a CloudTrail log file, `{Records: [...]}`.
+    #[wasm_bindgen(js_name = exportAuditLog)]
+    pub fn export_audit_log(&self) -> Result<JsValue, JsValue> {
+        to_js(&engine::audit::export(&self.world))
+    }
+
+    /// Moves the simulated clock forward by `days` (fractions allowed); returns what fell due.
+    #[wasm_bindgen(js_name = advanceClock)]
+    pub fn advance_clock(&mut self, days: JsValue) -> Result<JsValue, JsValue> {
+        let d = days.as_f64().filter(|d| d.is_finite() && *d >= 0.0 && *d <= 36_500.0);
+        let d = d.ok_or_else(|| invalid("days must be a number from 0 to 36500"))?;
+        out(engine::advance_clock(&mut self.world, (d * 86_400.0).round() as i64))
+    }
+
+    /// The simulated time, in epoch seconds.
+    pub fn now(&self) -> f64 {
+        self.world.now as f64
+    }
+
+    /// The cost estimate; `monthly` is an optional `{requestClass: requestsPerMonth}`.
+    #[wasm_bindgen(js_name = costEstimate)]
+    pub fn cost_estimate(&self, monthly: JsValue) -> Result<JsValue, JsValue> {
+        let m = json_arg(monthly, "monthly")?;
+        out(engine::cost::estimate(&self.world, &m))
+    }
+
+    /// The whole world in the snapshot format (holds key material: keep it like the keys).
+    pub fn snapshot(&self) -> Result<Uint8Array, JsValue> {
+        engine::snapshot::snapshot(&self.world)
+            .map(|b| Uint8Array::from(b.as_slice()))
+            .map_err(|e| kms_error(&e))
+    }
+
+    /// A world from snapshot bytes.
+    pub fn restore(bytes: JsValue) -> Result<Kms, JsValue> {
+        if !bytes.is_instance_of::<Uint8Array>() {
+            return Err(invalid("restore takes the Uint8Array that snapshot() returned"));
+        }
+        let b = Uint8Array::from(bytes).to_vec();
+        engine::snapshot::restore(&b).map(|world| Kms { world }).map_err(|e| kms_error(&e))
+    }
+
+    /// Adds an account (12 digits).
+    #[wasm_bindgen(js_name = addAccount)]
+    pub fn add_account(&mut self, id: JsValue, name: JsValue) -> Result<(), JsValue> {
+        let id = string_arg(&id, "id")?;
+        let name =
+            if name.is_undefined() || name.is_null() { String::new() } else { string_arg(&name, "name")? };
+        self.world.add_account(&id, &name).map_err(|e| kms_error(&e))
+    }
+
+    /// Adds a region.
+    #[wasm_bindgen(js_name = addRegion)]
+    pub fn add_region(&mut self, region: JsValue) -> Result<(), JsValue> {
+        let r = string_arg(&region, "region")?;
+        self.world.add_region(&r).map_err(|e| kms_error(&e))
+    }
+
+    /// Adds an IAM user or role (`arn:aws:iam::ACCOUNT:user/NAME` or `…:role/NAME`), with tags.
+    #[wasm_bindgen(js_name = addPrincipal)]
+    pub fn add_principal(&mut self, arn: JsValue, tags: JsValue) -> Result<(), JsValue> {
+        let arn = string_arg(&arn, "arn")?;
+        let tags = match json_arg(tags, "tags")? {
+            Value::Null => None,
+            v => Some(serde_json::from_value(v).map_err(|_| invalid("tags must be {key: value} strings"))?),
+        };
+        self.world.add_principal(&arn, tags).map_err(|e| kms_error(&e))
+    }
+
+    /// Sets an identity policy of a user or role.
+    #[wasm_bindgen(js_name = putIdentityPolicy)]
+    pub fn put_identity_policy(
+        &mut self,
+        arn: JsValue,
+        name: JsValue,
+        policy: JsValue,
+    ) -> Result<(), JsValue> {
+        let (arn, name) = (string_arg(&arn, "arn")?, string_arg(&name, "name")?);
+        let p = policy_arg(policy, "policy")?;
+        self.world.put_identity_policy(&arn, &name, &p).map_err(|e| kms_error(&e))
+    }
+
+    /// Removes an identity policy.
+    #[wasm_bindgen(js_name = deleteIdentityPolicy)]
+    pub fn delete_identity_policy(&mut self, arn: JsValue, name: JsValue) -> Result<(), JsValue> {
+        let (arn, name) = (string_arg(&arn, "arn")?, string_arg(&name, "name")?);
+        self.world.delete_identity_policy(&arn, &name).map_err(|e| kms_error(&e))
+    }
+
+    /// Sets (or with `null` clears) a permissions boundary.
+    #[wasm_bindgen(js_name = setPermissionsBoundary)]
+    pub fn set_permissions_boundary(&mut self, arn: JsValue, policy: JsValue) -> Result<(), JsValue> {
+        let arn = string_arg(&arn, "arn")?;
+        let p = if policy.is_null() || policy.is_undefined() {
+            None
+        } else {
+            Some(policy_arg(policy, "policy")?)
+        };
+        self.world.set_permissions_boundary(&arn, p.as_deref()).map_err(|e| kms_error(&e))
+    }
+
+    /// Sets an account's SCPs: one array of policies per organisation level, root level first.
+    #[wasm_bindgen(js_name = setScps)]
+    pub fn set_scps(&mut self, account: JsValue, levels: JsValue) -> Result<(), JsValue> {
+        let account = string_arg(&account, "account")?;
+        let Value::Array(ls) = json_arg(levels, "levels")? else {
+            return Err(invalid("levels must be an array of arrays of policies"));
+        };
+        let mut out = Vec::with_capacity(ls.len());
+        for level in ls {
+            let Value::Array(ps) = level else {
+                return Err(invalid("each SCP level must be an array of policies"));
+            };
+            let texts = ps
+                .into_iter()
+                .map(|p| match p {
+                    Value::String(s) => Ok(s),
+                    Value::Object(_) => Ok(p.to_string()),
+                    _ => Err(invalid("an SCP must be a policy object or JSON text")),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(texts);
+        }
+        self.world.set_scps(&account, out).map_err(|e| kms_error(&e))
+    }
+
+    /// The world as JSON (accounts, principals, keys without their material, aliases), for display.
+    pub fn world(&self) -> Result<JsValue, JsValue> {
+        let mut v = serde_json::to_value(&self.world).map_err(|e| invalid(&e.to_string()))?;
+        if let Some(keys) = v.get_mut("keys").and_then(Value::as_object_mut) {
+            for k in keys.values_mut() {
+                if let Some(ms) = k.get_mut("materials").and_then(Value::as_array_mut) {
+                    for m in ms {
+                        if let Some(o) = m.as_object_mut() {
+                            o.remove("bytes");
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(o) = v.as_object_mut() {
+            o.remove("grantTokens");
+            o.remove("audit");
+        }
+        to_js(&v)
+    }
+}
