@@ -2,13 +2,15 @@
 //! layer (`crate::kms::json`). Requests and responses are the AWS KMS JSON API's (base64 for
 //! blobs); a failed call throws an `Error` whose `name` and `code` are the AWS exception name,
 //! with `trace` (the policy evaluation) on `AccessDeniedException`. Every argument is
-//! type-checked: a wrong type throws `ValidationException`, never traps.
+//! type-checked first ([`super::args`]): a wrong JS type is a `SecplayError` with code
+//! `InvalidInput`, as everywhere in the package, never a trap.
 
 use js_sys::{Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::json::{from_js, to_js};
+use super::args::{self, Accept};
+use super::json::to_js;
 use crate::kms::{self as engine, KmsError, World};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -43,28 +45,26 @@ fn invalid(message: &str) -> JsValue {
     kms_error(&KmsError::validation(message))
 }
 
-fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| invalid(&format!("{what} must be a string")))
-}
-
-/// An object, JSON text, or nothing (`null`).
+/// An object, JSON text, or nothing (`null`), depth-bounded; text is parsed here.
 fn json_arg(v: JsValue, what: &str) -> Result<Value, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Value::Null);
+    match args::present(Some(v)) {
+        None => Ok(Value::Null),
+        Some(v) => match args::json_or_text(v, what, Accept::OBJECT_OR_TEXT)? {
+            args::Json::Value(value) => Ok(value),
+            args::Json::Text(s) => {
+                serde_json::from_str(&s).map_err(|e| invalid(&format!("`{what}` is not JSON: {e}")))
+            }
+        },
     }
-    if let Some(s) = v.as_string() {
-        return serde_json::from_str(&s).map_err(|e| invalid(&format!("{what} is not JSON: {e}")));
-    }
-    if !v.is_object() {
-        return Err(invalid(&format!("{what} must be an object or JSON text")));
-    }
-    from_js(v).map_err(|_| invalid(&format!("{what} is not JSON-like")))
 }
 
 /// A policy argument as JSON text (objects are serialized).
 fn policy_arg(v: JsValue, what: &str) -> Result<String, JsValue> {
     if let Some(s) = v.as_string() {
         return Ok(s);
+    }
+    if v.is_undefined() || v.is_null() {
+        return Err(args::wrong_type(what, "a policy object or JSON text", &v));
     }
     match json_arg(v, what)? {
         Value::Object(o) => Ok(Value::Object(o).to_string()),
@@ -101,13 +101,15 @@ impl Kms {
         request: JsValue,
         caller: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let op = string_arg(&operation, "operation")?;
+        let op = args::string(&operation, "operation")?;
         let req = json_arg(request, "request")?;
         if caller.is_undefined() || caller.is_null() {
-            return Err(invalid("caller is required: a principal ARN or {principal, region?, …}"));
+            return Err(args::wrong_type("caller", "a principal ARN or {principal, region?, …}", &caller));
         }
-        let who =
-            if let Some(s) = caller.as_string() { Value::String(s) } else { json_arg(caller, "caller")? };
+        let who = match args::json_or_text(caller, "caller", Accept::OBJECT_OR_TEXT)? {
+            args::Json::Text(s) => Value::String(s),
+            args::Json::Value(v) => v,
+        };
         out(engine::call(&mut self.world, &op, &req, &who))
     }
 
@@ -128,7 +130,7 @@ impl Kms {
     #[wasm_bindgen(js_name = advanceClock)]
     pub fn advance_clock(&mut self, days: JsValue) -> Result<JsValue, JsValue> {
         let d = days.as_f64().filter(|d| d.is_finite() && *d >= 0.0 && *d <= 36_500.0);
-        let d = d.ok_or_else(|| invalid("days must be a number from 0 to 36500"))?;
+        let d = d.ok_or_else(|| args::wrong_type("days", "a number from 0 to 36500", &days))?;
         out(engine::advance_clock(&mut self.world, (d * 86_400.0).round() as i64))
     }
 
@@ -153,33 +155,30 @@ impl Kms {
 
     /// A world from snapshot bytes.
     pub fn restore(bytes: JsValue) -> Result<Kms, JsValue> {
-        if !bytes.is_instance_of::<Uint8Array>() {
-            return Err(invalid("restore takes the Uint8Array that snapshot() returned"));
-        }
-        let b = Uint8Array::from(bytes).to_vec();
+        let b = args::bytes(&bytes, "bytes")?;
         engine::snapshot::restore(&b).map(|world| Kms { world }).map_err(|e| kms_error(&e))
     }
 
     /// Adds an account (12 digits).
     #[wasm_bindgen(js_name = addAccount)]
     pub fn add_account(&mut self, id: JsValue, name: JsValue) -> Result<(), JsValue> {
-        let id = string_arg(&id, "id")?;
+        let id = args::string(&id, "id")?;
         let name =
-            if name.is_undefined() || name.is_null() { String::new() } else { string_arg(&name, "name")? };
+            if name.is_undefined() || name.is_null() { String::new() } else { args::string(&name, "name")? };
         self.world.add_account(&id, &name).map_err(|e| kms_error(&e))
     }
 
     /// Adds a region.
     #[wasm_bindgen(js_name = addRegion)]
     pub fn add_region(&mut self, region: JsValue) -> Result<(), JsValue> {
-        let r = string_arg(&region, "region")?;
+        let r = args::string(&region, "region")?;
         self.world.add_region(&r).map_err(|e| kms_error(&e))
     }
 
     /// Adds an IAM user or role (`arn:aws:iam::ACCOUNT:user/NAME` or `…:role/NAME`), with tags.
     #[wasm_bindgen(js_name = addPrincipal)]
     pub fn add_principal(&mut self, arn: JsValue, tags: JsValue) -> Result<(), JsValue> {
-        let arn = string_arg(&arn, "arn")?;
+        let arn = args::string(&arn, "arn")?;
         let tags = match json_arg(tags, "tags")? {
             Value::Null => None,
             v => Some(serde_json::from_value(v).map_err(|_| invalid("tags must be {key: value} strings"))?),
@@ -195,7 +194,7 @@ impl Kms {
         name: JsValue,
         policy: JsValue,
     ) -> Result<(), JsValue> {
-        let (arn, name) = (string_arg(&arn, "arn")?, string_arg(&name, "name")?);
+        let (arn, name) = (args::string(&arn, "arn")?, args::string(&name, "name")?);
         let p = policy_arg(policy, "policy")?;
         self.world.put_identity_policy(&arn, &name, &p).map_err(|e| kms_error(&e))
     }
@@ -203,14 +202,14 @@ impl Kms {
     /// Removes an identity policy.
     #[wasm_bindgen(js_name = deleteIdentityPolicy)]
     pub fn delete_identity_policy(&mut self, arn: JsValue, name: JsValue) -> Result<(), JsValue> {
-        let (arn, name) = (string_arg(&arn, "arn")?, string_arg(&name, "name")?);
+        let (arn, name) = (args::string(&arn, "arn")?, args::string(&name, "name")?);
         self.world.delete_identity_policy(&arn, &name).map_err(|e| kms_error(&e))
     }
 
     /// Sets (or with `null` clears) a permissions boundary.
     #[wasm_bindgen(js_name = setPermissionsBoundary)]
     pub fn set_permissions_boundary(&mut self, arn: JsValue, policy: JsValue) -> Result<(), JsValue> {
-        let arn = string_arg(&arn, "arn")?;
+        let arn = args::string(&arn, "arn")?;
         let p = if policy.is_null() || policy.is_undefined() {
             None
         } else {
@@ -222,9 +221,9 @@ impl Kms {
     /// Sets an account's SCPs: one array of policies per organisation level, root level first.
     #[wasm_bindgen(js_name = setScps)]
     pub fn set_scps(&mut self, account: JsValue, levels: JsValue) -> Result<(), JsValue> {
-        let account = string_arg(&account, "account")?;
-        let Value::Array(ls) = json_arg(levels, "levels")? else {
-            return Err(invalid("levels must be an array of arrays of policies"));
+        let account = args::string(&account, "account")?;
+        let Value::Array(ls) = args::json(levels, "levels", Accept::ARRAY_OR_TEXT)? else {
+            return Err(invalid("`levels` must be an array of arrays of policies"));
         };
         let mut out = Vec::with_capacity(ls.len());
         for level in ls {
