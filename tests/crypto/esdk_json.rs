@@ -3,7 +3,7 @@
 //! keyring-based vector decrypted through it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-#[path = "shared/crypto_esdk_support.rs"]
+#[path = "../shared/crypto_esdk_support.rs"]
 mod support;
 
 use base64::engine::general_purpose::STANDARD as B64;
