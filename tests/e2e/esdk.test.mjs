@@ -1,5 +1,8 @@
 // The ESDK engine in headless Chromium through the built package: one vector per suite x keyring
-// type (68 pairs), decrypted in the page, plus a streaming round trip in chunks.
+// type, decrypted in the page through WebCrypto and through the pure-Rust cipher, plus a streaming
+// round trip in chunks. Every `crypto.subtle` call of the page is counted (by algorithm and key
+// length), so each case shows which cipher really ran: WebCrypto where it is asked for, none where
+// the pure-Rust cipher is, and the pure-Rust fallback for AES-192 (Chromium's WebCrypto has none).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve, launch, watchedPage } from "./harness.mjs";
@@ -8,8 +11,42 @@ let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
+// Wraps the page's SubtleCrypto methods with counters before any script runs: `window.subtleCalls`
+// maps e.g. "decrypt AES-GCM-256" or "importKey AES-GCM" to a count. Workers are not counted.
+async function countSubtleCalls(page) {
+  await page.addInitScript(() => {
+    const calls = (window.subtleCalls = {});
+    const proto = SubtleCrypto.prototype;
+    for (const name of ["encrypt", "decrypt", "importKey", "exportKey", "generateKey", "digest", "sign", "verify", "deriveBits", "deriveKey", "wrapKey", "unwrapKey"]) {
+      const real = proto[name];
+      if (typeof real !== "function") continue;
+      proto[name] = function (...args) {
+        const alg = typeof args[0] === "string" ? args[0] : args[0]?.name;
+        let tag = `${name} ${alg}`;
+        if (name === "encrypt" || name === "decrypt") tag += `-${args[1]?.algorithm?.length}`;
+        if (name === "importKey") tag = `${name} ${typeof args[2] === "string" ? args[2] : args[2]?.name}`;
+        calls[tag] = (calls[tag] ?? 0) + 1;
+        return real.apply(this, args);
+      };
+    }
+  });
+}
+
+// On a page whose CSP forbids blob: workers (embed.html), the package's one try to start a hash
+// worker is reported on the console; that report is expected (the hash then runs in place), once at
+// most. Any other console error fails the test.
+function assertNoConsoleErrors(problems, workersAllowed) {
+  const blocked = problems.console.filter((m) => /(Refused to create|Creating) a worker from 'blob:.*Content Security Policy/.test(m));
+  assert.ok(workersAllowed ? blocked.length === 0 : blocked.length <= 1, `blocked workers reported: ${JSON.stringify(blocked)}`);
+  assert.deepEqual(problems.console.filter((m) => !blocked.includes(m)), [], "console errors");
+}
+
+// The AES key length of an ESDK suite, from its id's low byte (0x14 AES-128, 0x46 AES-192, 0x78 AES-256).
+const keyBits = (suiteHex) => ({ 0x14: 128, 0x46: 192, 0x78: 256 })[parseInt(suiteHex, 16) & 0xff];
+
 test("one vector per suite x keyring decrypts in Chromium; streaming round trip", async () => {
   const { page, context, problems } = await watchedPage(browser, server.origin);
+  await countSubtleCalls(page);
   await page.goto(`${server.origin}/embed.html`);
   await page.waitForFunction(() => document.querySelector("#result")?.textContent === "ok", null, { timeout: 60_000 });
   // The vector helpers are plain JS shared with the Node tests; the page gets their output as data.
@@ -22,17 +59,31 @@ test("one vector per suite x keyring decrypts in Chromium; streaming round trip"
     const m = await import("./pkg/secplay.js"); // already initialised by embed.html's own import
     const bytes = async (p) => new Uint8Array(await (await fetch(`/vectors/esdk/${p}`)).arrayBuffer());
     const out = [];
+    // The AES-GCM calls (per key length) made by `f`.
+    const gcmCalls = async (op, f) => {
+      const before = { ...window.subtleCalls };
+      await f();
+      const d = {};
+      for (const [k, n] of Object.entries(window.subtleCalls)) {
+        if (k.startsWith(`${op} AES-GCM-`) && n !== (before[k] ?? 0)) d[k.slice(op.length + 9)] = n - (before[k] ?? 0);
+      }
+      return d;
+    };
     for (const { key, t, keyrings } of sample) {
       // Each vector through both frame ciphers: WebCrypto and the pure-Rust one.
       for (const aead of ["webcrypto", "rust"]) {
+        let result = { key: `${key} ${aead}`, suite: t.header.suite, aead, ok: false };
         try {
-          const { plaintext, header } = await m.esdkDecrypt(await bytes(t.ciphertext), { keyrings, commitmentPolicy: "REQUIRE_ENCRYPT_ALLOW_DECRYPT", aead });
-          const expected = await bytes(t.plaintext);
-          const same = plaintext.length === expected.length && plaintext.every((b, i) => b === expected[i]);
-          out.push({ key: `${key} ${aead}`, ok: same && header.suiteHex === `0x${t.header.suite}`, why: same ? header.suiteHex : "plaintext differs" });
+          result.calls = await gcmCalls("decrypt", async () => {
+            const { plaintext, header } = await m.esdkDecrypt(await bytes(t.ciphertext), { keyrings, commitmentPolicy: "REQUIRE_ENCRYPT_ALLOW_DECRYPT", aead });
+            const expected = await bytes(t.plaintext);
+            const same = plaintext.length === expected.length && plaintext.every((b, i) => b === expected[i]);
+            Object.assign(result, { ok: same && header.suiteHex === `0x${t.header.suite}`, why: same ? header.suiteHex : "plaintext differs" });
+          });
         } catch (e) {
-          out.push({ key: `${key} ${aead}`, ok: false, why: `${e.code}: ${e.message}` });
+          result.why = `${e.code}: ${e.message}`;
         }
+        out.push(result);
       }
     }
     // Streaming: 1 MiB through EsdkEncryptor/EsdkDecryptor in uneven chunks.
@@ -40,26 +91,56 @@ test("one vector per suite x keyring decrypts in Chromium; streaming round trip"
     const data = new Uint8Array(1 << 20).map((_, i) => (i * 131) & 0xff);
     const enc = new m.EsdkEncryptor({ keyrings: keyring, encryptionContext: { purpose: "e2e" } });
     const parts = [];
-    // Synchronous and WebCrypto calls interleaved on one stream.
-    for (let i = 0, k = 0; i < data.length; i += 70001, k++) {
-      const chunk = data.subarray(i, i + 70001);
-      parts.push(k % 2 ? enc.update(chunk) : await enc.updateAsync(chunk));
-    }
-    parts.push(await enc.finishAsync());
+    // Synchronous and WebCrypto calls interleaved on one stream (a stream's Promise-returning calls
+    // default to WebCrypto: `aead: "auto"` with no length known).
+    const sealed = await gcmCalls("encrypt", async () => {
+      for (let i = 0, k = 0; i < data.length; i += 70001, k++) {
+        const chunk = data.subarray(i, i + 70001);
+        parts.push(k % 2 ? enc.update(chunk) : await enc.updateAsync(chunk));
+      }
+      parts.push(await enc.finishAsync());
+    });
     const dec = new m.EsdkDecryptor({ keyrings: keyring });
     let got = [];
-    for (const [k, p] of parts.entries()) got.push(k % 2 ? await dec.updateAsync(p) : dec.update(p));
+    const opened = await gcmCalls("decrypt", async () => {
+      for (const [k, p] of parts.entries()) got.push(k % 2 ? await dec.updateAsync(p) : dec.update(p));
+    });
     const header = dec.header();
     got.push(dec.finish());
     const joined = new Uint8Array(got.reduce((n, p) => n + p.length, 0));
     let o = 0; for (const p of got) { joined.set(p, o); o += p.length; }
-    out.push({ key: "streaming 1 MiB", ok: header?.encryptionContext?.purpose === "e2e" && joined.length === data.length && joined.every((b, i) => b === data[i]), why: JSON.stringify(header) });
+    out.push({ key: "streaming 1 MiB", ok: header?.encryptionContext?.purpose === "e2e" && joined.length === data.length && joined.every((b, i) => b === data[i]), why: JSON.stringify(header), sealed, opened });
     return out;
   }, sample);
   const failed = outcomes.filter((o) => !o.ok);
   assert.deepEqual(failed, [], `failed in Chromium: ${JSON.stringify(failed)}`);
-  console.log(`ESDK in Chromium: ${(outcomes.length - 1) / 2} suite x keyring vectors decrypted through WebCrypto and through the pure-Rust cipher (AES-192 suites in Rust either way: Chromium has no AES-192), streaming round trip ok`);
+  // Which cipher ran, from the counted crypto.subtle calls: `aead: "rust"` makes none; `"webcrypto"`
+  // opens every frame through WebCrypto with the suite's key length, except AES-192, which
+  // Chromium's WebCrypto refuses, so those frames go through the pure-Rust cipher (no call).
+  const wrongPath = [];
+  let viaWebCrypto = 0;
+  let aes192 = 0;
+  for (const o of outcomes.filter((o) => o.aead)) {
+    const bits = keyBits(o.suite);
+    const got = Object.keys(o.calls);
+    if (o.aead === "rust" || bits === 192) {
+      if (got.length) wrongPath.push(`${o.key}: expected the pure-Rust cipher, saw crypto.subtle ${JSON.stringify(o.calls)}`);
+      aes192 += o.aead === "webcrypto" ? 1 : 0;
+    } else if (!(got.length === 1 && got[0] === String(bits) && o.calls[bits] >= 1)) {
+      wrongPath.push(`${o.key}: expected AES-GCM-${bits} decrypt calls, saw ${JSON.stringify(o.calls)}`);
+    } else {
+      viaWebCrypto++;
+    }
+  }
+  assert.deepEqual(wrongPath, [], "a cipher other than the one asked for ran");
+  const pairs = outcomes.filter((o) => o.aead === "webcrypto").length;
+  assert.ok(viaWebCrypto > 0 && aes192 > 0, `${viaWebCrypto} pairs through WebCrypto, ${aes192} AES-192 pairs`);
+  assert.equal(viaWebCrypto + aes192, pairs);
+  const stream = outcomes.find((o) => o.key === "streaming 1 MiB");
+  assert.ok(stream.sealed["256"] >= 1 && stream.opened["256"] >= 1, `streaming: Promise-returning calls did not reach WebCrypto: sealed ${JSON.stringify(stream.sealed)}, opened ${JSON.stringify(stream.opened)}`);
+  console.log(`ESDK in Chromium: ${pairs} suite x keyring vectors decrypted twice: with aead "webcrypto" ${viaWebCrypto} through WebCrypto and ${aes192} AES-192 ones through the pure-Rust fallback (Chromium has no AES-192), with aead "rust" all ${pairs} without a crypto.subtle call; streaming 1 MiB round trip ok (${stream.sealed["256"]} frames sealed and ${stream.opened["256"]} opened by WebCrypto)`);
   assert.deepEqual(problems.foreign, []);
+  assertNoConsoleErrors(problems, false);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
@@ -68,6 +149,7 @@ test("one vector per suite x keyring decrypts in Chromium; streaming round trip"
 // CSP does not, like many pages that might embed the package: there the hash stays in place.
 for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", false]]) test(`signed messages on ${pageName}: the signature hashed in a worker ${workersAllowed ? "" : "(blocked by CSP: in place) "}agrees with the in-place hash`, async () => {
   const { page, context, problems } = await watchedPage(browser, server.origin);
+  await countSubtleCalls(page);
   // Count the hash workers (blob: URLs) the package starts and the digests they send back.
   await page.addInitScript(() => {
     const Real = window.Worker;
@@ -144,7 +226,7 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
     } catch (err) {
       check("sync finish after async updates", workersAllowed && err.code === "InvalidInput" && /Promise-returning/.test(err.message), `${err.code}: ${err.message}`);
     }
-    return { out, workers: window.blobWorkers, digests: window.digests };
+    return { out, workers: window.blobWorkers, digests: window.digests, subtle: window.subtleCalls };
   }, workersAllowed);
   const failed = outcomes.out.filter((o) => !o.ok);
   assert.deepEqual(failed, [], `failed in Chromium: ${JSON.stringify(failed)}`);
@@ -158,9 +240,16 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
     // One refused worker is enough to stop trying on this page.
     assert.ok(outcomes.workers <= 1, `${outcomes.workers} hash workers tried despite the CSP`);
   }
-  console.log(`ESDK signature hash on ${pageName}: ${outcomes.out.length} checks over 3 signing suites, ${outcomes.workers} worker(s) started, ${outcomes.digests} digests from workers`);
+  // The one-shot calls from 32 KiB and the streams seal and open their frames through WebCrypto
+  // (`aead: "auto"`), with the suites' AES-256 and AES-128 keys.
+  const subtle = outcomes.subtle;
+  for (const tag of ["encrypt AES-GCM-256", "decrypt AES-GCM-256", "encrypt AES-GCM-128", "decrypt AES-GCM-128"]) {
+    assert.ok(subtle[tag] >= 1, `no ${tag} call: ${JSON.stringify(subtle)}`);
+  }
+  console.log(`ESDK signature hash on ${pageName}: ${outcomes.out.length} checks over 3 signing suites, ${outcomes.workers} worker(s) started, ${outcomes.digests} digests from workers; crypto.subtle ${JSON.stringify(subtle)}`);
   assert.deepEqual(problems.foreign, []);
   // The CSP report of the blocked worker is the expected fallback, not a page error.
+  assertNoConsoleErrors(problems, workersAllowed);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });

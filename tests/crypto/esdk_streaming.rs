@@ -4,8 +4,7 @@
 //! hostile headers are refused before anything large is buffered.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-#[path = "shared/crypto_esdk_support.rs"]
-mod support;
+use crate::support;
 
 use support::Rng;
 

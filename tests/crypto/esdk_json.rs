@@ -3,8 +3,7 @@
 //! keyring-based vector decrypted through it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-#[path = "shared/crypto_esdk_support.rs"]
-mod support;
+use crate::support;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;

@@ -9,7 +9,7 @@
 //! text) and the exact counts before and after. When the move is intended, record the new verdicts:
 //!
 //! ```text
-//! SECPLAY_BLESS=1 cargo test --test waf_verdicts
+//! SECPLAY_BLESS=1 cargo test --test waf verdicts::
 //! ```
 //!
 //! and commit `tests/data/waf-verdicts.txt` with the change (its diff is the list of moved lines).
@@ -108,9 +108,9 @@ fn run() -> (Verdicts, BTreeMap<String, Vec<String>>) {
 
 fn render(v: &Verdicts) -> String {
     let mut out = String::from(
-        "# Verdicts of the SQLi/XSS detectors on ../shared/vectors/waf/, checked by tests/waf_verdicts.rs.\n\
+        "# Verdicts of the SQLi/XSS detectors on ../shared/vectors/waf/, checked by tests/waf/verdicts.rs.\n\
          # Only the exceptions are listed: attack lines a detector misses, benign lines it flags (1-based).\n\
-         # Regenerate after an intended change: SECPLAY_BLESS=1 cargo test --test waf_verdicts\n\
+         # Regenerate after an intended change: SECPLAY_BLESS=1 cargo test --test waf verdicts::\n\
          # corpus <file> <lines> <sha256>\n",
     );
     for (name, (n, hash)) in &v.corpora {
@@ -182,7 +182,9 @@ fn every_corpus_line_keeps_its_recorded_verdict() {
         return;
     }
     let text = std::fs::read_to_string(RECORD).unwrap_or_else(|e| {
-        panic!("cannot read `{RECORD}` ({e}); write it with `SECPLAY_BLESS=1 cargo test --test waf_verdicts`")
+        panic!(
+            "cannot read `{RECORD}` ({e}); write it with `SECPLAY_BLESS=1 cargo test --test waf verdicts::`"
+        )
     });
     let was = parse(&text);
 
@@ -235,6 +237,6 @@ fn every_corpus_line_keeps_its_recorded_verdict() {
     assert!(
         report.is_empty(),
         "detector verdicts moved against {RECORD}:\n{report}\
-         if these moves are intended, record them with `SECPLAY_BLESS=1 cargo test --test waf_verdicts` and commit the file"
+         if these moves are intended, record them with `SECPLAY_BLESS=1 cargo test --test waf verdicts::` and commit the file"
     );
 }

@@ -7,8 +7,7 @@
 //! the engine wait for its digest.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-#[path = "shared/crypto_esdk_support.rs"]
-mod support;
+use crate::support;
 
 use support::Rng;
 

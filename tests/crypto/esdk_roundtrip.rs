@@ -3,8 +3,7 @@
 //! every truncation of a small message of each suite is rejected.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-#[path = "shared/crypto_esdk_support.rs"]
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

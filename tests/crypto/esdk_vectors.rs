@@ -3,8 +3,7 @@
 //! with the error kind of their category. The list below is checked against the manifest.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-#[path = "shared/crypto_esdk_support.rs"]
-mod support;
+use crate::support;
 
 use secplay::crypto::esdk::{decrypt, Decryptor, SignedMessagePolicy};
 

@@ -1,0 +1,13 @@
+//! The WAF engine's integration tests, one module per concern, linked as one binary.
+//! Run one module with `cargo test --test waf <module>::`.
+
+mod detectors;
+mod eval;
+mod geo;
+mod json;
+mod parse;
+mod quality;
+mod robustness;
+mod statements;
+mod transformations;
+mod verdicts;
