@@ -3,6 +3,7 @@
 
 mod api;
 mod json;
+mod no_value;
 mod properties;
 mod validate;
 mod vectors;
