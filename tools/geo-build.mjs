@@ -3,7 +3,7 @@
 //
 //   node tools/geo-build.mjs OUT.bin
 //
-// The same flattening and encoding as GeoDbBuilder in src/waf/geo/build.rs; tests/waf_geo.rs checks
+// The same flattening and encoding as GeoDbBuilder in src/waf/geo/build.rs; tests/waf/geo.rs checks
 // that both write identical bytes. Prints the sizes (raw and gzip) and the time taken.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mod = (name) => join(root, "node_modules", "@ip-location-db", name);
 const version = (name) => JSON.parse(readFileSync(join(mod(name), "package.json"), "utf8")).version;
 
-/** The description stored in the file (tests/waf_geo.rs builds the same string). */
+/** The description stored in the file (tests/waf/geo.rs builds the same string). */
 export function sourceText() {
   return `country: @ip-location-db/geo-whois-asn-country ${version("geo-whois-asn-country")} (CC0-1.0, NRO data CC-BY-4.0); ` +
     `ASN: @ip-location-db/asn ${version("asn")} (CC-BY-4.0, RouteViews and DB-IP)`;
