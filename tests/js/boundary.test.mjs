@@ -191,7 +191,7 @@ function declaredExports() {
   const names = [...dts.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]).filter((n) => !NOT_API.has(n));
   for (const m of dts.matchAll(/^export class (\w+) \{\n([\s\S]*?)\n\}/gm)) {
     names.push(m[1]);
-    for (const method of m[2].matchAll(/^ {2}(?:static )?(\w+)\(/gm)) {
+    for (const method of m[2].matchAll(/^ +(?:static )?(\w+)\(/gm)) {
       if (!NOT_API_METHODS.has(method[1])) names.push(`${m[1]}#${method[1]}`);
     }
   }
