@@ -2,7 +2,6 @@
 //! natively) beside the components that render it (wasm32). A new page is one more module here,
 //! one more [`crate::route::Route`] and one arm in the shell.
 
-#[cfg(target_arch = "wasm32")]
 pub mod envelope;
 pub mod esdk;
 #[cfg(target_arch = "wasm32")]

@@ -9,17 +9,12 @@ use yew::prelude::*;
 
 use super::state::keyrings::{random_key, Action, Field, Keyrings, Kind, PADDINGS};
 use super::{input_value, select_value, textarea_value};
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
+use crate::services::webcrypto;
 
 /// Generate an RSA key pair with WebCrypto (off the main thread) for entry `index`.
 fn generate_rsa(state: UseReducerHandle<Keyrings>, index: usize, bits: usize) {
     state.dispatch(Action::RsaGenerating(index));
-    wasm_bindgen_futures::spawn_local(async move {
-        let start = now_ms();
-        let result = secplay::web::webcrypto::generate_rsa_key_pair(bits).await;
+    webcrypto::generate_rsa(bits, move |result, millis| {
         let action = match result.and_then(|pair| {
             let public = pair.public().to_pem()?;
             let private = pair.private_pem()?;
@@ -29,7 +24,7 @@ fn generate_rsa(state: UseReducerHandle<Keyrings>, index: usize, bits: usize) {
                 index,
                 public_pem,
                 private_pem,
-                note: format!("RSA-{bits} key pair generated with WebCrypto in {:.0} ms", now_ms() - start),
+                note: format!("RSA-{bits} key pair generated with WebCrypto in {millis:.0} ms"),
             },
             Err(e) => Action::RsaFailed(index, format!("{}: {e}", e.code())),
         };

@@ -1,0 +1,128 @@
+//! The envelope-encryption page: type a message, encrypt it under a fresh AES-256-GCM data key,
+//! wrap the key with an RSA-OAEP-SHA256 key pair generated in the page (WebCrypto, off the main
+//! thread), look at the envelope, edit it if you like, and open it again.
+//!
+//! The component renders and dispatches; the state is `state.rs`, sealing and opening are the
+//! engine's (`secplay::crypto::envelope`), key generation is `services::webcrypto`.
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use super::state::{b64_len, Action, EnvelopeState, KEY_BITS};
+use crate::services::webcrypto;
+
+fn text_of(e: &InputEvent) -> String {
+    e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()).map(|t| t.value()).unwrap_or_default()
+}
+
+/// Starts a WebCrypto generation whose answer comes back as [`Action::KeyReady`].
+fn generate(state: UseReducerHandle<EnvelopeState>) {
+    webcrypto::generate_rsa(KEY_BITS, move |result, millis| {
+        let result =
+            result.map(|pair| (Box::new(pair), millis)).map_err(|e| (e.code().to_owned(), e.to_string()));
+        state.dispatch(Action::KeyReady(result));
+    });
+}
+
+#[function_component]
+pub fn EnvelopePage() -> Html {
+    let state = use_reducer(EnvelopeState::default);
+
+    let on_keygen = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::NewKeys);
+            generate(state.clone());
+        })
+    };
+    let on_encrypt = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            // Generate a key pair first if there is none; the reducer seals when it arrives.
+            let needs_keys = state.needs_keys();
+            state.dispatch(Action::Encrypt);
+            if needs_keys {
+                generate(state.clone());
+            }
+        })
+    };
+    let on_decrypt = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Decrypt))
+    };
+    let on_message = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.dispatch(Action::Message(text_of(&e))))
+    };
+    let on_envelope = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.dispatch(Action::EnvelopeText(text_of(&e))))
+    };
+
+    let parsed = state.parsed();
+    let generating = state.generating;
+
+    html! {
+        <article class="envelope">
+            <h1>{"Envelope encryption"}</h1>
+            <p class="lede">{"A fresh 256-bit data key encrypts your message with AES-256-GCM; an RSA key pair \
+                made in this page wraps the data key with RSA-OAEP (SHA-256). Only the private key can \
+                unwrap it. This is the client-side encryption model of the notes: whoever stores the \
+                envelope cannot read it."}</p>
+
+            <section class="card">
+                <h2>{"1. Key pair"}</h2>
+                { match &state.keys {
+                    Some(k) => html! {
+                        <>
+                        <p id="key-status">{ format!("RSA-{} key pair generated with WebCrypto in {:.0} ms. \
+                            The private key stays in this tab's memory.", k.pair.bits(), k.millis) }</p>
+                        <details><summary>{"Public key (SPKI PEM)"}</summary><pre class="pem">{ &k.public_pem }</pre></details>
+                        </>
+                    },
+                    None if generating => html! { <p id="key-status" class="muted">{"Generating an RSA-2048 key pair…"}</p> },
+                    None => html! { <p id="key-status" class="muted">{"No key pair yet: one is generated when you encrypt."}</p> },
+                } }
+                <button id="keygen" onclick={on_keygen} disabled={generating}>{"New key pair"}</button>
+            </section>
+
+            <section class="card">
+                <h2>{"2. Message"}</h2>
+                <label for="message">{"Plaintext"}</label>
+                <textarea id="message" rows="3" value={state.message.clone()} oninput={on_message} />
+                <button id="encrypt" class="primary" onclick={on_encrypt} disabled={generating}>{"Encrypt"}</button>
+            </section>
+
+            <section class="card">
+                <h2>{"3. Envelope"}</h2>
+                <p class="muted">{"Edit any field and decrypt: a single changed bit makes decryption fail."}</p>
+                <label for="envelope">{"Envelope (JSON, binary fields base64)"}</label>
+                <textarea id="envelope" class="mono" rows="9" value={state.envelope_json.clone()} oninput={on_envelope}
+                    placeholder="Encrypt a message to see its envelope" />
+                if let Some(env) = parsed {
+                    <table class="fields">
+                        <tr><th>{"wrapped key"}</th><td>{ format!("{} bytes (RSA-OAEP of the 32-byte data key)", b64_len(&env.wrapped_key)) }</td></tr>
+                        <tr><th>{"IV"}</th><td>{ format!("{} bytes, random per message", b64_len(&env.iv)) }</td></tr>
+                        <tr><th>{"ciphertext"}</th><td>{ format!("{} bytes, as long as the message", b64_len(&env.ciphertext)) }</td></tr>
+                        <tr><th>{"tag"}</th><td>{ format!("{} bytes; also covers the algorithm and the wrapped key", b64_len(&env.tag)) }</td></tr>
+                    </table>
+                }
+                <button id="decrypt" onclick={on_decrypt}>{"Decrypt"}</button>
+            </section>
+
+            if let Some(text) = &state.decrypted {
+                <section class="card ok">
+                    <h2>{"4. Decrypted"}</h2>
+                    <pre id="decrypted">{ text }</pre>
+                </section>
+            }
+            if let Some((code, msg)) = &state.error {
+                <section class="card err" role="alert">
+                    <h2>{"Error"}</h2>
+                    <p id="error"><code>{ code }</code>{" "}{ msg }</p>
+                </section>
+            }
+        </article>
+    }
+}
