@@ -18,6 +18,8 @@ mod esdk_cases;
 #[path = "shared/policy_cases.rs"]
 mod policy_cases;
 
+#[path = "shared/coraza_harness.rs"]
+mod coraza_harness;
 #[path = "shared/waf_cases.rs"]
 mod waf_cases;
 

@@ -11,3 +11,6 @@ mod robustness;
 mod statements;
 mod transformations;
 mod verdicts;
+
+#[path = "../shared/coraza_harness.rs"]
+mod coraza_harness;

@@ -3,6 +3,7 @@
 //! per file and a failure message per case id (`file#index`). Where AWS documents different
 //! semantics, the case is listed in `AWS_DIFFERS` with the reason and checked to differ.
 
+use crate::coraza_harness::harness_bytes;
 use secplay::waf::transform::Transformation;
 use serde_json::Value;
 
@@ -33,64 +34,6 @@ const AWS_DIFFERS: &[(&str, usize, &str)] = &[
         "AWS uses at most two bytes of a CSS escape (low byte); Coraza emits the full code point as UTF-8",
     ),
 ];
-
-/// The Coraza harness reads `\u0000` literally as NUL and Go-unquotes strings holding `\x`
-/// (an invalid Go escape makes the whole string empty).
-fn harness_bytes(s: &str) -> Vec<u8> {
-    let s = s.replace("\\u0000", "\u{0}");
-    if !s.contains("\\x") {
-        return s.into_bytes();
-    }
-    go_unquote(&s).unwrap_or_default()
-}
-
-fn go_unquote(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'"' || c == b'\n' {
-            return None;
-        }
-        if c != b'\\' {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let e = *b.get(i + 1)?;
-        i += 2;
-        match e {
-            b'a' => out.push(7),
-            b'b' => out.push(8),
-            b'f' => out.push(12),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'v' => out.push(11),
-            b'\\' => out.push(b'\\'),
-            b'"' => out.push(b'"'),
-            b'x' => {
-                let h = std::str::from_utf8(b.get(i..i + 2)?).ok()?;
-                out.push(u8::from_str_radix(h, 16).ok()?);
-                i += 2;
-            }
-            b'0'..=b'7' => {
-                let o = std::str::from_utf8(b.get(i - 1..i + 2)?).ok()?;
-                out.push(u8::from_str_radix(o, 8).ok()?);
-                i += 2;
-            }
-            b'u' => {
-                let h = std::str::from_utf8(b.get(i..i + 4)?).ok()?;
-                let c = char::from_u32(u32::from_str_radix(h, 16).ok()?)?;
-                out.extend_from_slice(c.to_string().as_bytes());
-                i += 4;
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
 
 fn aws_name(modsec: &str) -> Option<Transformation> {
     let name = match modsec {
