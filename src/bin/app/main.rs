@@ -5,6 +5,21 @@
 //! state and dispatch actions; the browser's I/O sits in `services/`; domain logic is the library's.
 //! Natively `main` only says where the app runs.
 
+/// yew's `Reducible` for a page state with a plain `fn reduce(self, action) -> Self` (wasm32 only:
+/// natively the states are tested without yew).
+macro_rules! reducible {
+    ($state:ty, $action:ty) => {
+        #[cfg(target_arch = "wasm32")]
+        impl yew::Reducible for $state {
+            type Action = $action;
+
+            fn reduce(self: std::rc::Rc<Self>, action: $action) -> std::rc::Rc<Self> {
+                std::rc::Rc::new((*self).clone().reduce(action))
+            }
+        }
+    };
+}
+
 // Natively only the tests use the pages' state: the components that use the rest are wasm32's.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod pages;

@@ -174,14 +174,7 @@ pub fn b64_len(s: &str) -> usize {
     (s.len() / 4 * 3).saturating_sub(pad)
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for EnvelopeState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(EnvelopeState, Action);
 
 #[cfg(test)]
 mod tests {

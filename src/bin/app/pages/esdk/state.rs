@@ -89,14 +89,7 @@ impl EsdkState {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for EsdkState {
-    type Action = Action;
-
-    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
-        std::rc::Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(EsdkState, Action);
 
 #[cfg(test)]
 mod tests {

@@ -302,14 +302,7 @@ impl PageState {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for Page {
-    type Action = Msg;
-
-    fn reduce(self: std::rc::Rc<Self>, msg: Msg) -> std::rc::Rc<Self> {
-        std::rc::Rc::new((*self).clone().reduce(msg))
-    }
-}
+reducible!(Page, Msg);
 
 #[cfg(test)]
 mod tests {

@@ -309,14 +309,7 @@ impl WafState {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for WafState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(WafState, Action);
 
 #[cfg(test)]
 mod tests {

@@ -122,14 +122,7 @@ impl FileState {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for FileState {
-    type Action = Action;
-
-    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
-        std::rc::Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(FileState, Action);
 
 /// A message from the file worker (`www/esdk-worker.js`), its plain fields only: a `done`
 /// message's file is the service's to turn into a download link.

@@ -199,14 +199,7 @@ impl Keyrings {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for Keyrings {
-    type Action = Action;
-
-    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
-        std::rc::Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(Keyrings, Action);
 
 #[cfg(test)]
 mod tests {

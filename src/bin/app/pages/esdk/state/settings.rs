@@ -136,14 +136,7 @@ impl Settings {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for Settings {
-    type Action = Action;
-
-    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
-        std::rc::Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(Settings, Action);
 
 #[cfg(test)]
 mod tests {

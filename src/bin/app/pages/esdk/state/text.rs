@@ -90,14 +90,7 @@ impl TextState {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-impl yew::Reducible for TextState {
-    type Action = Action;
-
-    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
-        std::rc::Rc::new((*self).clone().reduce(action))
-    }
-}
+reducible!(TextState, Action);
 
 /// Base64 wrapped at 76 characters, as PEM and MIME do, so long messages stay readable.
 pub fn base64_lines(bytes: &[u8]) -> String {
