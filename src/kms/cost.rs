@@ -1,5 +1,6 @@
 //! The cost estimate, from AWS's published KMS prices (aws.amazon.com/kms/pricing, us-east-1,
-//! as read in June 2026; request tiers as the page listed them since 2023 — check the page before
+//! prices of 2026: the key-storage rules and the 20,000-request free tier as the page states them;
+//! the per-request prices as published guides of 2026 quote the page — check the page before
 //! relying on a figure):
 //! - $1 per customer-managed key per month, prorated hourly (symmetric, asymmetric, HMAC,
 //!   imported material, each multi-region primary and replica); AWS-managed keys are free; keys
