@@ -3,70 +3,11 @@
 //! per file and a failure message per case id (`file#index`). Where AWS documents different
 //! semantics, the case is listed in `AWS_DIFFERS` with the reason and checked to differ.
 
-use crate::coraza_harness::harness_bytes;
+use crate::coraza_harness::{aws_name, harness_bytes, AWS_DIFFERS};
 use secplay::waf::transform::Transformation;
 use serde_json::Value;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/waf/transformations/");
-
-/// Cases whose Coraza output is not AWS's documented behaviour.
-const AWS_DIFFERS: &[(&str, usize, &str)] = &[
-    (
-        "urlDecodeUni",
-        5,
-        "AWS keeps the low byte of %u0080-%u00ff; Coraza maps Latin-1 letters to best-fit ASCII",
-    ),
-    ("urlDecodeUni", 33, "AWS keeps the low byte of %u201c; Coraza maps it to a best-fit ASCII quote"),
-    (
-        "urlDecodeUni",
-        34,
-        "AWS keeps the low byte of %u201d/%u2019/%u2014; Coraza maps them to best-fit ASCII",
-    ),
-    ("urlDecodeUni", 35, "AWS keeps the low byte of %u00e9; Coraza maps accented letters to ASCII"),
-    (
-        "cssDecode",
-        3,
-        "AWS uses at most two bytes of a CSS escape (low byte); Coraza emits the full code point as UTF-8",
-    ),
-    (
-        "cssDecode",
-        5,
-        "AWS uses at most two bytes of a CSS escape (low byte); Coraza emits the full code point as UTF-8",
-    ),
-];
-
-fn aws_name(modsec: &str) -> Option<Transformation> {
-    let name = match modsec {
-        "base64Decode" => "BASE64_DECODE",
-        "base64DecodeExt" => "BASE64_DECODE_EXT",
-        "cmdLine" => "CMD_LINE",
-        "compressWhitespace" => "COMPRESS_WHITE_SPACE",
-        "cssDecode" => "CSS_DECODE",
-        "escapeSeqDecode" => "ESCAPE_SEQ_DECODE",
-        "hexDecode" => "HEX_DECODE",
-        "htmlEntityDecode" => "HTML_ENTITY_DECODE",
-        "jsDecode" => "JS_DECODE",
-        "lowercase" => "LOWERCASE",
-        "normalisePath" => "NORMALIZE_PATH",
-        "normalisePathWin" => "NORMALIZE_PATH_WIN",
-        "removeCommentsChar" => "REMOVE_COMMENTS_CHAR",
-        "removeNulls" => "REMOVE_NULLS",
-        "removeWhitespace" => "REMOVE_WHITESPACE",
-        "replaceComments" => "REPLACE_COMMENTS",
-        "replaceNulls" => "REPLACE_NULLS",
-        "sqlHexDecode" => "SQL_HEX_DECODE",
-        "trim" => "TRIM",
-        "trimLeft" => "TRIM_LEFT",
-        "trimRight" => "TRIM_RIGHT",
-        "uppercase" => "UPPERCASE",
-        "urlDecode" => "URL_DECODE",
-        "urlDecodeUni" => "URL_DECODE_UNI",
-        "utf8toUnicode" => "UTF8_TO_UNICODE",
-        n if n.starts_with("md5") => "MD5",
-        _ => return None,
-    };
-    Transformation::from_aws(name)
-}
 
 fn run_file(file: &str) -> usize {
     let cases: Vec<Value> =
