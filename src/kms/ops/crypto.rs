@@ -180,6 +180,29 @@ struct Use<'a> {
 /// A decryption's result: the key ARN, the plaintext and the material id (symmetric keys).
 type Opened = (String, Zeroizing<Vec<u8>>, Option<String>);
 
+/// What Encrypt and Decrypt check before their cipher: authorization of `u` on `k` (with the
+/// algorithm, the encryption context and any extra condition keys), the key's state and usage, and
+/// the algorithm against the key's spec.
+fn check_cipher_use(w: &World, c: &Call<'_>, u: &Use<'_>, k: &Key) -> Result<(), KmsError> {
+    let mut ask = Ask::key(u.op, k).with("kms:EncryptionAlgorithm", u.alg).with_encryption_context(u.ec);
+    for (n, v) in u.extra {
+        ask = ask.with(n, v.clone());
+    }
+    allow(w, c, &ask)?;
+    usable(k)?;
+    need_usage(k, "ENCRYPT_DECRYPT", u.op)?;
+    if !k.is_symmetric() {
+        return need_algorithm(k, "EncryptionAlgorithms", u.alg);
+    }
+    if u.alg != "SYMMETRIC_DEFAULT" {
+        return Err(KmsError::invalid_key_usage(format!(
+            "Algorithm {} is incompatible with key spec SYMMETRIC_DEFAULT ({}).",
+            u.alg, k.arn
+        )));
+    }
+    Ok(())
+}
+
 /// Encrypts under a resolved key, after authorization as `op` (`Encrypt`, `ReEncryptTo`,
 /// `GenerateDataKey…`). Returns the ciphertext and the material id.
 fn encrypt_with(
@@ -189,27 +212,15 @@ fn encrypt_with(
     u: &Use<'_>,
     plaintext: &[u8],
 ) -> Result<(Vec<u8>, Option<String>), KmsError> {
-    let Use { op, ec, alg, extra } = *u;
+    let (ec, alg) = (u.ec, u.alg);
     let k = key(w, arn)?;
-    let mut ask = Ask::key(op, k).with("kms:EncryptionAlgorithm", alg).with_encryption_context(ec);
-    for (n, v) in extra {
-        ask = ask.with(n, v.clone());
-    }
-    allow(w, c, &ask)?;
-    usable(k)?;
-    need_usage(k, "ENCRYPT_DECRYPT", op)?;
+    check_cipher_use(w, c, u, k)?;
     if k.is_symmetric() {
-        if alg != "SYMMETRIC_DEFAULT" {
-            return Err(KmsError::invalid_key_usage(format!(
-                "Algorithm {alg} is incompatible with key spec SYMMETRIC_DEFAULT ({arn})."
-            )));
-        }
         let (m, id) = load(k, None)?;
         let blob =
             blob::seal(&m, &k.arn, &id, ec, plaintext).map_err(|e| KmsError::kms_internal(e.to_string()))?;
         return Ok((blob, Some(id)));
     }
-    need_algorithm(k, "EncryptionAlgorithms", alg)?;
     if !ec.is_empty() {
         return Err(KmsError::validation("an encryption context is not supported with asymmetric keys"));
     }
@@ -246,7 +257,7 @@ fn decrypt_with(
     ciphertext: &[u8],
     key_id: Option<&str>,
 ) -> Result<Opened, KmsError> {
-    let Use { op, ec, alg, extra } = *u;
+    let (ec, alg) = (u.ec, u.alg);
     let named = match key_id {
         Some(id) => Some(find_key(w, c, id, true)?),
         None => None,
@@ -271,24 +282,12 @@ fn decrypt_with(
         (arn, None)
     };
     let k = key(w, &arn)?;
-    let mut ask = Ask::key(op, k).with("kms:EncryptionAlgorithm", alg).with_encryption_context(ec);
-    for (n, v) in extra {
-        ask = ask.with(n, v.clone());
-    }
-    allow(w, c, &ask)?;
-    usable(k)?;
-    need_usage(k, "ENCRYPT_DECRYPT", op)?;
+    check_cipher_use(w, c, u, k)?;
     if k.is_symmetric() {
-        if alg != "SYMMETRIC_DEFAULT" {
-            return Err(KmsError::invalid_key_usage(format!(
-                "Algorithm {alg} is incompatible with key spec SYMMETRIC_DEFAULT ({arn})."
-            )));
-        }
         let (m, id) = load(k, material_id.as_deref())?;
         let pt = blob::open(&m, ciphertext, ec).map_err(|_| KmsError::invalid_ciphertext(""))?;
         return Ok((arn, pt, Some(id)));
     }
-    need_algorithm(k, "EncryptionAlgorithms", alg)?;
     let (m, _) = load(k, None)?;
     let pt = m.rsa_decrypt(alg, ciphertext).map_err(|_| KmsError::invalid_ciphertext(""))?;
     Ok((arn, pt, None))
