@@ -3,7 +3,8 @@
 //! The engines are pure Rust and know nothing of the web: they compile and test natively.
 //! [`common`] holds the readers they share, so that each format is read one way.
 //! The web layers are thin and compiled only for `wasm32`:
-//! - [`js`]: the `#[wasm_bindgen]` API of the npm package (and of the page, which calls the same code);
+//! - `js`: the `#[wasm_bindgen]` API of the npm package (feature `js-api`, on by default; the page is
+//!   built without it, since it calls the engines directly);
 //! - [`web`]: browser services (WebCrypto) shared by the JS API and the yew app in `src/bin/app/`.
 
 pub mod common;
@@ -12,7 +13,7 @@ pub mod kms;
 pub mod policy;
 pub mod waf;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js-api"))]
 pub mod js;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
