@@ -20,6 +20,8 @@
 //! cross-account use by ARN; `kms:ViaService` (the caller's `viaService`); multi-region keys
 //! ([`ops::multi_region`]: replicas, primary region changes, shared material and rotation,
 //! ciphertexts decrypting under a related key of another region).
+//! Imported key material ([`ops::import`]): wrapping with RSAES-OAEP and RSA-AES key wrap, import
+//! tokens and material expiry on the clock, on-demand rotation to new imported material.
 //! Not modelled: custom key stores (their operations answer `CustomKeyStoreNotFoundException`),
 //! `Recipient` (Nitro Enclaves), the eventual consistency of grants, request quotas and throttling,
 //! AWS-owned keys; import of asymmetric and HMAC material.

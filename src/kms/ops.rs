@@ -7,11 +7,13 @@
 //! usage and algorithm (`InvalidKeyUsageException`), then the operation's own errors.
 //!
 //! Families live in their own files: [`keys`] (lifecycle, policy, rotation, tags), [`aliases`],
-//! [`grants`], [`crypto`] (everything that touches key material) and [`multi_region`].
+//! [`grants`], [`crypto`] (everything that touches key material), [`multi_region`] and
+//! [`import`] (imported key material).
 
 pub mod aliases;
 pub mod crypto;
 pub mod grants;
+pub mod import;
 pub mod keys;
 pub mod multi_region;
 
@@ -41,6 +43,7 @@ pub const OPERATIONS: &[&str] = &[
     "Decapsulate",
     "Decrypt",
     "DeleteAlias",
+    "DeleteImportedKeyMaterial",
     "DeriveSharedSecret",
     "DescribeKey",
     "DisableKey",
@@ -58,7 +61,9 @@ pub const OPERATIONS: &[&str] = &[
     "GetKeyLastUsage",
     "GetKeyPolicy",
     "GetKeyRotationStatus",
+    "GetParametersForImport",
     "GetPublicKey",
+    "ImportKeyMaterial",
     "ListAliases",
     "ListGrants",
     "ListKeyPolicies",
@@ -143,6 +148,9 @@ pub fn dispatch(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Valu
         "Decapsulate" => crypto::decapsulate(w, c, request),
         "ReplicateKey" => multi_region::replicate_key(w, c, request),
         "UpdatePrimaryRegion" => multi_region::update_primary_region(w, c, request),
+        "GetParametersForImport" => import::get_parameters_for_import(w, c, request),
+        "ImportKeyMaterial" => import::import_key_material(w, c, request),
+        "DeleteImportedKeyMaterial" => import::delete_imported_key_material(w, c, request),
         op if CUSTOM_KEY_STORE_OPERATIONS.contains(&op) => Err(KmsError::custom_key_store_not_found(
             "custom key stores (CloudHSM and external) are not modelled by this emulator",
         )),

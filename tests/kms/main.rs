@@ -9,6 +9,7 @@ mod authz;
 mod common;
 mod crypto;
 mod grants;
+mod import;
 mod lifecycle;
 mod model;
 mod multi_region;

@@ -13,8 +13,8 @@ use super::super::params::Params;
 use super::super::time::DAY;
 use super::super::world::{check_policy, root_arn, Key, KeyState, World};
 use super::{
-    allow, crypto, find_key, grant_tokens, key, key_arn, key_mut, multi_region, not_pending_deletion, page,
-    paged, random_hex, usable, uuid, Call,
+    allow, crypto, find_key, grant_tokens, import, key, key_arn, key_mut, multi_region, not_pending_deletion,
+    page, paged, random_hex, usable, uuid, Call,
 };
 
 /// Every `KeySpec` of the model.
@@ -271,6 +271,8 @@ pub fn create_key(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Va
         last_used: None,
         valid_to: None,
         settle_to: None,
+        import_parameters: None,
+        pending_rotation: None,
     };
     if policy.is_some() && !bypass {
         lockout_check(w, c, &k)?;
@@ -508,7 +510,11 @@ pub fn rotate_key_on_demand(w: &mut World, c: &mut Call<'_>, request: &Value) ->
     let k = key(w, &arn)?;
     allow(w, c, &Ask::key("RotateKeyOnDemand", k))?;
     usable(k)?;
-    rotatable(k)?;
+    // Imported symmetric material rotates on demand, to material staged with ImportKeyMaterial.
+    let imported = k.is_symmetric() && k.origin == "EXTERNAL";
+    if !imported {
+        rotatable(k)?;
+    }
     if k.primary_arn.is_some() {
         return Err(KmsError::unsupported("rotate a multi-region key on its primary key"));
     }
@@ -519,7 +525,11 @@ pub fn rotate_key_on_demand(w: &mut World, c: &mut Call<'_>, request: &Value) ->
         )));
     }
     let now = w.now;
-    rotate(w, &arn, "ON_DEMAND", now)?;
+    if imported {
+        import::rotate_imported(w, &arn)?;
+    } else {
+        rotate(w, &arn, "ON_DEMAND", now)?;
+    }
     key_mut(w, &arn)?.on_demand_rotations += 1;
     Ok(json!({"KeyId": arn}))
 }
@@ -553,12 +563,39 @@ pub fn list_key_rotations(w: &mut World, c: &mut Call<'_>, request: &Value) -> R
                     o.insert("RotationDate".into(), json!(m.created));
                     o.insert("RotationType".into(), json!(m.rotation_type));
                 }
+                if k.origin == "EXTERNAL" {
+                    imported_fields(o, m);
+                }
             }
             r
         })
+        .chain(k.pending_rotation.iter().filter(|_| all_material).map(|m| {
+            let mut r =
+                json!({"KeyId": k.arn, "KeyMaterialId": m.id, "KeyMaterialState": "PENDING_ROTATION"});
+            if let Some(o) = r.as_object_mut() {
+                imported_fields(o, m);
+            }
+            r
+        }))
         .collect();
     let (items, next) = page(&rows, &p, 100)?;
     Ok(paged(json!({"Rotations": items}), next))
+}
+
+/// The members ListKeyRotations adds for imported material.
+fn imported_fields(o: &mut serde_json::Map<String, Value>, m: &super::super::world::MaterialVersion) {
+    o.insert("ImportState".into(), json!(if m.present() { "IMPORTED" } else { "PENDING_IMPORT" }));
+    if m.present() {
+        let model =
+            if m.valid_to.is_some() { "KEY_MATERIAL_EXPIRES" } else { "KEY_MATERIAL_DOES_NOT_EXPIRE" };
+        o.insert("ExpirationModel".into(), json!(model));
+    }
+    if let Some(v) = m.valid_to {
+        o.insert("ValidTo".into(), json!(v));
+    }
+    if let Some(d) = &m.description {
+        o.insert("KeyMaterialDescription".into(), json!(d));
+    }
 }
 
 /// PutKeyPolicy (policy name `default` only; the lockout safety check unless bypassed).
@@ -666,6 +703,7 @@ pub fn list_resource_tags(w: &mut World, c: &mut Call<'_>, request: &Value) -> R
 pub fn run_clock(w: &mut World) -> Vec<(&'static str, String)> {
     let now = w.now;
     let mut events = multi_region::settle(w);
+    events.extend(import::expire(w));
     let due: Vec<String> = w
         .keys
         .values()

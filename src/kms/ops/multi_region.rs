@@ -5,8 +5,9 @@
 //! they share is kept in step here: key material (every version, so a ciphertext of one decrypts
 //! under any other), key spec, key usage, origin and the automatic rotation schedule, which is set
 //! and run on the primary only. What each key has of its own: policy, description, tags, aliases,
-//! grants and key state. A replica of a key with imported material gets no material: the same
-//! material must be imported into it (it is `PendingImport` until then).
+//! grants and key state. A replica of a key with imported material gets the list of its
+//! materials but not their bytes: the same material must be imported into it (it is
+//! `PendingImport` until then).
 //!
 //! The clock and transitional states: a replica answers `Creating` in the ReplicateKey response,
 //! and UpdatePrimaryRegion puts both keys in `Updating`; such a key settles at the start of the next
@@ -27,7 +28,7 @@ use super::super::world::{check_policy, Key, KeyState, World};
 use super::keys::{
     check_tags, default_key_policy, lockout_check, metadata, tag_context, MAX_KEYS_PER_REGION,
 };
-use super::{allow, find_key, key, key_arn, key_mut, not_pending_deletion, Call};
+use super::{allow, find_key, import, key, key_arn, key_mut, not_pending_deletion, Call};
 
 /// `RegionType`: `^([a-z]+-){2,3}\d+$`, 1–32 characters.
 fn region_name(p: &Params<'_>, name: &str) -> Result<String, KmsError> {
@@ -171,7 +172,13 @@ pub fn replicate_key(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result
         pending_window_days: None,
         policy: policy_text,
         tags: tags.into_iter().collect(),
-        materials: if external { Vec::new() } else { k.materials.clone() },
+        materials: if external {
+            k.materials.iter().map(import::absent).collect()
+        } else {
+            k.materials.clone()
+        },
+        import_parameters: None,
+        pending_rotation: None,
         valid_to: None,
         on_demand_rotations: 0,
         grants: Vec::new(),
