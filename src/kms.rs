@@ -22,6 +22,7 @@
 //! ciphertexts decrypting under a related key of another region).
 //! Imported key material ([`ops::import`]): wrapping with RSAES-OAEP and RSA-AES key wrap, import
 //! tokens and material expiry on the clock, on-demand rotation to new imported material.
+//! AWS-managed keys ([`ops::managed`]) made on first use through a service.
 //! Not modelled: custom key stores (their operations answer `CustomKeyStoreNotFoundException`),
 //! `Recipient` (Nitro Enclaves), the eventual consistency of grants, request quotas and throttling,
 //! AWS-owned keys; import of asymmetric and HMAC material.

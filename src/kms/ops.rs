@@ -8,13 +8,14 @@
 //!
 //! Families live in their own files: [`keys`] (lifecycle, policy, rotation, tags), [`aliases`],
 //! [`grants`], [`crypto`] (everything that touches key material), [`multi_region`] and
-//! [`import`] (imported key material).
+//! [`import`] (imported key material); [`managed`] makes AWS-managed keys on first use.
 
 pub mod aliases;
 pub mod crypto;
 pub mod grants;
 pub mod import;
 pub mod keys;
+pub mod managed;
 pub mod multi_region;
 
 use serde_json::{json, Value};
@@ -100,6 +101,7 @@ pub const CUSTOM_KEY_STORE_OPERATIONS: &[&str] = &[
 
 /// Runs one operation.
 pub fn dispatch(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Value, KmsError> {
+    managed::on_first_use(w, c, request)?;
     match c.operation {
         "CreateKey" => keys::create_key(w, c, request),
         "DescribeKey" => keys::describe_key(w, c, request),

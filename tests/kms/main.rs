@@ -11,6 +11,7 @@ mod crypto;
 mod grants;
 mod import;
 mod lifecycle;
+mod managed;
 mod model;
 mod multi_region;
 mod snapshot;
