@@ -13,7 +13,7 @@ use super::audit;
 use super::cost::request_class;
 use super::error::KmsError;
 use super::ops::{self, crypto::CRYPTO_OPERATIONS, keys::run_clock, multi_region::settle};
-use super::time::{iso8601, DAY};
+use super::time::{iso8601, DAY, MAX_TIME};
 use super::world::{CallerContext, World};
 
 /// Reads the `caller` argument.
@@ -56,6 +56,9 @@ pub fn call(w: &mut World, operation: &str, request: &Value, caller: &Value) -> 
 pub fn advance_clock(w: &mut World, seconds: i64) -> Result<Value, KmsError> {
     if !(0..=100 * 365 * DAY).contains(&seconds) {
         return Err(KmsError::validation("the clock moves forward only, by at most 100 years at a time"));
+    }
+    if w.now.saturating_add(seconds) > MAX_TIME {
+        return Err(KmsError::validation("the clock stops at the end of the year 9999"));
     }
     w.now += seconds;
     let events = run_clock(w);
@@ -118,6 +121,9 @@ pub fn new_world(options: &Value) -> Result<World, KmsError> {
         }
     }
     if let Some(now) = o.now {
+        if !(0..=MAX_TIME).contains(&now) {
+            return Err(KmsError::validation("`now` must be epoch seconds between 1970 and the end of 9999"));
+        }
         w.now = now;
     }
     Ok(w)

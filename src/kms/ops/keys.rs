@@ -46,6 +46,9 @@ pub const KEY_USAGES: &[&str] =
 const ORIGINS: &[&str] = &["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
 /// Keys per account and region this emulator holds (AWS's quota is 100,000).
 pub const MAX_KEYS_PER_REGION: usize = 10_000;
+/// Automatic rotations one clock step runs per key (100 years at the shortest period, 90 days,
+/// are 406).
+pub const MAX_CATCH_UP_ROTATIONS: u32 = 500;
 /// On-demand rotations per key.
 pub const MAX_ON_DEMAND_ROTATIONS: u32 = 25;
 
@@ -742,13 +745,23 @@ pub fn run_clock(w: &mut World) -> Vec<(&'static str, String)> {
         .map(|k| k.arn.clone())
         .collect();
     for arn in rotations {
-        // After a long jump a key rotates once per period that passed, each dated when it fell due.
+        // After a long jump a key rotates once per period that passed, each dated when it fell due
+        // (at most MAX_CATCH_UP_ROTATIONS; a schedule further behind, as only a hand-made snapshot
+        // holds, resumes from now).
+        let mut done = 0;
         while let Some((due, period)) = w
             .keys
             .get(&arn)
             .and_then(|k| Some((k.next_rotation?, k.rotation_period_days?)))
             .filter(|(due, _)| *due <= now)
         {
+            if done >= MAX_CATCH_UP_ROTATIONS {
+                if let Ok(k) = key_mut(w, &arn) {
+                    k.next_rotation = Some(now + i64::from(period.max(1)) * DAY);
+                }
+                break;
+            }
+            done += 1;
             if rotate(w, &arn, "AUTOMATIC", due).is_err() {
                 break;
             }
