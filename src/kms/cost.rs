@@ -109,7 +109,7 @@ pub fn estimate(w: &World, monthly: &Value) -> Result<Value, KmsError> {
         let mut keys = Vec::new();
         let (mut simulated_keys, mut monthly_keys) = (0.0, 0.0);
         for k in w.keys.values().filter(|k| &k.account == id) {
-            let hours = (w.now - k.creation_date).max(0) as f64 / 3600.0;
+            let hours = w.now.saturating_sub(k.creation_date).max(0) as f64 / 3600.0;
             let monthly = key_monthly(k);
             let simulated = monthly * hours / HOURS_PER_MONTH;
             simulated_keys += simulated;

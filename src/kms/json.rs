@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use super::audit;
 use super::cost::request_class;
 use super::error::KmsError;
-use super::ops::{self, crypto::CRYPTO_OPERATIONS, keys::run_clock};
-use super::time::{iso8601, DAY};
+use super::ops::{self, crypto::CRYPTO_OPERATIONS, keys::run_clock, multi_region::settle};
+use super::time::{iso8601, DAY, MAX_TIME};
 use super::world::{CallerContext, World};
 
 /// Reads the `caller` argument.
@@ -29,6 +29,9 @@ pub fn read_caller(caller: &Value) -> Result<CallerContext, KmsError> {
 /// Runs one KMS operation.
 pub fn call(w: &mut World, operation: &str, request: &Value, caller: &Value) -> Result<Value, KmsError> {
     let ctx = read_caller(caller)?;
+    for (name, arn) in settle(w) {
+        audit::record_service_event(w, name, &arn);
+    }
     let mut c = ops::start(w, &ctx, operation)?;
     let result = ops::dispatch(w, &mut c, request);
     audit::record(w, &c, request, &result);
@@ -53,6 +56,9 @@ pub fn call(w: &mut World, operation: &str, request: &Value, caller: &Value) -> 
 pub fn advance_clock(w: &mut World, seconds: i64) -> Result<Value, KmsError> {
     if !(0..=100 * 365 * DAY).contains(&seconds) {
         return Err(KmsError::validation("the clock moves forward only, by at most 100 years at a time"));
+    }
+    if w.now.saturating_add(seconds) > MAX_TIME {
+        return Err(KmsError::validation("the clock stops at the end of the year 9999"));
     }
     w.now += seconds;
     let events = run_clock(w);
@@ -115,6 +121,9 @@ pub fn new_world(options: &Value) -> Result<World, KmsError> {
         }
     }
     if let Some(now) = o.now {
+        if !(0..=MAX_TIME).contains(&now) {
+            return Err(KmsError::validation("`now` must be epoch seconds between 1970 and the end of 9999"));
+        }
         w.now = now;
     }
     Ok(w)

@@ -7,12 +7,16 @@
 //! usage and algorithm (`InvalidKeyUsageException`), then the operation's own errors.
 //!
 //! Families live in their own files: [`keys`] (lifecycle, policy, rotation, tags), [`aliases`],
-//! [`grants`] and [`crypto`] (everything that touches key material).
+//! [`grants`], [`crypto`] (everything that touches key material), [`multi_region`] and
+//! [`import`] (imported key material); [`managed`] makes AWS-managed keys on first use.
 
 pub mod aliases;
 pub mod crypto;
 pub mod grants;
+pub mod import;
 pub mod keys;
+pub mod managed;
+pub mod multi_region;
 
 use serde_json::{json, Value};
 
@@ -40,6 +44,7 @@ pub const OPERATIONS: &[&str] = &[
     "Decapsulate",
     "Decrypt",
     "DeleteAlias",
+    "DeleteImportedKeyMaterial",
     "DeriveSharedSecret",
     "DescribeKey",
     "DisableKey",
@@ -57,7 +62,9 @@ pub const OPERATIONS: &[&str] = &[
     "GetKeyLastUsage",
     "GetKeyPolicy",
     "GetKeyRotationStatus",
+    "GetParametersForImport",
     "GetPublicKey",
+    "ImportKeyMaterial",
     "ListAliases",
     "ListGrants",
     "ListKeyPolicies",
@@ -67,6 +74,7 @@ pub const OPERATIONS: &[&str] = &[
     "ListRetirableGrants",
     "PutKeyPolicy",
     "ReEncrypt",
+    "ReplicateKey",
     "RetireGrant",
     "RevokeGrant",
     "RotateKeyOnDemand",
@@ -76,6 +84,7 @@ pub const OPERATIONS: &[&str] = &[
     "UntagResource",
     "UpdateAlias",
     "UpdateKeyDescription",
+    "UpdatePrimaryRegion",
     "Verify",
     "VerifyMac",
 ];
@@ -92,6 +101,7 @@ pub const CUSTOM_KEY_STORE_OPERATIONS: &[&str] = &[
 
 /// Runs one operation.
 pub fn dispatch(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Value, KmsError> {
+    managed::on_first_use(w, c, request)?;
     match c.operation {
         "CreateKey" => keys::create_key(w, c, request),
         "DescribeKey" => keys::describe_key(w, c, request),
@@ -138,6 +148,11 @@ pub fn dispatch(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Valu
         "DeriveSharedSecret" => crypto::derive_shared_secret(w, c, request),
         "Encapsulate" => crypto::encapsulate(w, c, request),
         "Decapsulate" => crypto::decapsulate(w, c, request),
+        "ReplicateKey" => multi_region::replicate_key(w, c, request),
+        "UpdatePrimaryRegion" => multi_region::update_primary_region(w, c, request),
+        "GetParametersForImport" => import::get_parameters_for_import(w, c, request),
+        "ImportKeyMaterial" => import::import_key_material(w, c, request),
+        "DeleteImportedKeyMaterial" => import::delete_imported_key_material(w, c, request),
         op if CUSTOM_KEY_STORE_OPERATIONS.contains(&op) => Err(KmsError::custom_key_store_not_found(
             "custom key stores (CloudHSM and external) are not modelled by this emulator",
         )),

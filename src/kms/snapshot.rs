@@ -12,8 +12,8 @@
 //! | 14 + N | 32 | SHA-256 of bytes `0 .. 14 + N` |
 //!
 //! Nothing may follow. [`restore`] checks the magic, the version, the length (before allocating),
-//! the checksum, then reads the JSON and checks that every key and alias is filed under its own
-//! ARN. A later format version must keep restoring version 1 (a stored version-1 snapshot is in
+//! the checksum, then reads the JSON and checks that the clock is within 1970–9999 and that every
+//! key and alias is filed under its own ARN. A later format version must keep restoring version 1 (a stored version-1 snapshot is in
 //! the tests).
 //!
 //! **A snapshot holds key material in the clear** (base64 in `keys[…].materials[…].bytes`), as the
@@ -23,6 +23,7 @@
 use sha2::{Digest, Sha256};
 
 use super::error::KmsError;
+use super::time::MAX_TIME;
 use super::world::World;
 
 /// The magic at the start of every snapshot.
@@ -92,6 +93,9 @@ pub fn restore(bytes: &[u8]) -> Result<World, KmsError> {
     let payload = body.get(HEADER..).ok_or_else(|| corrupt("payload"))?;
     let w: World =
         serde_json::from_slice(payload).map_err(|e| corrupt(&format!("its world does not read: {e}")))?;
+    if !(0..=MAX_TIME).contains(&w.now) {
+        return Err(corrupt("its clock is outside 1970 to 9999"));
+    }
     if let Some((arn, _)) = w.keys.iter().find(|(arn, k)| **arn != k.arn) {
         return Err(corrupt(&format!("key `{arn}` is filed under another ARN")));
     }

@@ -5,6 +5,10 @@
 pub const START_OF_2026: i64 = 1_767_225_600;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
+/// The latest instant the clock reaches: 9999-12-31T23:59:59Z. Keeping the clock in
+/// `0..=MAX_TIME` keeps every date the engine computes from it (windows, rotations, expiries)
+/// far from overflow, also for a world read from an untrusted snapshot.
+pub const MAX_TIME: i64 = 253_402_300_799;
 
 /// `2026-01-01T00:00:00Z`.
 pub fn iso8601(epoch_seconds: i64) -> String {

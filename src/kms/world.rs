@@ -139,8 +139,22 @@ pub struct MaterialVersion {
     pub created: i64,
     /// `KEY_MATERIAL_CREATED`-style origin of the rotation: `AUTOMATIC`, `ON_DEMAND` or `INITIAL`.
     pub rotation_type: String,
+    /// The material; empty while imported material is deleted or expired (pending import).
     #[serde(with = "secret_b64")]
     pub bytes: Zeroizing<Vec<u8>>,
+    /// Imported material only: when it expires (epoch seconds), if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<i64>,
+    /// Imported material only: the user's `KeyMaterialDescription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl MaterialVersion {
+    /// Whether the material is here (imported material may be deleted or expired).
+    pub fn present(&self) -> bool {
+        !self.bytes.is_empty()
+    }
 }
 
 impl std::fmt::Debug for MaterialVersion {
@@ -148,6 +162,7 @@ impl std::fmt::Debug for MaterialVersion {
         f.debug_struct("MaterialVersion")
             .field("id", &self.id)
             .field("created", &self.created)
+            .field("valid_to", &self.valid_to)
             .field("bytes", &"<redacted>")
             .finish()
     }
@@ -203,6 +218,41 @@ pub struct Key {
     pub last_used: Option<i64>,
     /// Expiry of imported material (epoch seconds), when it expires.
     pub valid_to: Option<i64>,
+    /// The state a key in a transitional state (`Creating`, `Updating`) settles into: at the next
+    /// call or clock step (see [`crate::kms::ops::multi_region::settle`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_to: Option<KeyState>,
+    /// EXTERNAL origin: the wrapping key and import token of the last GetParametersForImport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_parameters: Option<ImportParameters>,
+    /// EXTERNAL origin: new material imported for an on-demand rotation (`PENDING_ROTATION`),
+    /// not yet current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_rotation: Option<MaterialVersion>,
+}
+
+/// What GetParametersForImport handed out: the import token (as hex) and the private half of
+/// the wrapping key, valid until `valid_to`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportParameters {
+    pub token: String,
+    pub wrapping_algorithm: String,
+    pub wrapping_key_spec: String,
+    /// The wrapping key pair (PKCS #8), secret.
+    #[serde(with = "secret_b64")]
+    pub wrapping_key: Zeroizing<Vec<u8>>,
+    pub valid_to: i64,
+}
+
+impl std::fmt::Debug for ImportParameters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportParameters")
+            .field("wrapping_algorithm", &self.wrapping_algorithm)
+            .field("wrapping_key_spec", &self.wrapping_key_spec)
+            .field("valid_to", &self.valid_to)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Key {

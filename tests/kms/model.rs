@@ -311,6 +311,52 @@ fn every_operation_answers_in_the_model_shapes() {
     call(&mut w, "GetKeyLastUsage", json!({"KeyId": sym})).unwrap();
     call(&mut w, "ScheduleKeyDeletion", json!({"KeyId": sym2, "PendingWindowInDays": 7})).unwrap();
     call(&mut w, "CancelKeyDeletion", json!({"KeyId": sym2})).unwrap();
+    let mrk = call(&mut w, "CreateKey", json!({"MultiRegion": true})).unwrap()["KeyMetadata"]["Arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        &mut w,
+        "ReplicateKey",
+        json!({"KeyId": mrk, "ReplicaRegion": "us-west-2", "Description": "r", "Tags": [{"TagKey": "a", "TagValue": "b"}]}),
+    )
+    .unwrap();
+    let _ = call(&mut w, "ReplicateKey", json!({"KeyId": mrk, "ReplicaRegion": "us-west-2"}));
+    call(&mut w, "UpdatePrimaryRegion", json!({"KeyId": mrk, "PrimaryRegion": "us-west-2"})).unwrap();
+    let _ = call(&mut w, "UpdatePrimaryRegion", json!({"KeyId": mrk, "PrimaryRegion": "eu-west-1"}));
+    let ext = call(&mut w, "CreateKey", json!({"Origin": "EXTERNAL"})).unwrap()["KeyMetadata"]["Arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ip = call(
+        &mut w,
+        "GetParametersForImport",
+        json!({"KeyId": ext, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
+    )
+    .unwrap();
+    let public = {
+        use rsa::pkcs8::DecodePublicKey;
+        rsa::PublicKey::from_public_key_der(&unb64(&ip["PublicKey"])).unwrap()
+    };
+    let wrapped =
+        public.oaep_encrypt_with_rng::<sha2::Sha256, _>(&mut getrandom::SysRng, &[1u8; 32]).unwrap();
+    let now = w.now;
+    call(
+        &mut w,
+        "ImportKeyMaterial",
+        json!({"KeyId": ext, "ImportToken": ip["ImportToken"], "EncryptedKeyMaterial": b64(&wrapped),
+               "ExpirationModel": "KEY_MATERIAL_EXPIRES", "ValidTo": now + 86_400, "KeyMaterialDescription": "m"}),
+    )
+    .unwrap();
+    let _ = call(
+        &mut w,
+        "ImportKeyMaterial",
+        json!({"KeyId": ext, "ImportToken": b64(b"bad"), "EncryptedKeyMaterial": b64(&wrapped)}),
+    );
+    call(&mut w, "ListKeyRotations", json!({"KeyId": ext, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"}))
+        .unwrap();
+    call(&mut w, "DeleteImportedKeyMaterial", json!({"KeyId": ext})).unwrap();
+    let _ = call(&mut w, "DeleteImportedKeyMaterial", json!({"KeyId": sym}));
     // Documented errors are declared for their operations.
     let _ = call(&mut w, "Decrypt", json!({"CiphertextBlob": b64(b"junk")}));
     let _ = call(&mut w, "DescribeKey", json!({"KeyId": "alias/none"}));

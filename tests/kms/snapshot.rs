@@ -87,3 +87,32 @@ fn write_snapshot_v1() {
     )
     .unwrap();
 }
+
+/// A hand-made world whose clock is outside 1970–9999 is refused (dates computed from it could
+/// overflow), and a rotation schedule far behind catches up a bounded number of times.
+#[test]
+fn hostile_clocks_are_bounded() {
+    use secplay::kms::{advance_clock, time::MAX_TIME};
+    let mut w = world();
+    w.now = MAX_TIME + 1;
+    let e = restore(&snapshot(&w).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("clock"), "{e}");
+    let mut w = world();
+    w.now = MAX_TIME - 10;
+    let mut w = restore(&snapshot(&w).unwrap()).unwrap();
+    assert_eq!(advance_clock(&mut w, 86_400).unwrap_err().code(), "ValidationException");
+
+    let mut w = world();
+    let arn = create_key(&mut w, &admin(MAIN), serde_json::json!({}));
+    ok(
+        &mut w,
+        "EnableKeyRotation",
+        serde_json::json!({"KeyId": arn, "RotationPeriodInDays": 90}),
+        admin(MAIN),
+    );
+    w.keys.get_mut(&arn).unwrap().next_rotation = Some(i64::MIN / 2);
+    let r = advance_clock(&mut w, 1).unwrap();
+    let n = r["events"].as_array().unwrap().len();
+    assert_eq!(n, secplay::kms::ops::keys::MAX_CATCH_UP_ROTATIONS as usize, "bounded catch-up");
+    assert!(w.keys[&arn].next_rotation.unwrap() > w.now, "the schedule resumes from now");
+}

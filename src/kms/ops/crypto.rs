@@ -102,17 +102,26 @@ pub fn new_material(spec: &str, at: i64, rotation_type: &str) -> Result<Material
         created: at,
         rotation_type: rotation_type.to_string(),
         bytes: m.to_bytes(),
+        valid_to: None,
+        description: None,
     })
 }
 
-/// Stored material for imported bytes (EXTERNAL origin).
-pub fn imported_material(bytes: &[u8], at: i64) -> Result<MaterialVersion, KmsError> {
+/// Stored material for imported bytes (EXTERNAL origin), under the id the caller derived.
+pub fn imported_material(
+    bytes: &[u8],
+    id: String,
+    at: i64,
+    rotation_type: &str,
+) -> Result<MaterialVersion, KmsError> {
     let m = KeyMaterial::import_symmetric(bytes).map_err(material_error)?;
     Ok(MaterialVersion {
-        id: random_hex(32)?,
+        id,
         created: at,
-        rotation_type: "INITIAL".into(),
+        rotation_type: rotation_type.to_string(),
         bytes: m.to_bytes(),
+        valid_to: None,
+        description: None,
     })
 }
 

@@ -13,8 +13,8 @@ use super::super::params::Params;
 use super::super::time::DAY;
 use super::super::world::{check_policy, root_arn, Key, KeyState, World};
 use super::{
-    allow, crypto, find_key, grant_tokens, key, key_arn, key_mut, not_pending_deletion, page, paged,
-    random_hex, usable, uuid, Call,
+    allow, crypto, find_key, grant_tokens, import, key, key_arn, key_mut, multi_region, not_pending_deletion,
+    page, paged, random_hex, usable, uuid, Call,
 };
 
 /// Every `KeySpec` of the model.
@@ -46,6 +46,9 @@ pub const KEY_USAGES: &[&str] =
 const ORIGINS: &[&str] = &["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
 /// Keys per account and region this emulator holds (AWS's quota is 100,000).
 pub const MAX_KEYS_PER_REGION: usize = 10_000;
+/// Automatic rotations one clock step runs per key (100 years at the shortest period, 90 days,
+/// are 406).
+pub const MAX_CATCH_UP_ROTATIONS: u32 = 500;
 /// On-demand rotations per key.
 pub const MAX_ON_DEMAND_ROTATIONS: u32 = 25;
 
@@ -132,7 +135,7 @@ pub fn metadata(w: &World, k: &Key) -> Value {
 
 /// The lockout safety check: the caller must still be allowed `kms:PutKeyPolicy` under the new
 /// policy, unless it bypasses the check.
-fn lockout_check(w: &World, c: &Call<'_>, prospective: &Key) -> Result<(), KmsError> {
+pub fn lockout_check(w: &World, c: &Call<'_>, prospective: &Key) -> Result<(), KmsError> {
     match allow(w, c, &Ask::key("PutKeyPolicy", prospective)) {
         Ok(()) => Ok(()),
         Err(KmsError::AccessDenied { .. }) => Err(KmsError::malformed_policy(
@@ -142,14 +145,16 @@ fn lockout_check(w: &World, c: &Call<'_>, prospective: &Key) -> Result<(), KmsEr
     }
 }
 
-fn check_tags(tags: &[(String, String)]) -> Result<(), KmsError> {
+/// Tags may not use the reserved `aws:` prefix.
+pub fn check_tags(tags: &[(String, String)]) -> Result<(), KmsError> {
     if let Some((k, _)) = tags.iter().find(|(k, _)| k.starts_with("aws:")) {
         return Err(KmsError::tag(format!("Tag key `{k}` uses the reserved prefix `aws:`")));
     }
     Ok(())
 }
 
-fn tag_context<'k>(mut ask: Ask<'k>, tags: &[(String, String)]) -> Ask<'k> {
+/// Adds `aws:RequestTag/…` and `aws:TagKeys` for the tags a request sets.
+pub fn tag_context<'k>(mut ask: Ask<'k>, tags: &[(String, String)]) -> Ask<'k> {
     for (k, v) in tags {
         ask = ask.with(&format!("aws:RequestTag/{k}"), v.clone());
     }
@@ -268,6 +273,9 @@ pub fn create_key(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Va
         primary_arn: None,
         last_used: None,
         valid_to: None,
+        settle_to: None,
+        import_parameters: None,
+        pending_rotation: None,
     };
     if policy.is_some() && !bypass {
         lockout_check(w, c, &k)?;
@@ -442,6 +450,7 @@ pub fn enable_key_rotation(w: &mut World, c: &mut Call<'_>, request: &Value) -> 
     let k = key_mut(w, &arn)?;
     k.rotation_period_days = u32::try_from(period).ok();
     k.next_rotation = Some(now + period * DAY);
+    multi_region::sync_replicas(w, &arn)?;
     Ok(json!({}))
 }
 
@@ -454,9 +463,13 @@ pub fn disable_key_rotation(w: &mut World, c: &mut Call<'_>, request: &Value) ->
     allow(w, c, &Ask::key("DisableKeyRotation", k))?;
     usable(k)?;
     rotatable(k)?;
+    if k.primary_arn.is_some() {
+        return Err(KmsError::unsupported("rotation of a multi-region key is set on its primary key"));
+    }
     let k = key_mut(w, &arn)?;
     k.rotation_period_days = None;
     k.next_rotation = None;
+    multi_region::sync_replicas(w, &arn)?;
     Ok(json!({}))
 }
 
@@ -483,13 +496,13 @@ pub fn get_key_rotation_status(w: &mut World, c: &mut Call<'_>, request: &Value)
     Ok(out)
 }
 
-/// Adds a new material version to a key (a rotation).
+/// Adds a new material version to a key (a rotation); a multi-region primary's replicas get it too.
 pub fn rotate(w: &mut World, arn: &str, rotation_type: &str, at: i64) -> Result<(), KmsError> {
     let spec = key(w, arn)?.key_spec.clone();
     let m = crypto::new_material(&spec, at, rotation_type)?;
     let k = key_mut(w, arn)?;
     k.materials.push(m);
-    Ok(())
+    multi_region::sync_replicas(w, arn)
 }
 
 /// RotateKeyOnDemand (at most 25 per key).
@@ -500,7 +513,11 @@ pub fn rotate_key_on_demand(w: &mut World, c: &mut Call<'_>, request: &Value) ->
     let k = key(w, &arn)?;
     allow(w, c, &Ask::key("RotateKeyOnDemand", k))?;
     usable(k)?;
-    rotatable(k)?;
+    // Imported symmetric material rotates on demand, to material staged with ImportKeyMaterial.
+    let imported = k.is_symmetric() && k.origin == "EXTERNAL";
+    if !imported {
+        rotatable(k)?;
+    }
     if k.primary_arn.is_some() {
         return Err(KmsError::unsupported("rotate a multi-region key on its primary key"));
     }
@@ -511,7 +528,11 @@ pub fn rotate_key_on_demand(w: &mut World, c: &mut Call<'_>, request: &Value) ->
         )));
     }
     let now = w.now;
-    rotate(w, &arn, "ON_DEMAND", now)?;
+    if imported {
+        import::rotate_imported(w, &arn)?;
+    } else {
+        rotate(w, &arn, "ON_DEMAND", now)?;
+    }
     key_mut(w, &arn)?.on_demand_rotations += 1;
     Ok(json!({"KeyId": arn}))
 }
@@ -545,12 +566,39 @@ pub fn list_key_rotations(w: &mut World, c: &mut Call<'_>, request: &Value) -> R
                     o.insert("RotationDate".into(), json!(m.created));
                     o.insert("RotationType".into(), json!(m.rotation_type));
                 }
+                if k.origin == "EXTERNAL" {
+                    imported_fields(o, m);
+                }
             }
             r
         })
+        .chain(k.pending_rotation.iter().filter(|_| all_material).map(|m| {
+            let mut r =
+                json!({"KeyId": k.arn, "KeyMaterialId": m.id, "KeyMaterialState": "PENDING_ROTATION"});
+            if let Some(o) = r.as_object_mut() {
+                imported_fields(o, m);
+            }
+            r
+        }))
         .collect();
     let (items, next) = page(&rows, &p, 100)?;
     Ok(paged(json!({"Rotations": items}), next))
+}
+
+/// The members ListKeyRotations adds for imported material.
+fn imported_fields(o: &mut serde_json::Map<String, Value>, m: &super::super::world::MaterialVersion) {
+    o.insert("ImportState".into(), json!(if m.present() { "IMPORTED" } else { "PENDING_IMPORT" }));
+    if m.present() {
+        let model =
+            if m.valid_to.is_some() { "KEY_MATERIAL_EXPIRES" } else { "KEY_MATERIAL_DOES_NOT_EXPIRE" };
+        o.insert("ExpirationModel".into(), json!(model));
+    }
+    if let Some(v) = m.valid_to {
+        o.insert("ValidTo".into(), json!(v));
+    }
+    if let Some(d) = &m.description {
+        o.insert("KeyMaterialDescription".into(), json!(d));
+    }
 }
 
 /// PutKeyPolicy (policy name `default` only; the lockout safety check unless bypassed).
@@ -657,7 +705,8 @@ pub fn list_resource_tags(w: &mut World, c: &mut Call<'_>, request: &Value) -> R
 /// and automatic rotations that are due. Returns what happened, as `(eventName, key ARN)`.
 pub fn run_clock(w: &mut World) -> Vec<(&'static str, String)> {
     let now = w.now;
-    let mut events = Vec::new();
+    let mut events = multi_region::settle(w);
+    events.extend(import::expire(w));
     let due: Vec<String> = w
         .keys
         .values()
@@ -674,20 +723,45 @@ pub fn run_clock(w: &mut World) -> Vec<(&'static str, String)> {
             events.push(("DeleteKey", arn));
         }
     }
+    // A primary waiting for its replicas starts its own waiting period once the last is deleted.
+    let waiting: Vec<String> = w
+        .keys
+        .values()
+        .filter(|k| k.state == KeyState::PendingReplicaDeletion)
+        .filter(|k| !w.keys.values().any(|r| r.primary_arn.as_deref() == Some(k.arn.as_str())))
+        .map(|k| k.arn.clone())
+        .collect();
+    for arn in waiting {
+        if let Ok(k) = key_mut(w, &arn) {
+            k.state = KeyState::PendingDeletion;
+            k.deletion_date = Some(now + i64::from(k.pending_window_days.unwrap_or(30)) * DAY);
+        }
+    }
     let rotations: Vec<String> = w
         .keys
         .values()
         .filter(|k| k.next_rotation.is_some_and(|t| t <= now) && k.state == KeyState::Enabled)
+        .filter(|k| k.primary_arn.is_none())
         .map(|k| k.arn.clone())
         .collect();
     for arn in rotations {
-        // After a long jump a key rotates once per period that passed, each dated when it fell due.
+        // After a long jump a key rotates once per period that passed, each dated when it fell due
+        // (at most MAX_CATCH_UP_ROTATIONS; a schedule further behind, as only a hand-made snapshot
+        // holds, resumes from now).
+        let mut done = 0;
         while let Some((due, period)) = w
             .keys
             .get(&arn)
             .and_then(|k| Some((k.next_rotation?, k.rotation_period_days?)))
             .filter(|(due, _)| *due <= now)
         {
+            if done >= MAX_CATCH_UP_ROTATIONS {
+                if let Ok(k) = key_mut(w, &arn) {
+                    k.next_rotation = Some(now + i64::from(period.max(1)) * DAY);
+                }
+                break;
+            }
+            done += 1;
             if rotate(w, &arn, "AUTOMATIC", due).is_err() {
                 break;
             }
