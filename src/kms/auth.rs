@@ -16,6 +16,8 @@
 //! ACTION action"; see <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html>),
 //! carrying the evaluation and its trace.
 
+pub mod cache;
+
 use std::collections::BTreeMap;
 
 use crate::policy::grants::Grant;
@@ -161,9 +163,13 @@ impl<'k> Ask<'k> {
     }
 }
 
-/// Parses a stored policy text; a stored policy was checked when it was set.
-fn parsed(text: &str) -> Result<Policy, KmsError> {
-    parse_policy(text).map_err(|e| KmsError::kms_internal(format!("a stored policy no longer parses: {e}")))
+/// A stored policy text parsed (once per text, through the world's cache); a stored policy was
+/// checked when it was set.
+fn parsed(world: &World, text: &str) -> Result<Policy, KmsError> {
+    match world.policy_cache.get(text) {
+        Ok(p) => Ok(Policy::clone(&p)),
+        Err(e) => Err(KmsError::kms_internal(format!("a stored policy no longer parses: {e}"))),
+    }
 }
 
 /// The session policy the caller passed (object or JSON text).
@@ -217,10 +223,10 @@ pub fn authorize(
     let mut set = PolicySet::default();
     if let Some(i) = &who.identity {
         for p in i.policies.values() {
-            set.identity.push(parsed(p)?);
+            set.identity.push(parsed(world, p)?);
         }
         if let Some(b) = &i.permissions_boundary {
-            set.permissions_boundary = Some(parsed(b)?);
+            set.permissions_boundary = Some(parsed(world, b)?);
         }
     }
     let is_session =
@@ -230,11 +236,11 @@ pub fn authorize(
     }
     if let Some(acct) = who.account.as_ref().and_then(|a| world.accounts.get(a)) {
         for level in &acct.scps {
-            set.scps.push(level.iter().map(|p| parsed(p)).collect::<Result<Vec<_>, _>>()?);
+            set.scps.push(level.iter().map(|p| parsed(world, p)).collect::<Result<Vec<_>, _>>()?);
         }
     }
     if let Some(k) = ask.key {
-        set.resource = Some(parsed(&k.policy)?);
+        set.resource = Some(parsed(world, &k.policy)?);
         set.grants = engine_grants(k);
     }
 
