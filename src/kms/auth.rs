@@ -19,6 +19,7 @@
 pub mod cache;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::policy::grants::Grant;
 use crate::policy::json::evaluation_to_json;
@@ -165,11 +166,11 @@ impl<'k> Ask<'k> {
 
 /// A stored policy text parsed (once per text, through the world's cache); a stored policy was
 /// checked when it was set.
-fn parsed(world: &World, text: &str) -> Result<Policy, KmsError> {
-    match world.policy_cache.get(text) {
-        Ok(p) => Ok(Policy::clone(&p)),
-        Err(e) => Err(KmsError::kms_internal(format!("a stored policy no longer parses: {e}"))),
-    }
+fn parsed(world: &World, text: &str) -> Result<Arc<Policy>, KmsError> {
+    world
+        .policy_cache
+        .get(text)
+        .map_err(|e| KmsError::kms_internal(format!("a stored policy no longer parses: {e}")))
 }
 
 /// The session policy the caller passed (object or JSON text).
@@ -232,7 +233,7 @@ pub fn authorize(
     let is_session =
         matches!(&who.caller, Caller::Aws(p) if matches!(p.kind, PrincipalKind::AssumedRole { .. }));
     if let (true, Some(sp)) = (is_session, &ctx.session_policy) {
-        set.session = Some(session_policy(sp)?);
+        set.session = Some(Arc::new(session_policy(sp)?));
     }
     if let Some(acct) = who.account.as_ref().and_then(|a| world.accounts.get(a)) {
         for level in &acct.scps {
