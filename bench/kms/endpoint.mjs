@@ -7,7 +7,7 @@
 // shared between server and load generator, so the two never run at once):
 // - moto: `bench/kms/.venv/bin/moto_server` (PyPI `moto[server]`, pinned in requirements.txt and
 //   installed by `make bench-kms` into its own virtualenv, never the test one);
-// - secplay: `secplay-kms-server` (the npm package's bin), which prints
+// - secplay: `secplay-kms-server` (the bin of the npm package in pkg/), which prints
 //   `{"endpoint","region","account","accessKeyId","secretAccessKey"}` once listening.
 // The generator's own CPU time is printed beside each figure: near 100 % of one core would mean the
 // client, not the server, set the pace.
@@ -103,11 +103,12 @@ async function startMoto() {
 }
 
 async function startSecplay() {
-  const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+  const pkgDir = new URL("pkg/", root);
+  const pkg = JSON.parse(readFileSync(new URL("package.json", pkgDir), "utf8"));
   const rel = typeof pkg.bin === "object" ? pkg.bin["secplay-kms-server"] : undefined;
-  if (!rel) return { skip: "this checkout's package.json has no secplay-kms-server bin" };
+  if (!rel) return { skip: "pkg/package.json has no secplay-kms-server bin (a package built before the endpoint existed)" };
   const port = await freePort();
-  const proc = spawn(process.execPath, [new URL(rel, root).pathname, "--port", String(port), "--region", REGION], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [new URL(rel, pkgDir).pathname, "--port", String(port), "--region", REGION], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise((ok, fail) => {
     let buf = "";
     proc.stdout.on("data", (c) => {
