@@ -23,7 +23,7 @@ BENCH_TARGET_DIR ?= $(HOME)/.cache/secplay/bench-target
 # The stages of `make test`, in order; each one's time is printed at the end.
 TEST_STAGES := setup-test lint test-native test-wasm test-js test-e2e size
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser bench-kms clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-waf   WAF detectors vs libinjection C, web ACL requests/s natively and in wasm"
 	@echo "make bench-esdk  the ESDK engine natively (criterion): MB/s per suite and size beside raw AES-GCM"
 	@echo "make bench-esdk-browser   the ESDK engine vs @aws-crypto/client-browser in headless Chromium (BENCH_MIB=100)"
+	@echo "make bench-kms   KMS calls in process (native, wasm) and the local endpoint beside moto (requests/s)"
 
 setup:
 	@tools/setup.sh build
@@ -94,7 +95,7 @@ lint: lint-extra
 
 # bench/* and fuzz/ compile against today's library, with their lock files as committed.
 lint-extra:
-	for d in bench/esdk bench/waf bench/policy fuzz; do \
+	for d in bench/esdk bench/waf bench/policy bench/kms fuzz; do \
 	  (cd $$d && CARGO_TARGET_DIR=$(BENCH_TARGET_DIR) cargo check --locked --quiet --all-targets) || { echo "lint: $$d does not compile"; exit 1; }; \
 	done
 
@@ -159,5 +160,19 @@ bench-esdk:
 bench-esdk-browser: pkg
 	cd bench/esdk-browser && npm ci --no-audit --no-fund && node build.mjs && node run.mjs
 
+# Not part of `make test` (a benchmark, about a minute): the KMS emulator in process with enforcement
+# on (bench/kms, its own cargo workspace, then wasm in Node), and the local endpoint beside moto in
+# server mode (PyPI, pinned in bench/kms/requirements.txt, in its own virtualenv bench/kms/.venv,
+# never the test one). BENCH_MS per in-process operation, BENCH_SECONDS per endpoint.
+KMS_BENCH_VENV := bench/kms/.venv/.installed
+$(KMS_BENCH_VENV): bench/kms/requirements.txt
+	python3 -m venv bench/kms/.venv
+	bench/kms/.venv/bin/pip install --quiet --disable-pip-version-check -r bench/kms/requirements.txt
+	touch $@
+bench-kms: pkg $(KMS_BENCH_VENV)
+	cd bench/kms && cargo run --release -j $(BENCH_JOBS) --quiet --bin kms-inprocess
+	node bench/kms/wasm.mjs
+	node bench/kms/endpoint.mjs
+
 clean:
-	rm -rf dist pkg www/generated target bench/policy/target bench/waf/target bench/esdk/target bench/esdk-browser/node_modules bench/esdk-browser/build
+	rm -rf dist pkg www/generated target bench/policy/target bench/waf/target bench/esdk/target bench/kms/target bench/kms/.venv bench/esdk-browser/node_modules bench/esdk-browser/build

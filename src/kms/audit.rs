@@ -7,7 +7,7 @@
 //! (`responseElements: null`); other responses are logged without secrets or grant tokens.
 //! Member names are camelCased as CloudTrail writes them. Filterable with [`filter`], exportable
 //! as CloudTrail's `{"Records": […]}` with [`export`]. The log keeps the newest
-//! [`MAX_EVENTS`] events.
+//! [`MAX_EVENTS`] events at most (when full, the oldest tenth is dropped at once).
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -19,7 +19,7 @@ use super::time::iso8601;
 use super::world::World;
 use crate::policy::request::{Caller, PrincipalKind};
 
-/// Events kept; older ones are dropped first.
+/// Events kept at most; older ones are dropped first.
 pub const MAX_EVENTS: usize = 50_000;
 
 /// Members CloudTrail never logs.
@@ -115,10 +115,14 @@ fn user_identity(c: &Call<'_>) -> Value {
     v
 }
 
+/// Events dropped at once when the log is full: dropping one per call would move the whole log
+/// on every call (the cost of a call doubled once the log was full).
+const DROP_AT_ONCE: usize = MAX_EVENTS / 10;
+
 fn push(w: &mut World, event: Value) {
     if w.audit.len() >= MAX_EVENTS {
-        let excess = w.audit.len() + 1 - MAX_EVENTS;
-        w.audit.drain(..excess);
+        let excess = w.audit.len() + DROP_AT_ONCE - MAX_EVENTS;
+        w.audit.drain(..excess.min(w.audit.len()));
     }
     w.audit.push(event);
 }
@@ -279,4 +283,20 @@ pub fn filter(w: &World, f: &Value) -> Result<Vec<Value>, KmsError> {
 /// The whole log as a CloudTrail log file: `{"Records": […]}`.
 pub fn export(w: &World) -> Value {
     json!({ "Records": w.audit })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_log_drops_its_oldest_tenth_at_once_and_keeps_the_newest() {
+        let mut w = World::new();
+        for i in 0..MAX_EVENTS + 1 {
+            push(&mut w, json!(i));
+        }
+        assert_eq!(w.audit.len(), MAX_EVENTS - DROP_AT_ONCE + 1, "the oldest tenth must go in one step");
+        assert_eq!(w.audit.last(), Some(&json!(MAX_EVENTS)), "the newest event must be kept");
+        assert_eq!(w.audit.first(), Some(&json!(DROP_AT_ONCE)), "exactly the oldest events must go");
+    }
 }

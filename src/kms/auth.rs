@@ -16,7 +16,10 @@
 //! ACTION action"; see <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html>),
 //! carrying the evaluation and its trace.
 
+pub mod cache;
+
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::policy::grants::Grant;
 use crate::policy::json::evaluation_to_json;
@@ -161,9 +164,13 @@ impl<'k> Ask<'k> {
     }
 }
 
-/// Parses a stored policy text; a stored policy was checked when it was set.
-fn parsed(text: &str) -> Result<Policy, KmsError> {
-    parse_policy(text).map_err(|e| KmsError::kms_internal(format!("a stored policy no longer parses: {e}")))
+/// A stored policy text parsed (once per text, through the world's cache); a stored policy was
+/// checked when it was set.
+fn parsed(world: &World, text: &str) -> Result<Arc<Policy>, KmsError> {
+    world
+        .policy_cache
+        .get(text)
+        .map_err(|e| KmsError::kms_internal(format!("a stored policy no longer parses: {e}")))
 }
 
 /// The session policy the caller passed (object or JSON text).
@@ -217,24 +224,24 @@ pub fn authorize(
     let mut set = PolicySet::default();
     if let Some(i) = &who.identity {
         for p in i.policies.values() {
-            set.identity.push(parsed(p)?);
+            set.identity.push(parsed(world, p)?);
         }
         if let Some(b) = &i.permissions_boundary {
-            set.permissions_boundary = Some(parsed(b)?);
+            set.permissions_boundary = Some(parsed(world, b)?);
         }
     }
     let is_session =
         matches!(&who.caller, Caller::Aws(p) if matches!(p.kind, PrincipalKind::AssumedRole { .. }));
     if let (true, Some(sp)) = (is_session, &ctx.session_policy) {
-        set.session = Some(session_policy(sp)?);
+        set.session = Some(Arc::new(session_policy(sp)?));
     }
     if let Some(acct) = who.account.as_ref().and_then(|a| world.accounts.get(a)) {
         for level in &acct.scps {
-            set.scps.push(level.iter().map(|p| parsed(p)).collect::<Result<Vec<_>, _>>()?);
+            set.scps.push(level.iter().map(|p| parsed(world, p)).collect::<Result<Vec<_>, _>>()?);
         }
     }
     if let Some(k) = ask.key {
-        set.resource = Some(parsed(&k.policy)?);
+        set.resource = Some(parsed(world, &k.policy)?);
         set.grants = engine_grants(k);
     }
 

@@ -5,7 +5,7 @@
 //!
 //! Plain serde data: the snapshot ([`super::snapshot`]) is this structure, versioned. Policies are
 //! kept as the JSON text the user gave (what `GetKeyPolicy` returns) and parsed when a call is
-//! authorized. Key material is kept as the material layer's bytes in [`Zeroizing`] buffers.
+//! authorized (each text once, in the world's policy cache). Key material is kept as the material layer's bytes in [`Zeroizing`] buffers.
 //! Not modelled here: IAM groups, organisations beyond SCP levels per account, custom key stores.
 
 use std::collections::BTreeMap;
@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::auth::cache::PolicyCache;
 use super::error::KmsError;
 use super::time::START_OF_2026;
 
@@ -39,6 +40,10 @@ pub struct World {
     pub usage: BTreeMap<String, BTreeMap<String, u64>>,
     /// Grant token → grant id (tokens stay valid while their grant exists).
     pub grant_tokens: BTreeMap<String, String>,
+    /// Parsed policies kept between calls ([`super::auth::cache`]): not data, never serialized,
+    /// refilled lazily.
+    #[serde(skip)]
+    pub policy_cache: PolicyCache,
 }
 
 /// One AWS account.

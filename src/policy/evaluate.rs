@@ -11,6 +11,8 @@
 //! explicit denies and guardrails). Not modelled: SCP exemptions of management accounts and
 //! service-linked roles, service-specific protections, session tags beyond plain context keys.
 
+use std::sync::Arc;
+
 use super::document::{Effect, Policy};
 use super::grants::Grant;
 use super::operators::ClauseNotes;
@@ -20,20 +22,22 @@ use super::result::{Decision, Evaluation, MatchedStatement, PolicyKind, StepOutc
 use super::scan::{label_all, scan, Scan, Tracer};
 use super::statement::PrincipalMode;
 
-/// Every policy that may take part in one request, parsed once.
+/// Every policy that may take part in one request, parsed once. Shared (`Arc`), so a caller that
+/// keeps parsed policies between requests (the KMS emulator's policy cache) builds a set without
+/// copying them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicySet {
     /// All identity-based policies of the caller (user, groups, role), unioned.
-    pub identity: Vec<Policy>,
+    pub identity: Vec<Arc<Policy>>,
     /// The resource's policy: key policy, bucket policy, role trust policy.
-    pub resource: Option<Policy>,
-    pub permissions_boundary: Option<Policy>,
-    pub session: Option<Policy>,
+    pub resource: Option<Arc<Policy>>,
+    pub permissions_boundary: Option<Arc<Policy>>,
+    pub session: Option<Arc<Policy>>,
     /// One list per organisation level between the caller's account and the root.
-    pub scps: Vec<Vec<Policy>>,
+    pub scps: Vec<Vec<Arc<Policy>>>,
     /// Likewise for the resource's account.
-    pub rcps: Vec<Vec<Policy>>,
-    pub vpc_endpoint: Vec<Policy>,
+    pub rcps: Vec<Vec<Arc<Policy>>>,
+    pub vpc_endpoint: Vec<Arc<Policy>>,
     /// KMS grants on the key (an extension of the vector format: `grants` beside `policies`).
     pub grants: Vec<Grant>,
 }
@@ -49,6 +53,7 @@ impl PolicySet {
             .chain(self.scps.iter().flatten())
             .chain(self.rcps.iter().flatten())
             .chain(self.vpc_endpoint.iter())
+            .map(|p| &**p)
     }
 
     /// The context keys the policies refer to (condition keys and policy variables), each once,
@@ -164,7 +169,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     let boundary = match (&set.permissions_boundary, aws_caller) {
         (Some(p), true) => {
             let s = scan(
-                &[("permissionsBoundary".to_string(), p)],
+                &[("permissionsBoundary".to_string(), &**p)],
                 PolicyKind::PermissionsBoundary,
                 req,
                 PrincipalMode::Implied,
@@ -178,7 +183,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     let session = match (&set.session, aws_caller) {
         (Some(p), true) => {
             let s = scan(
-                &[("session".to_string(), p)],
+                &[("session".to_string(), &**p)],
                 PolicyKind::Session,
                 req,
                 PrincipalMode::Implied,
@@ -230,7 +235,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     }
     let resource = set.resource.as_ref().map(|p| {
         let s = scan(
-            &[("resource".to_string(), p)],
+            &[("resource".to_string(), &**p)],
             PolicyKind::Resource,
             req,
             checked(PrincipalMatch::None),

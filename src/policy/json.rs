@@ -7,6 +7,8 @@
 //! shape; `request.deriveGlobalKeys: true` fills `aws:PrincipalArn` and similar keys from the
 //! principal (see `Request::with_derived_keys`). The output is camelCase: `decision`, `matchedStatements`, `missingContextKeys`, `trace`.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::actions::service_actions;
@@ -302,16 +304,18 @@ fn read_policy(node: &Node, path: &str) -> Result<Policy, PolicyError> {
     })
 }
 
-fn read_list(node: &Node, path: &str) -> Result<Vec<Policy>, PolicyError> {
+fn read_list(node: &Node, path: &str) -> Result<Vec<Arc<Policy>>, PolicyError> {
     match &node.value {
-        NodeValue::Array(items) => {
-            items.iter().enumerate().map(|(i, p)| read_policy(p, &format!("{path}[{i}]"))).collect()
-        }
+        NodeValue::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| read_policy(p, &format!("{path}[{i}]")).map(Arc::new))
+            .collect(),
         _ => Err(request_error(format!("`policies.{path}` must be an array"))),
     }
 }
 
-fn read_levels(node: &Node, path: &str) -> Result<Vec<Vec<Policy>>, PolicyError> {
+fn read_levels(node: &Node, path: &str) -> Result<Vec<Vec<Arc<Policy>>>, PolicyError> {
     match &node.value {
         NodeValue::Array(levels) => {
             levels.iter().enumerate().map(|(i, l)| read_list(l, &format!("{path}[{i}]"))).collect()
@@ -332,11 +336,11 @@ fn read_policies(node: &Node) -> Result<PolicySet, PolicyError> {
         }
         match m.key.as_str() {
             "identity" => set.identity = read_list(v, "identity")?,
-            "resource" => set.resource = Some(read_policy(v, "resource")?),
+            "resource" => set.resource = Some(Arc::new(read_policy(v, "resource")?)),
             "permissionsBoundary" => {
-                set.permissions_boundary = Some(read_policy(v, "permissionsBoundary")?)
+                set.permissions_boundary = Some(Arc::new(read_policy(v, "permissionsBoundary")?))
             }
-            "session" => set.session = Some(read_policy(v, "session")?),
+            "session" => set.session = Some(Arc::new(read_policy(v, "session")?)),
             "scps" => set.scps = read_levels(v, "scps")?,
             "rcps" => set.rcps = read_levels(v, "rcps")?,
             "vpcEndpoint" => set.vpc_endpoint = read_list(v, "vpcEndpoint")?,

@@ -4,6 +4,8 @@
 //! Used by `evaluate.rs`, which decides; this file only collects allows and denies and words
 //! the trace lines.
 
+use std::sync::Arc;
+
 use super::document::{Effect, Policy};
 use super::operators::ClauseNotes;
 use super::principal::PrincipalMatch;
@@ -91,6 +93,6 @@ impl Tracer {
     }
 }
 
-pub(crate) fn label_all<'a>(prefix: &str, ps: &'a [Policy]) -> Vec<(String, &'a Policy)> {
-    ps.iter().enumerate().map(|(i, p)| (format!("{prefix}[{i}]"), p)).collect()
+pub(crate) fn label_all<'a>(prefix: &str, ps: &'a [Arc<Policy>]) -> Vec<(String, &'a Policy)> {
+    ps.iter().enumerate().map(|(i, p)| (format!("{prefix}[{i}]"), &**p)).collect()
 }

@@ -19,7 +19,11 @@ fn replication_role_scoped_by_encryption_context() {
             "Condition": {"StringLike": {"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::source-bucket/*"}}}]}"#,
     )
     .unwrap();
-    let set = PolicySet { identity: vec![role_policy], resource: Some(key_policy), ..PolicySet::default() };
+    let set = PolicySet {
+        identity: vec![role_policy.into()],
+        resource: Some(key_policy.into()),
+        ..PolicySet::default()
+    };
     let role = "arn:aws:sts::111122223333:assumed-role/replication-role/s3-replication";
     let object = Request::new(Some(role), "kms:Decrypt", KEY, "111122223333")
         .with_context("kms:EncryptionContext:aws:s3:arn", "arn:aws:s3:::source-bucket/photos/cat.jpg");
@@ -43,7 +47,7 @@ fn multivalued_context_keys() {
             "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "owner"]}}}}"#,
     )
     .unwrap();
-    let set = PolicySet { identity: vec![p], ..PolicySet::default() };
+    let set = PolicySet { identity: vec![p.into()], ..PolicySet::default() };
     let r = |keys: &[&str]| {
         Request::new(
             Some("arn:aws:iam::111122223333:user/alice"),

@@ -96,7 +96,7 @@ fn main() {
             eprintln!("size {n}: a policy set or request did not parse");
             std::process::exit(1);
         };
-        let ours_set = secplay::policy::PolicySet { resource: Some(policy), ..Default::default() };
+        let ours_set = secplay::policy::PolicySet { resource: Some(policy.into()), ..Default::default() };
         let ours_req = ask.ours();
         let slow = n >= 1000;
 

@@ -287,7 +287,7 @@ pub fn cedar_outcome(r: &cedar_policy::Response) -> Result<(bool, Vec<usize>), S
 /// denied and implicitly denied.
 pub fn check_equivalent(n: usize) -> Result<[usize; 3], String> {
     let ours_set = secplay::policy::PolicySet {
-        resource: Some(secplay::policy::parse_policy(&key_policy(n)).map_err(|e| e.to_string())?),
+        resource: Some(secplay::policy::parse_policy(&key_policy(n)).map_err(|e| e.to_string())?.into()),
         ..Default::default()
     };
     let cedar_set = cedar_policy::PolicySet::from_str(&cedar_policies(n)).map_err(|e| e.to_string())?;

@@ -60,9 +60,12 @@ macro_rules! curve {
                 Ok(signature.to_der().as_bytes().to_vec())
             }
 
+            /// Either of a signature's two S values verifies, as in AWS KMS (whose secp256k1
+            /// signatures are not low-S normalized; k256 alone would refuse the high one).
             pub(crate) fn verify_digest(key: &Key, digest: &[u8], signature: &[u8]) -> bool {
                 let verifier = VerifyingKey::from(key.public_key());
-                Signature::from_der(signature).is_ok_and(|s| verifier.verify_prehash(digest, &s).is_ok())
+                Signature::from_der(signature)
+                    .is_ok_and(|s| verifier.verify_prehash(digest, &s.normalize_s()).is_ok())
             }
 
             // secp256k1 keys have no KEY_AGREEMENT usage in KMS, so one expansion leaves this unused.

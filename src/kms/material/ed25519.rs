@@ -27,8 +27,12 @@ pub(super) fn to_bytes(key: &SigningKey) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(seed.to_vec())
 }
 
+/// PKCS#8 version 1 (RFC 5208: the seed only, as OpenSSL writes it). ed25519-dalek alone writes
+/// version 2 with the public key (RFC 5958), which OpenSSL 3.0 refuses to read.
 pub(super) fn to_pkcs8(key: &SigningKey) -> Result<Zeroizing<Vec<u8>>, MaterialError> {
-    let doc = key.to_pkcs8_der().map_err(|_| MaterialError::Internal("ed25519 pkcs#8 encoding"))?;
+    let mut pair = ed25519_dalek::pkcs8::KeypairBytes::from(key);
+    pair.public_key = None;
+    let doc = pair.to_pkcs8_der().map_err(|_| MaterialError::Internal("ed25519 pkcs#8 encoding"))?;
     Ok(Zeroizing::new(doc.as_bytes().to_vec()))
 }
 
