@@ -12,4 +12,5 @@ mod esdk_keyrings;
 mod grants;
 mod lifecycle;
 mod model;
+mod multi_region;
 mod snapshot;
