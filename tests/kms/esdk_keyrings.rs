@@ -174,17 +174,13 @@ fn the_discovery_keyring_calls_kms_in_the_region_of_the_edk() {
     );
 }
 
-/// A multi-Region key in us-east-1 and its replica in us-west-2 (made in the world directly,
-/// as ReplicateKey would: same key id and material, the primary's ARN recorded).
+/// A multi-Region key in us-east-1 and its replica in us-west-2 (ReplicateKey).
 fn world_with_mrk() -> (RefCell<World>, String, String) {
     let mut w = World::new();
     let primary = create_key(&mut w, &admin(MAIN), json!({"MultiRegion": true}));
-    let mut replica = w.keys[&primary].clone();
-    let west = primary.replace(":us-east-1:", ":us-west-2:");
-    replica.arn = west.clone();
-    replica.region = "us-west-2".into();
-    replica.primary_arn = Some(primary.clone());
-    w.keys.insert(west.clone(), replica);
+    let r = ok(&mut w, "ReplicateKey", json!({"KeyId": primary, "ReplicaRegion": "us-west-2"}), admin(MAIN));
+    let west = r["ReplicaKeyMetadata"]["Arn"].as_str().unwrap().to_string();
+    assert_eq!(west, primary.replace(":us-east-1:", ":us-west-2:"));
     (RefCell::new(w), primary, west)
 }
 
