@@ -51,10 +51,12 @@ def create_keys(plan):
         aws_access_key_id=plan["accessKeyId"],
         aws_secret_access_key=plan["secretAccessKey"],
     )
-    single = kms.create_key(Description="esdk interop")["KeyMetadata"]["Arn"]
-    mrk = kms.create_key(Description="esdk interop mrk", MultiRegion=True)["KeyMetadata"]["Arn"]
-    replica = kms.replicate_key(KeyId=mrk, ReplicaRegion=plan["regions"][1])["ReplicaKeyMetadata"]["Arn"]
-    return {"single": single, "mrk": mrk, "mrkReplica": replica}
+    keys = {"single": kms.create_key(Description="esdk interop")["KeyMetadata"]["Arn"]}
+    if any(c["key"] == "mrk" for c in plan["cases"]):
+        keys["mrk"] = kms.create_key(Description="esdk interop mrk", MultiRegion=True)["KeyMetadata"]["Arn"]
+        replica = kms.replicate_key(KeyId=keys["mrk"], ReplicaRegion=plan["regions"][1])
+        keys["mrkReplica"] = replica["ReplicaKeyMetadata"]["Arn"]
+    return keys
 
 
 def error(e):
