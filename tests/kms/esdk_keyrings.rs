@@ -283,3 +283,56 @@ fn keyrings_refuse_empty_or_malformed_key_ids() {
     }
     assert!(AwsKmsDiscoveryKeyring::mrk(client(&w, &admin(MAIN)), "", None, vec![]).is_err());
 }
+
+/// The JSON layer's KMS: clients over a world that lives as long as the test binary.
+struct Supplier(&'static RefCell<World>);
+
+impl secplay::crypto::keyring::aws_kms::KmsClientSupplier for Supplier {
+    fn client(&self) -> Box<dyn KmsClient> {
+        Box::new(WorldClient::new(self.0, caller(&admin(MAIN), "us-east-1")))
+    }
+}
+
+#[test]
+fn the_json_layer_builds_each_kms_keyring_and_names_bad_fields() {
+    use secplay::crypto::esdk::json;
+    let (w, east, west) = world_with_mrk();
+    let kms = Supplier(Box::leak(Box::new(w)));
+    let enc = json!({"keyrings": [{"type": "aws-kms-mrk", "keyId": east, "grantTokens": []}], "encryptionContext": {"a": "b"}});
+    let message = json::encrypt_with(b"json", &enc, Some(&kms)).unwrap();
+    for keyring in [
+        json!({"type": "aws-kms", "keyId": east}),
+        json!({"type": "aws-kms-mrk", "keyId": west}),
+        json!({"type": "aws-kms-discovery", "discoveryFilter": {"partition": "aws", "accountIds": [MAIN]}}),
+        json!({"type": "aws-kms-mrk-discovery", "region": "us-west-2"}),
+    ] {
+        let (pt, _) = json::decrypt_with(&message, &json!({"keyrings": [keyring]}), Some(&kms))
+            .unwrap_or_else(|e| panic!("{keyring}: {e}"));
+        assert_eq!(pt, b"json", "{keyring}");
+    }
+    for (keyring, code, words) in [
+        (json!({"type": "aws-kms", "keyId": east}), "InvalidInput", "needs a KMS"),
+        (json!({"type": "aws-kms"}), "InvalidInput", "/keyrings/0/keyId"),
+        (json!({"type": "aws-kms", "keyId": east, "region": "x"}), "InvalidInput", "/keyrings/0/region"),
+        (json!({"type": "aws-kms-mrk-discovery"}), "InvalidInput", "/keyrings/0/region"),
+        (
+            json!({"type": "aws-kms-discovery", "discoveryFilter": {"partition": "aws"}}),
+            "InvalidInput",
+            "account",
+        ),
+        (
+            json!({"type": "aws-kms", "keyId": east, "grantTokens": vec!["t"; 11]}),
+            "InvalidInput",
+            "at most 10",
+        ),
+    ] {
+        let with = if words == "needs a KMS" {
+            None
+        } else {
+            Some(&kms as &dyn secplay::crypto::keyring::aws_kms::KmsClientSupplier)
+        };
+        let e = json::decrypt_with(&message, &json!({"keyrings": [keyring]}), with).unwrap_err();
+        assert_eq!(e.code(), code, "{keyring}: {e}");
+        assert!(e.to_string().contains(words), "{keyring}: `{e}` should mention {words}");
+    }
+}
