@@ -11,7 +11,8 @@
 //!   `AccessDeniedException` message and the evaluation trace;
 //! - [`ops`]: the operations; [`params`]: request members read with the API model's constraints;
 //! - [`audit`]: CloudTrail events; [`cost`]: the estimate; [`snapshot`]: the byte format;
-//! - [`material`] and [`blob`]: key material and the symmetric ciphertext blob.
+//! - [`material`] and [`blob`]: key material and the symmetric ciphertext blob;
+//! - [`esdk_client`]: the emulator as the Encryption SDK's KMS client (the KMS keyrings).
 //!
 //! Modelled: the operations listed in [`ops::OPERATIONS`]; key states and the key-state rules of
 //! each operation as the KMS developer guide's table gives them (simplified where noted); default
@@ -32,6 +33,7 @@ pub mod auth;
 pub mod blob;
 pub mod cost;
 pub mod error;
+pub mod esdk_client;
 pub mod json;
 pub mod material;
 pub mod ops;

@@ -1,12 +1,14 @@
-//! Keyrings: what wraps and unwraps the ESDK data key (raw AES, raw RSA, multi-keyring).
+//! Keyrings: what wraps and unwraps the ESDK data key (raw AES, raw RSA, AWS KMS, multi-keyring).
 //!
-//! The [`Keyring`] trait is the seam for further keyrings (a KMS keyring talking to the in-page
-//! KMS emulator can implement it later). Keyrings never see message bodies.
+//! The [`Keyring`] trait is the seam every keyring implements, the AWS KMS keyrings
+//! ([`aws_kms`], over a KMS client trait) included. Keyrings never see message bodies.
 
+pub mod aws_kms;
 pub mod multi;
 pub mod raw_aes;
 pub mod raw_rsa;
 
+pub use aws_kms::{AwsKmsDiscoveryKeyring, AwsKmsKeyring, DiscoveryFilter, KmsClient, KmsClientError};
 pub use multi::MultiKeyring;
 pub use raw_aes::{RawAesKeyring, RawAesProviderInfo};
 pub use raw_rsa::{RawRsaKeyring, RsaPadding};

@@ -12,12 +12,14 @@
 //! `finishAsync` (a decryptor: take the footer through `updateAsync`/`pushAsync`); the
 //! synchronous call says so instead of waiting.
 
+mod kms_client;
 mod pipe;
 mod stream;
 
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use self::kms_client::{split_options, JsKms};
 use self::pipe::{stream_class, StreamHandle};
 use self::stream::{pump, too_large, DecStream, EncStream, HashHandOff, Sink, Stream as _};
 use super::args::{self, Accept};
@@ -25,17 +27,29 @@ use super::error::{js_error, to_js as err};
 use super::json::to_js;
 use crate::crypto::esdk::json::AeadChoice;
 use crate::crypto::esdk::{json as engine, BatchDecryptor, EsdkError};
+use crate::crypto::keyring::aws_kms::KmsClientSupplier;
 use crate::web::esdk_aead::{AnyBackend, WebCryptoBackend};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
-/** A keyring. `key` is base64 key material (16, 24 or 32 bytes). */
+/** An AWS KMS discovery filter: only keys of this partition and these accounts are used. */
+export interface EsdkDiscoveryFilter { partition: string; accountIds: string[] }
+/** A keyring. `key` is base64 key material (16, 24 or 32 bytes). The `aws-kms*` keyrings call
+ * `options.kms` as `options.caller`; `keyId` is a key ARN, key id, alias ARN or alias name. */
 export type EsdkKeyring =
   | { type: "raw-aes"; namespace: string; name: string; key: string }
+  | { type: "aws-kms"; keyId: string; grantTokens?: string[] }
+  | { type: "aws-kms-mrk"; keyId: string; grantTokens?: string[] }
+  | { type: "aws-kms-discovery"; discoveryFilter?: EsdkDiscoveryFilter; grantTokens?: string[] }
+  | { type: "aws-kms-mrk-discovery"; region: string; discoveryFilter?: EsdkDiscoveryFilter; grantTokens?: string[] }
   | { type: "raw-rsa"; namespace: string; name: string; padding: "pkcs1" | "oaep-mgf1";
       paddingHash?: "sha1" | "sha256" | "sha384" | "sha512"; publicKeyPem?: string; privateKeyPem?: string };
 export interface EsdkOptions {
   keyrings: EsdkKeyring[];
+  /** The KMS emulator the `aws-kms*` keyrings call (each call authorized and audited there). */
+  kms?: Kms;
+  /** Who the `aws-kms*` keyrings call KMS as; required with `kms`. */
+  caller?: KmsCaller;
   encryptionContext?: Record<string, string>;
   /** Default 0x0578. Decryption takes it from the message (the field is accepted and ignored). */
   suiteId?: number | string;
@@ -71,12 +85,18 @@ export interface EsdkHeader {
 export interface EsdkDecryptResult { plaintext: Uint8Array; header: EsdkHeader }
 "#;
 
-/// The options argument: an object, required.
-fn opts(value: JsValue) -> Result<serde_json::Value, JsValue> {
+/// The options argument: an object, required; its `kms` and `caller` apart (they are not JSON).
+fn opts(value: JsValue) -> Result<(serde_json::Value, Option<JsKms>), JsValue> {
     if value.is_undefined() || value.is_null() {
         return Err(js_error("InvalidInput", "`options` are required: at least `{ keyrings: [...] }`"));
     }
-    args::json(value, "options", Accept::OBJECT)
+    let (rest, kms) = split_options(value)?;
+    Ok((args::json(rest, "options", Accept::OBJECT)?, kms))
+}
+
+/// The KMS of the options as the engine takes it.
+fn supplier(kms: &Option<JsKms>) -> engine::Kms<'_> {
+    kms.as_ref().map(|k| k as &dyn KmsClientSupplier)
 }
 
 /// The backend for `choice` and an input of `len` bytes (`None`: a stream, length unknown).
@@ -107,10 +127,10 @@ pub async fn esdk_encrypt(
     #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let plaintext = args::uint8_array(&plaintext, "plaintext")?;
-    let o = opts(options)?;
+    let (o, kms) = opts(options)?;
     let len = plaintext.length() as usize;
     let backend = backend(choice(&o)?, Some(len))?;
-    let enc = engine::encryptor(&o).map_err(err::<EsdkError>)?;
+    let enc = engine::encryptor_with(&o, supplier(&kms)).map_err(err::<EsdkError>)?;
     let bound = u32::try_from(enc.message_len_bound(len as u64)).map_err(|_| too_large())?;
     let mut stream = EncStream { enc, backend, aead: None, hash: HashHandOff::for_len(len) };
     let mut sink = Sink::Fixed { buf: Uint8Array::new_with_length(bound), len: 0 };
@@ -127,10 +147,10 @@ pub async fn esdk_decrypt(
     #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let ciphertext = args::uint8_array(&ciphertext, "ciphertext")?;
-    let o = opts(options)?;
+    let (o, kms) = opts(options)?;
     let len = ciphertext.length();
     let backend = backend(choice(&o)?, Some(len as usize))?;
-    let dec = engine::one_shot_decryptor(&o).map_err(err::<EsdkError>)?;
+    let dec = engine::one_shot_decryptor_with(&o, supplier(&kms)).map_err(err::<EsdkError>)?;
     let mut stream =
         DecStream { dec: BatchDecryptor::new(dec, backend), hash: HashHandOff::for_len(len as usize) };
     let mut sink = Sink::Fixed { buf: Uint8Array::new_with_length(len), len: 0 };
@@ -166,9 +186,9 @@ impl EsdkEncryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        let o = opts(options)?;
+        let (o, kms) = opts(options)?;
         let backend = backend(choice(&o)?, None)?;
-        let enc = engine::encryptor(&o).map_err(err::<EsdkError>)?;
+        let enc = engine::encryptor_with(&o, supplier(&kms)).map_err(err::<EsdkError>)?;
         let stream = EncStream { enc, backend, aead: None, hash: HashHandOff::default() };
         Ok(Self { handle: StreamHandle::new(stream) })
     }
@@ -197,9 +217,9 @@ impl EsdkDecryptor {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EsdkOptions")] options: JsValue,
     ) -> Result<Self, JsValue> {
-        let o = opts(options)?;
+        let (o, kms) = opts(options)?;
         let backend = backend(choice(&o)?, None)?;
-        let dec = engine::decryptor(&o).map_err(err::<EsdkError>)?;
+        let dec = engine::decryptor_with(&o, supplier(&kms)).map_err(err::<EsdkError>)?;
         let dec = BatchDecryptor::new(dec, backend);
         Ok(Self { handle: StreamHandle::new(DecStream { dec, hash: HashHandOff::default() }) })
     }

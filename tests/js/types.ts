@@ -3,6 +3,7 @@ import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
+  type EsdkKeyring, Kms,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
@@ -34,6 +35,18 @@ export async function esdkRoundTrip(data: Uint8Array, key: string): Promise<Uint
   const r: EsdkDecryptResult = await esdkDecrypt(await esdkEncrypt(data, opts), opts);
   const more: Uint8Array = await new EsdkEncryptor(opts).updateAsync(data);
   return r.header.suiteId === 0x0478 && more.length >= 0 ? dec.finish() : r.plaintext;
+}
+
+export async function esdkKmsRoundTrip(data: Uint8Array, kms: Kms, keyId: string): Promise<Uint8Array> {
+  const caller = { principal: "arn:aws:iam::111122223333:role/Admin", region: "us-east-1" };
+  const keyrings: EsdkKeyring[] = [
+    { type: "aws-kms", keyId, grantTokens: [] },
+    { type: "aws-kms-mrk", keyId },
+    { type: "aws-kms-discovery", discoveryFilter: { partition: "aws", accountIds: ["111122223333"] } },
+    { type: "aws-kms-mrk-discovery", region: "us-west-2" },
+  ];
+  const message = await esdkEncrypt(data, { keyrings: keyrings.slice(0, 1), kms, caller });
+  return (await esdkDecrypt(message, { keyrings, kms, caller: caller.principal })).plaintext;
 }
 
 export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [string | undefined, string] {

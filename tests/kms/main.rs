@@ -8,6 +8,7 @@ mod audit_cost;
 mod authz;
 mod common;
 mod crypto;
+mod esdk_keyrings;
 mod grants;
 mod import;
 mod lifecycle;

@@ -63,6 +63,17 @@ pub enum EsdkError {
     /// A keyring could not wrap the data key.
     #[error("a keyring could not encrypt the data key: {0}")]
     EncryptFailed(String),
+    /// A KMS keyring's call to AWS KMS failed, or KMS's answer broke the keyring's checks.
+    /// `exception` is the AWS exception name (`AccessDeniedException`, …), `KmsResponseInvalid`,
+    /// or `KmsError` for a name the engine does not know (the message keeps it); on decrypt the
+    /// message lists every attempt.
+    #[error("AWS KMS: {message}")]
+    Kms {
+        /// The AWS exception name (the first attempt's, on decrypt), the error's code.
+        exception: &'static str,
+        /// What failed.
+        message: String,
+    },
     /// The platform random number generator failed.
     #[error("the random number generator is unavailable")]
     RandomUnavailable,
@@ -72,7 +83,8 @@ pub enum EsdkError {
 }
 
 impl EsdkError {
-    /// A stable identifier of the error kind, used as the JS `Error.code`.
+    /// A stable identifier of the error kind, used as the JS `Error.code`; for a KMS failure the
+    /// AWS exception name.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Malformed { .. } | Self::Truncated { .. } | Self::UnsupportedSuite(_) => "MalformedMessage",
@@ -87,6 +99,7 @@ impl EsdkError {
             Self::InvalidKeyring(_) => "InvalidKeyring",
             Self::InvalidInput(_) => "InvalidInput",
             Self::EncryptFailed(_) => "EncryptFailed",
+            Self::Kms { exception, .. } => exception,
             Self::RandomUnavailable => "RandomUnavailable",
             Self::StreamClosed => "StreamClosed",
         }

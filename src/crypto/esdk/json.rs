@@ -23,24 +23,47 @@ use super::materials::DataKey;
 use super::options::{CommitmentPolicy, DecryptOptions, EncryptOptions, SignedMessagePolicy};
 use super::reader::ParseError;
 use super::suite::{AlgorithmSuite, MessageVersion};
-use crate::crypto::keyring::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring, RsaPadding};
+use crate::crypto::keyring::aws_kms::KmsClientSupplier;
+use crate::crypto::keyring::{
+    AwsKmsDiscoveryKeyring, AwsKmsKeyring, DiscoveryFilter, Keyring, MultiKeyring, RawAesKeyring,
+    RawRsaKeyring, RsaPadding,
+};
+
+/// Where the AWS KMS keyrings of the options get their KMS clients (`None`: KMS keyrings are
+/// refused with a message saying what to pass).
+pub type Kms<'a> = Option<&'a dyn KmsClientSupplier>;
 
 /// `esdkEncrypt(plaintext, opts)`: the whole message.
 pub fn encrypt(plaintext: &[u8], opts: &Value) -> Result<Vec<u8>, EsdkError> {
-    let (keyring, o) = encrypt_options(opts)?;
+    encrypt_with(plaintext, opts, None)
+}
+
+/// [`encrypt`] with a KMS for the AWS KMS keyrings.
+pub fn encrypt_with(plaintext: &[u8], opts: &Value, kms: Kms<'_>) -> Result<Vec<u8>, EsdkError> {
+    let (keyring, o) = encrypt_options(opts, kms)?;
     encrypt_bytes(plaintext, &keyring, &o)
 }
 
 /// `esdkDecrypt(ciphertext, opts)`: the plaintext and the header description.
 pub fn decrypt(ciphertext: &[u8], opts: &Value) -> Result<(Vec<u8>, Value), EsdkError> {
-    let (keyring, o) = decrypt_options(opts)?;
+    decrypt_with(ciphertext, opts, None)
+}
+
+/// [`decrypt`] with a KMS for the AWS KMS keyrings.
+pub fn decrypt_with(ciphertext: &[u8], opts: &Value, kms: Kms<'_>) -> Result<(Vec<u8>, Value), EsdkError> {
+    let (keyring, o) = decrypt_options(opts, kms)?;
     let d = decrypt_bytes(ciphertext, &keyring, &o)?;
     Ok((d.plaintext, header_json(&d.header)))
 }
 
 /// `new EsdkEncryptor(opts)`: the header is produced with the first `update` (or `finish`).
 pub fn encryptor(opts: &Value) -> Result<Encryptor, EsdkError> {
-    let (keyring, o) = encrypt_options(opts)?;
+    encryptor_with(opts, None)
+}
+
+/// [`encryptor`] with a KMS for the AWS KMS keyrings.
+pub fn encryptor_with(opts: &Value, kms: Kms<'_>) -> Result<Encryptor, EsdkError> {
+    let (keyring, o) = encrypt_options(opts, kms)?;
     Encryptor::new(&keyring, &o)
 }
 
@@ -49,7 +72,12 @@ pub fn encryptor(opts: &Value) -> Result<Encryptor, EsdkError> {
 /// signed messages until the signature verifies, at most `maxBufferedPlaintext` bytes, default
 /// 64 MiB) or `"reject"` (unsigned messages only).
 pub fn decryptor(opts: &Value) -> Result<Decryptor<'static>, EsdkError> {
-    let (keyring, o) = decrypt_options(opts)?;
+    decryptor_with(opts, None)
+}
+
+/// [`decryptor`] with a KMS for the AWS KMS keyrings.
+pub fn decryptor_with(opts: &Value, kms: Kms<'_>) -> Result<Decryptor<'static>, EsdkError> {
+    let (keyring, o) = decrypt_options(opts, kms)?;
     Ok(Decryptor::new(keyring, o))
 }
 
@@ -87,7 +115,12 @@ pub fn aead_choice(opts: &Value) -> Result<AeadChoice, EsdkError> {
 /// The decryptor behind a one-shot `esdkDecrypt` that is fed in pieces: the options of
 /// [`super::decrypt::one_shot_options`].
 pub fn one_shot_decryptor(opts: &Value) -> Result<Decryptor<'static>, EsdkError> {
-    let (keyring, o) = decrypt_options(opts)?;
+    one_shot_decryptor_with(opts, None)
+}
+
+/// [`one_shot_decryptor`] with a KMS for the AWS KMS keyrings.
+pub fn one_shot_decryptor_with(opts: &Value, kms: Kms<'_>) -> Result<Decryptor<'static>, EsdkError> {
+    let (keyring, o) = decrypt_options(opts, kms)?;
     Ok(Decryptor::new(keyring, super::decrypt::one_shot_options(&o)))
 }
 
@@ -297,7 +330,7 @@ fn max_edks(obj: &Map<String, Value>) -> Result<Option<u16>, EsdkError> {
     }
 }
 
-fn keyrings(obj: &Map<String, Value>) -> Result<MultiKeyring<'static>, EsdkError> {
+fn keyrings(obj: &Map<String, Value>, kms: Kms<'_>) -> Result<MultiKeyring<'static>, EsdkError> {
     let list = obj
         .get("keyrings")
         .and_then(Value::as_array)
@@ -305,13 +338,18 @@ fn keyrings(obj: &Map<String, Value>) -> Result<MultiKeyring<'static>, EsdkError
     let built = list
         .iter()
         .enumerate()
-        .map(|(i, k)| keyring(k, &format!("/keyrings/{i}")))
+        .map(|(i, k)| keyring_with(k, &format!("/keyrings/{i}"), kms))
         .collect::<Result<Vec<_>, _>>()?;
     MultiKeyring::from_list(built).map_err(|e| invalid("/keyrings", e))
 }
 
-/// One keyring from its JSON description.
+/// One keyring from its JSON description (no KMS keyrings).
 pub fn keyring(v: &Value, pointer: &str) -> Result<Box<dyn Keyring>, EsdkError> {
+    keyring_with(v, pointer, None)
+}
+
+/// One keyring from its JSON description, the AWS KMS ones with clients from `kms`.
+pub fn keyring_with(v: &Value, pointer: &str, kms: Kms<'_>) -> Result<Box<dyn Keyring>, EsdkError> {
     let obj = v.as_object().ok_or_else(|| invalid(pointer, "expected a keyring object"))?;
     let at = |e: EsdkError| invalid(pointer, e);
     match required(obj, "type", pointer)? {
@@ -350,11 +388,78 @@ pub fn keyring(v: &Value, pointer: &str) -> Result<Box<dyn Keyring>, EsdkError> 
             .map_err(at)?;
             Ok(Box::new(k))
         }
+        t @ ("aws-kms" | "aws-kms-mrk" | "aws-kms-discovery" | "aws-kms-mrk-discovery") => {
+            kms_keyring(t, v, obj, pointer, kms)
+        }
         other => Err(invalid(
             &format!("{pointer}/type"),
-            format!("unknown keyring type `{other}`: use raw-aes or raw-rsa"),
+            format!(
+                "unknown keyring type `{other}`: use raw-aes, raw-rsa, aws-kms, aws-kms-mrk, aws-kms-discovery or aws-kms-mrk-discovery"
+            ),
         )),
     }
+}
+
+/// An AWS KMS keyring: `{type: "aws-kms" | "aws-kms-mrk", keyId, grantTokens?}`,
+/// `{type: "aws-kms-discovery", discoveryFilter?, grantTokens?}` or
+/// `{type: "aws-kms-mrk-discovery", region, discoveryFilter?, grantTokens?}`.
+fn kms_keyring(
+    t: &str,
+    v: &Value,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    kms: Kms<'_>,
+) -> Result<Box<dyn Keyring>, EsdkError> {
+    let fields: &[&str] = match t {
+        "aws-kms" | "aws-kms-mrk" => &["type", "keyId", "grantTokens"],
+        "aws-kms-discovery" => &["type", "discoveryFilter", "grantTokens"],
+        _ => &["type", "region", "discoveryFilter", "grantTokens"],
+    };
+    object(v, pointer, fields)?;
+    let supplier = kms.ok_or_else(|| {
+        invalid(
+            pointer,
+            format!("a `{t}` keyring needs a KMS: pass `kms` (a Kms instance) and `caller` in the options"),
+        )
+    })?;
+    let at = |e: EsdkError| invalid(pointer, e);
+    let tokens = string_list(obj, "grantTokens").map_err(at)?;
+    if tokens.len() > 10 {
+        return Err(invalid(&format!("{pointer}/grantTokens"), "at most 10 grant tokens"));
+    }
+    let client = supplier.client();
+    Ok(match t {
+        "aws-kms" => {
+            Box::new(AwsKmsKeyring::new(required(obj, "keyId", pointer)?, client, tokens).map_err(at)?)
+        }
+        "aws-kms-mrk" => {
+            Box::new(AwsKmsKeyring::mrk(required(obj, "keyId", pointer)?, client, tokens).map_err(at)?)
+        }
+        "aws-kms-discovery" => {
+            Box::new(AwsKmsDiscoveryKeyring::new(client, discovery_filter(obj, pointer)?, tokens))
+        }
+        _ => Box::new(
+            AwsKmsDiscoveryKeyring::mrk(
+                client,
+                required(obj, "region", pointer)?,
+                discovery_filter(obj, pointer)?,
+                tokens,
+            )
+            .map_err(at)?,
+        ),
+    })
+}
+
+/// `discoveryFilter: {partition, accountIds}`.
+fn discovery_filter(obj: &Map<String, Value>, pointer: &str) -> Result<Option<DiscoveryFilter>, EsdkError> {
+    let Some(v) = obj.get("discoveryFilter").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let at = format!("{pointer}/discoveryFilter");
+    let f = object(v, &at, &["partition", "accountIds"])?;
+    let partition = required(f, "partition", &at)?;
+    let accounts = string_list(f, "accountIds").map_err(|e| invalid(&at, e))?;
+    DiscoveryFilter::new(partition, accounts).map(Some).map_err(|e| invalid(&at, e))
 }
 
 fn suite(obj: &Map<String, Value>) -> Result<Option<AlgorithmSuite>, EsdkError> {
@@ -371,7 +476,7 @@ fn suite(obj: &Map<String, Value>) -> Result<Option<AlgorithmSuite>, EsdkError> 
     AlgorithmSuite::from_id(id).map(Some).map_err(|e| invalid("/suiteId", e))
 }
 
-fn encrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, EncryptOptions), EsdkError> {
+fn encrypt_options(opts: &Value, kms: Kms<'_>) -> Result<(MultiKeyring<'static>, EncryptOptions), EsdkError> {
     let obj = object(opts, "", ENCRYPT_FIELDS)?;
     aead_choice(opts)?;
     let frame_length = match number(obj, "frameLength")? {
@@ -389,10 +494,10 @@ fn encrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, EncryptOption
         encryption_context: context(obj)?.unwrap_or_default(),
         required_encryption_context_keys: string_list(obj, "requiredEncryptionContextKeys")?,
     };
-    Ok((keyrings(obj)?, o))
+    Ok((keyrings(obj, kms)?, o))
 }
 
-fn decrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, DecryptOptions), EsdkError> {
+fn decrypt_options(opts: &Value, kms: Kms<'_>) -> Result<(MultiKeyring<'static>, DecryptOptions), EsdkError> {
     let obj = object(opts, "", DECRYPT_FIELDS)?;
     aead_choice(opts)?;
     suite(obj)?;
@@ -422,5 +527,5 @@ fn decrypt_options(opts: &Value) -> Result<(MultiKeyring<'static>, DecryptOption
             ))
         }
     };
-    Ok((keyrings(obj)?, o))
+    Ok((keyrings(obj, kms)?, o))
 }
