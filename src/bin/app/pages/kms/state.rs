@@ -414,7 +414,10 @@ impl KmsState {
                 let n = w.keys.len();
                 self.world = Rc::new(w);
                 self.run = None;
-                self.after_new_world(format!("Restored a world with {n} keys from the snapshot."));
+                self.after_new_world(format!(
+                    "Restored the snapshot's world: {n} {}.",
+                    if n == 1 { "key" } else { "keys" }
+                ));
             }
             Err(e) => self.error = Some(e),
         }

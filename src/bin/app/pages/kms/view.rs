@@ -50,6 +50,15 @@ fn on_click(state: &UseReducerHandle<KmsState>, make: fn() -> Action) -> Callbac
     Callback::from(move |_| state.dispatch(make()))
 }
 
+/// "1 event", "3 events".
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
 }
@@ -124,7 +133,7 @@ fn keys_view(state: &KmsState) -> Html {
                 let keys = state.keys_in(region);
                 html! {
                     <div class="kms-region" data-region={region.clone()}>
-                        <h3>{ format!("{region} — {} keys", keys.len()) }</h3>
+                        <h3>{ format!("{region} — {}", plural(keys.len(), "key")) }</h3>
                         if !keys.is_empty() {
                             <table class="kms-keys">
                                 <thead><tr><th>{"Key"}</th><th>{"State"}</th><th>{"Spec / usage"}</th><th>{"Rotations"}</th><th>{"Policy"}</th></tr></thead>
@@ -170,7 +179,7 @@ fn audit_view(state: &UseReducerHandle<KmsState>) -> Html {
                 <label class="inline"><input id="kms-errors-only" type="checkbox" checked={state.filter.errors_only}
                     onchange={on_errors} />{"Errors only"}</label>
             </div>
-            <p class="muted small" id="kms-audit-count">{ format!("{} events", rows.len()) }</p>
+            <p class="muted small" id="kms-audit-count">{ plural(rows.len(), "event") }</p>
             <div class="scroll">
             <table id="kms-audit" class="kms-audit">
                 <thead><tr><th>{"Time"}</th><th>{"Event"}</th><th>{"Principal"}</th><th>{"Region"}</th><th>{"Key"}</th><th>{"Error"}</th></tr></thead>
