@@ -17,8 +17,9 @@
 //! each operation as the KMS developer guide's table gives them (simplified where noted); default
 //! key policy; the policy lockout safety check; rotation on the simulated clock; deletion windows;
 //! grants with encryption-context constraints and grant tokens; aliases; tags and ABAC;
-//! cross-account use by ARN; `kms:ViaService` (the caller's `viaService`); multi-region keys'
-//! ciphertexts decrypting under a related key of another region.
+//! cross-account use by ARN; `kms:ViaService` (the caller's `viaService`); multi-region keys
+//! ([`ops::multi_region`]: replicas, primary region changes, shared material and rotation,
+//! ciphertexts decrypting under a related key of another region).
 //! Not modelled: custom key stores (their operations answer `CustomKeyStoreNotFoundException`),
 //! `Recipient` (Nitro Enclaves), the eventual consistency of grants, request quotas and throttling,
 //! AWS-owned keys; import of asymmetric and HMAC material.

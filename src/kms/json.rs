@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::audit;
 use super::cost::request_class;
 use super::error::KmsError;
-use super::ops::{self, crypto::CRYPTO_OPERATIONS, keys::run_clock};
+use super::ops::{self, crypto::CRYPTO_OPERATIONS, keys::run_clock, multi_region::settle};
 use super::time::{iso8601, DAY};
 use super::world::{CallerContext, World};
 
@@ -29,6 +29,9 @@ pub fn read_caller(caller: &Value) -> Result<CallerContext, KmsError> {
 /// Runs one KMS operation.
 pub fn call(w: &mut World, operation: &str, request: &Value, caller: &Value) -> Result<Value, KmsError> {
     let ctx = read_caller(caller)?;
+    for (name, arn) in settle(w) {
+        audit::record_service_event(w, name, &arn);
+    }
     let mut c = ops::start(w, &ctx, operation)?;
     let result = ops::dispatch(w, &mut c, request);
     audit::record(w, &c, request, &result);

@@ -7,12 +7,13 @@
 //! usage and algorithm (`InvalidKeyUsageException`), then the operation's own errors.
 //!
 //! Families live in their own files: [`keys`] (lifecycle, policy, rotation, tags), [`aliases`],
-//! [`grants`] and [`crypto`] (everything that touches key material).
+//! [`grants`], [`crypto`] (everything that touches key material) and [`multi_region`].
 
 pub mod aliases;
 pub mod crypto;
 pub mod grants;
 pub mod keys;
+pub mod multi_region;
 
 use serde_json::{json, Value};
 
@@ -67,6 +68,7 @@ pub const OPERATIONS: &[&str] = &[
     "ListRetirableGrants",
     "PutKeyPolicy",
     "ReEncrypt",
+    "ReplicateKey",
     "RetireGrant",
     "RevokeGrant",
     "RotateKeyOnDemand",
@@ -76,6 +78,7 @@ pub const OPERATIONS: &[&str] = &[
     "UntagResource",
     "UpdateAlias",
     "UpdateKeyDescription",
+    "UpdatePrimaryRegion",
     "Verify",
     "VerifyMac",
 ];
@@ -138,6 +141,8 @@ pub fn dispatch(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Valu
         "DeriveSharedSecret" => crypto::derive_shared_secret(w, c, request),
         "Encapsulate" => crypto::encapsulate(w, c, request),
         "Decapsulate" => crypto::decapsulate(w, c, request),
+        "ReplicateKey" => multi_region::replicate_key(w, c, request),
+        "UpdatePrimaryRegion" => multi_region::update_primary_region(w, c, request),
         op if CUSTOM_KEY_STORE_OPERATIONS.contains(&op) => Err(KmsError::custom_key_store_not_found(
             "custom key stores (CloudHSM and external) are not modelled by this emulator",
         )),

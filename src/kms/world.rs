@@ -203,6 +203,10 @@ pub struct Key {
     pub last_used: Option<i64>,
     /// Expiry of imported material (epoch seconds), when it expires.
     pub valid_to: Option<i64>,
+    /// The state a key in a transitional state (`Creating`, `Updating`) settles into: at the next
+    /// call or clock step (see [`crate::kms::ops::multi_region::settle`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_to: Option<KeyState>,
 }
 
 impl Key {

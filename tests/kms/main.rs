@@ -11,4 +11,5 @@ mod crypto;
 mod grants;
 mod lifecycle;
 mod model;
+mod multi_region;
 mod snapshot;

@@ -311,6 +311,19 @@ fn every_operation_answers_in_the_model_shapes() {
     call(&mut w, "GetKeyLastUsage", json!({"KeyId": sym})).unwrap();
     call(&mut w, "ScheduleKeyDeletion", json!({"KeyId": sym2, "PendingWindowInDays": 7})).unwrap();
     call(&mut w, "CancelKeyDeletion", json!({"KeyId": sym2})).unwrap();
+    let mrk = call(&mut w, "CreateKey", json!({"MultiRegion": true})).unwrap()["KeyMetadata"]["Arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        &mut w,
+        "ReplicateKey",
+        json!({"KeyId": mrk, "ReplicaRegion": "us-west-2", "Description": "r", "Tags": [{"TagKey": "a", "TagValue": "b"}]}),
+    )
+    .unwrap();
+    let _ = call(&mut w, "ReplicateKey", json!({"KeyId": mrk, "ReplicaRegion": "us-west-2"}));
+    call(&mut w, "UpdatePrimaryRegion", json!({"KeyId": mrk, "PrimaryRegion": "us-west-2"})).unwrap();
+    let _ = call(&mut w, "UpdatePrimaryRegion", json!({"KeyId": mrk, "PrimaryRegion": "eu-west-1"}));
     // Documented errors are declared for their operations.
     let _ = call(&mut w, "Decrypt", json!({"CiphertextBlob": b64(b"junk")}));
     let _ = call(&mut w, "DescribeKey", json!({"KeyId": "alias/none"}));

@@ -13,8 +13,8 @@ use super::super::params::Params;
 use super::super::time::DAY;
 use super::super::world::{check_policy, root_arn, Key, KeyState, World};
 use super::{
-    allow, crypto, find_key, grant_tokens, key, key_arn, key_mut, not_pending_deletion, page, paged,
-    random_hex, usable, uuid, Call,
+    allow, crypto, find_key, grant_tokens, key, key_arn, key_mut, multi_region, not_pending_deletion, page,
+    paged, random_hex, usable, uuid, Call,
 };
 
 /// Every `KeySpec` of the model.
@@ -132,7 +132,7 @@ pub fn metadata(w: &World, k: &Key) -> Value {
 
 /// The lockout safety check: the caller must still be allowed `kms:PutKeyPolicy` under the new
 /// policy, unless it bypasses the check.
-fn lockout_check(w: &World, c: &Call<'_>, prospective: &Key) -> Result<(), KmsError> {
+pub fn lockout_check(w: &World, c: &Call<'_>, prospective: &Key) -> Result<(), KmsError> {
     match allow(w, c, &Ask::key("PutKeyPolicy", prospective)) {
         Ok(()) => Ok(()),
         Err(KmsError::AccessDenied { .. }) => Err(KmsError::malformed_policy(
@@ -142,14 +142,16 @@ fn lockout_check(w: &World, c: &Call<'_>, prospective: &Key) -> Result<(), KmsEr
     }
 }
 
-fn check_tags(tags: &[(String, String)]) -> Result<(), KmsError> {
+/// Tags may not use the reserved `aws:` prefix.
+pub fn check_tags(tags: &[(String, String)]) -> Result<(), KmsError> {
     if let Some((k, _)) = tags.iter().find(|(k, _)| k.starts_with("aws:")) {
         return Err(KmsError::tag(format!("Tag key `{k}` uses the reserved prefix `aws:`")));
     }
     Ok(())
 }
 
-fn tag_context<'k>(mut ask: Ask<'k>, tags: &[(String, String)]) -> Ask<'k> {
+/// Adds `aws:RequestTag/…` and `aws:TagKeys` for the tags a request sets.
+pub fn tag_context<'k>(mut ask: Ask<'k>, tags: &[(String, String)]) -> Ask<'k> {
     for (k, v) in tags {
         ask = ask.with(&format!("aws:RequestTag/{k}"), v.clone());
     }
@@ -268,6 +270,7 @@ pub fn create_key(w: &mut World, c: &mut Call<'_>, request: &Value) -> Result<Va
         primary_arn: None,
         last_used: None,
         valid_to: None,
+        settle_to: None,
     };
     if policy.is_some() && !bypass {
         lockout_check(w, c, &k)?;
@@ -442,6 +445,7 @@ pub fn enable_key_rotation(w: &mut World, c: &mut Call<'_>, request: &Value) -> 
     let k = key_mut(w, &arn)?;
     k.rotation_period_days = u32::try_from(period).ok();
     k.next_rotation = Some(now + period * DAY);
+    multi_region::sync_replicas(w, &arn)?;
     Ok(json!({}))
 }
 
@@ -454,9 +458,13 @@ pub fn disable_key_rotation(w: &mut World, c: &mut Call<'_>, request: &Value) ->
     allow(w, c, &Ask::key("DisableKeyRotation", k))?;
     usable(k)?;
     rotatable(k)?;
+    if k.primary_arn.is_some() {
+        return Err(KmsError::unsupported("rotation of a multi-region key is set on its primary key"));
+    }
     let k = key_mut(w, &arn)?;
     k.rotation_period_days = None;
     k.next_rotation = None;
+    multi_region::sync_replicas(w, &arn)?;
     Ok(json!({}))
 }
 
@@ -483,13 +491,13 @@ pub fn get_key_rotation_status(w: &mut World, c: &mut Call<'_>, request: &Value)
     Ok(out)
 }
 
-/// Adds a new material version to a key (a rotation).
+/// Adds a new material version to a key (a rotation); a multi-region primary's replicas get it too.
 pub fn rotate(w: &mut World, arn: &str, rotation_type: &str, at: i64) -> Result<(), KmsError> {
     let spec = key(w, arn)?.key_spec.clone();
     let m = crypto::new_material(&spec, at, rotation_type)?;
     let k = key_mut(w, arn)?;
     k.materials.push(m);
-    Ok(())
+    multi_region::sync_replicas(w, arn)
 }
 
 /// RotateKeyOnDemand (at most 25 per key).
@@ -657,7 +665,7 @@ pub fn list_resource_tags(w: &mut World, c: &mut Call<'_>, request: &Value) -> R
 /// and automatic rotations that are due. Returns what happened, as `(eventName, key ARN)`.
 pub fn run_clock(w: &mut World) -> Vec<(&'static str, String)> {
     let now = w.now;
-    let mut events = Vec::new();
+    let mut events = multi_region::settle(w);
     let due: Vec<String> = w
         .keys
         .values()
@@ -674,10 +682,25 @@ pub fn run_clock(w: &mut World) -> Vec<(&'static str, String)> {
             events.push(("DeleteKey", arn));
         }
     }
+    // A primary waiting for its replicas starts its own waiting period once the last is deleted.
+    let waiting: Vec<String> = w
+        .keys
+        .values()
+        .filter(|k| k.state == KeyState::PendingReplicaDeletion)
+        .filter(|k| !w.keys.values().any(|r| r.primary_arn.as_deref() == Some(k.arn.as_str())))
+        .map(|k| k.arn.clone())
+        .collect();
+    for arn in waiting {
+        if let Ok(k) = key_mut(w, &arn) {
+            k.state = KeyState::PendingDeletion;
+            k.deletion_date = Some(now + i64::from(k.pending_window_days.unwrap_or(30)) * DAY);
+        }
+    }
     let rotations: Vec<String> = w
         .keys
         .values()
         .filter(|k| k.next_rotation.is_some_and(|t| t <= now) && k.state == KeyState::Enabled)
+        .filter(|k| k.primary_arn.is_none())
         .map(|k| k.arn.clone())
         .collect();
     for arn in rotations {
