@@ -17,6 +17,7 @@ pub mod client;
 
 mod ami;
 mod lambda;
+mod multi_region;
 mod public_key;
 mod snapshot;
 
@@ -142,7 +143,13 @@ pub struct Run {
 
 /// Every scenario, in the notes' order.
 pub fn all() -> Vec<Scenario> {
-    vec![lambda::scenario(), public_key::scenario(), snapshot::scenario(), ami::scenario()]
+    vec![
+        lambda::scenario(),
+        public_key::scenario(),
+        snapshot::scenario(),
+        ami::scenario(),
+        multi_region::scenario(),
+    ]
 }
 
 /// A scenario by id.

@@ -70,7 +70,7 @@ fn the_ids_are_unique_and_every_reference_names_an_earlier_step() {
         }
         assert!(by_id(s.id).is_some());
     }
-    assert_eq!(scenarios.len(), 4);
+    assert_eq!(scenarios.len(), 5);
 }
 
 #[test]
@@ -88,6 +88,17 @@ fn the_public_key_ciphertext_decrypts_to_the_message() {
     // The client-side step made no KMS call: CreateKey, GetPublicKey, Decrypt, Decrypt.
     let names: Vec<&str> = w.audit.iter().filter_map(|e| e["eventName"].as_str()).collect();
     assert_eq!(names, ["CreateKey", "GetPublicKey", "Decrypt", "Decrypt"]);
+}
+
+#[test]
+fn the_replicated_rows_decrypt_in_the_other_region() {
+    let (_, r) = run(&by_id("multi-region").unwrap(), None);
+    let stored = &r.results[4].outcome.as_ref().unwrap()["Rows"][0];
+    assert_ne!(stored["ssn"], "078-05-1120", "the table stores ciphertext");
+    assert_eq!(stored["name"], "Ada", "other attributes stay readable");
+    let rows = &r.results[6].outcome.as_ref().unwrap()["Rows"];
+    assert_eq!(rows[0]["ssn"], "078-05-1120");
+    assert_eq!(rows[1]["card"], "5500 0000 0000 0004");
 }
 
 #[test]
