@@ -214,8 +214,8 @@ fn cost_view(state: &KmsState) -> Html {
                 n(&c, "/simulatedTotal"), n(&c, "/projection/keysPerMonth")) }</p>
             <ul class="plain small">
                 { for c.get("accounts").and_then(Value::as_array).into_iter().flatten().map(|a| html! {
-                    <li>{ format!("{}: {} keys, ${:.2} a month for keys; simulated ${:.4}", s(a, "/account"),
-                        a.get("keys").and_then(Value::as_array).map_or(0, Vec::len), n(a, "/monthlyKeys"), n(a, "/simulated/total")) }</li>
+                    <li>{ format!("{}: {}, ${:.2} a month for keys; simulated ${:.4}", s(a, "/account"),
+                        plural(a.get("keys").and_then(Value::as_array).map_or(0, Vec::len), "key"), n(a, "/monthlyKeys"), n(a, "/simulated/total")) }</li>
                 }) }
             </ul>
             <p class="muted small">{ format!("AWS's published prices as of {}: $1 per key a month, requests beyond 20,000 free a month.", s(&c, "/pricesAsOf")) }</p>
@@ -243,6 +243,11 @@ fn scenario_steps(run: &Run) -> Html {
                         <p><strong>{ step.operation }</strong>{" as "}<code>{ principal }</code>
                             if let Some(code) = documented { {" "}<span class="badge deny">{ format!("fails: {code}") }</span> }</p>
                         <p class="small">{ step.explain }</p>
+                        if result.is_none() {
+                            <details><summary>{"request"}</summary>
+                                <pre class="mono small">{ serde_json::to_string_pretty(&step.request).unwrap_or_default() }</pre>
+                            </details>
+                        }
                         if let Some(r) = result {
                             { match &r.outcome {
                                 Ok(v) => html! {
