@@ -38,6 +38,7 @@ pub mod json;
 pub mod material;
 pub mod ops;
 pub mod params;
+pub mod scenarios;
 pub mod snapshot;
 pub mod time;
 pub mod world;

@@ -12,12 +12,14 @@ pub enum Route {
     Policies,
     Waf,
     Esdk,
+    Kms,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 5] = [Route::Overview, Route::Envelope, Route::Esdk, Route::Policies, Route::Waf];
+    pub const NAV: [Route; 6] =
+        [Route::Overview, Route::Envelope, Route::Esdk, Route::Kms, Route::Policies, Route::Waf];
 
     /// Parse a `location.hash` value: `#/policies?s=…` and `#/waf/anything` are the policy and WAF
     /// pages; anything unknown is [`Route::NotFound`].
@@ -30,6 +32,7 @@ impl Route {
             "policies" => Route::Policies,
             "waf" => Route::Waf,
             "esdk" => Route::Esdk,
+            "kms" => Route::Kms,
             _ => Route::NotFound,
         }
     }
@@ -42,6 +45,7 @@ impl Route {
             Route::Policies => "#/policies",
             Route::Waf => "#/waf",
             Route::Esdk => "#/esdk",
+            Route::Kms => "#/kms",
         }
     }
 
@@ -53,6 +57,7 @@ impl Route {
             Route::Policies => "Key policies",
             Route::Waf => "WAF",
             Route::Esdk => "Encryption SDK",
+            Route::Kms => "KMS",
             Route::NotFound => "Not found",
         }
     }

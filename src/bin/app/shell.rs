@@ -37,6 +37,7 @@ pub fn App() -> Html {
         Route::Waf => html! { <pages::waf::WafPage /> },
         Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
+        Route::Kms => html! { <pages::kms::KmsPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
@@ -54,7 +55,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", (route == Route::Policies).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms).then_some("wide"))}>{ page }</main>
         </div>
     }
 }
