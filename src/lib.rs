@@ -10,6 +10,7 @@ pub mod common;
 pub mod crypto;
 pub mod kms;
 pub mod policy;
+pub mod s3;
 pub mod waf;
 
 #[cfg(target_arch = "wasm32")]
