@@ -137,7 +137,7 @@ impl Checker {
                 e
             }
         };
-        let side = deciding_side(&evaluation);
+        let side = deciding_side(&evaluation, resource_account != self.role_account);
         Outcome {
             allowed: evaluation.decision == Decision::Allowed,
             side,
@@ -146,9 +146,11 @@ impl Checker {
     }
 }
 
-/// Which side refused: an explicit deny names its policy; an implicit deny is the role's when its
-/// identity policies (or boundary) do not allow, else the resource policy's.
-fn deciding_side(e: &Evaluation) -> Side {
+/// Which side refused. An explicit deny names its policy. An implicit deny is the role's when only
+/// its identity policies (or boundary) fail to allow, the resource policy's when only it fails
+/// (or, across accounts, is missing); when both fail, the resource policy's across accounts (the
+/// role's owner cannot fix it alone) and the role's within one account.
+fn deciding_side(e: &Evaluation, cross_account: bool) -> Side {
     if e.decision == Decision::ExplicitDeny {
         return match e.matched_statements.first().map(|m| m.kind) {
             Some(PolicyKind::Resource) => Side::Resource,
@@ -158,10 +160,16 @@ fn deciding_side(e: &Evaluation) -> Side {
     let role_refuses = e.trace.iter().any(|s| {
         (s.subject == "identity" || s.subject == "permissionsBoundary") && s.outcome != StepOutcome::Allow
     });
-    if role_refuses {
-        Side::Role
-    } else {
-        Side::Resource
+    let resource_step = e.trace.iter().find(|s| s.subject == "resource" && s.outcome != StepOutcome::Rule);
+    let resource_refuses = match resource_step {
+        Some(s) => s.outcome != StepOutcome::Allow,
+        None => cross_account,
+    };
+    match (role_refuses, resource_refuses) {
+        (true, false) => Side::Role,
+        (false, true) => Side::Resource,
+        _ if cross_account => Side::Resource,
+        _ => Side::Role,
     }
 }
 
