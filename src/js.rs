@@ -16,6 +16,7 @@ pub mod esdk;
 pub mod json;
 pub mod kms;
 pub mod policy;
+pub mod s3;
 pub mod waf;
 
 use wasm_bindgen::prelude::*;

@@ -11,6 +11,7 @@ pub mod common;
 pub mod crypto;
 pub mod kms;
 pub mod policy;
+pub mod s3;
 pub mod waf;
 
 #[cfg(all(target_arch = "wasm32", feature = "js-api"))]

@@ -85,6 +85,13 @@ const checkKms = (k) => {
   assert.equal(k.call("Decrypt", { CiphertextBlob: blob }, KMS_ADMIN).Plaintext, "aGk=");
 };
 const kms = (params, valid) => ({ ...stream(newKms, checkKms, params, valid), aws: true });
+const s3Cases = JSON.parse(readFileSync(new URL("../s3/cases.json", import.meta.url), "utf8"));
+const s3Input = s3Cases.bases.base;
+const s3Inventory = { ...s3Input, objects: undefined, inventory: { fileSchema: "Bucket, Key, EncryptionStatus" } };
+const newReplication = () => new pkg.ReplicationEvaluator(s3Inventory);
+const checkReplication = (ev) => {
+  assert.match(ev.push('"src-bucket","docs%2Fa","SSE-S3"\n'), /^docs\/a,,COMPLETED,REPLICATED,REPLICATED\n$/);
+};
 const checkGeo = (db) => assert.equal(typeof db.stats().bytes, "number");
 
 const ARGS = {
@@ -144,6 +151,11 @@ const ARGS = {
   parseRequestText: { params: [["text", "string"], ["clientIp", "string"]], valid: () => ["GET / HTTP/1.1\r\nHost: a\r\n\r\n", "192.0.2.1"] },
   // The KMS emulator: a wrong JS type is InvalidInput like everywhere; a request of the right type
   // that KMS refuses throws the AWS exception (`aws: true` lets those through as coded errors).
+  evaluateReplication: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Input, {}] },
+  ReplicationEvaluator: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Inventory, {}] },
+  "ReplicationEvaluator#header": stream(newReplication, checkReplication, [], () => []),
+  "ReplicationEvaluator#push": stream(newReplication, checkReplication, [["chunk", "bytesOrString"]], () => ['"src-bucket","k","NOT-SSE"\n']),
+  "ReplicationEvaluator#finish": stream(newReplication, () => {}, [], () => []),
   Kms: { aws: true, params: [["options", "objectOrText?"]], valid: () => [{}] },
   "Kms#call": kms([["operation", "string"], ["request", "objectOrText?"], ["caller", "objectOrText"]], () => ["ListKeys", {}, KMS_ADMIN]),
   "Kms#auditLog": kms([["filter", "objectOrText?"]], () => [{}]),

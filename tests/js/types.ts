@@ -59,3 +59,18 @@ export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [
   const rec: WafLogRecord = waf.evaluate(request);
   return [found.country, rec.geo.countrySource];
 }
+
+import {
+  evaluateReplication, ReplicationEvaluator, Kms, type ReplicationInput, type ReplicationResult,
+  type ReplicationDestinationVerdict,
+} from "../../pkg/secplay.js";
+
+export function replication(input: ReplicationInput, kms: Kms, csv: Uint8Array): [string | null, number] {
+  const r: ReplicationResult = evaluateReplication(input, { kms });
+  const d: ReplicationDestinationVerdict | undefined = r.objects[0]?.destinations[0];
+  const why = d?.reasons.find((x) => x.decided)?.trace?.decision ?? null;
+  const ev = new ReplicationEvaluator({ ...input, inventory: { fileSchema: "Bucket, Key" } });
+  ev.push(csv);
+  const fin: ReplicationResult = ev.finish();
+  return [d?.replicaEncryption?.kmsKeyArn ?? why, (fin.summary?.rows ?? 0) + r.kmsLoad.regions.length];
+}
