@@ -57,6 +57,9 @@ impl<'a> cases::Harness for &'a Memory {
     async fn reopen(&self, _name: &str, old: MemoryBackend) -> MemoryBackend {
         old
     }
+    async fn second(&self, _name: &str) -> Option<MemoryBackend> {
+        None
+    }
     fn kdf(&self) -> &'a CachedPbkdf2 {
         &self.0
     }

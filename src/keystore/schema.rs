@@ -47,6 +47,12 @@ pub fn steps(from: u32) -> Result<Vec<Step>, KeyStoreError> {
     Ok((from + 1..=SCHEMA_VERSION).flat_map(|v| step(v).iter().copied()).collect())
 }
 
+/// Every step with the version it leads to, oldest first (IndexedDB's `upgradeneeded` runs those
+/// above the database's version).
+pub fn all_steps() -> Vec<(u32, Step)> {
+    (1..=SCHEMA_VERSION).flat_map(|v| step(v).iter().map(move |s| (v, *s))).collect()
+}
+
 /// The object stores a database at `version` has.
 pub fn stores_at(version: u32) -> Vec<Area> {
     (1..=version.min(SCHEMA_VERSION)).flat_map(|v| step(v).iter().map(|Step::CreateStore(a)| *a)).collect()
