@@ -102,14 +102,15 @@ lint-extra:
 test-native:
 	cargo test
 
-# The shared engine cases in headless Chromium and headless Firefox (tests/web.rs, once per browser)
+# The shared engine cases in headless Chromium and headless Firefox (tests/web.rs, once per browser;
+# tests/keystore_web.rs: the key store on real IndexedDB)
 # and in Node (tests/node.rs). The runner takes GECKODRIVER over CHROMEDRIVER, so each run sets one.
 test-wasm:
 	@test -n "$(CHROMEDRIVER)" || { echo "test-wasm: no chromedriver (run make setup-test)"; exit 1; }
 	@test -n "$(GECKODRIVER)" || { echo "test-wasm: no geckodriver (run make setup-test)"; exit 1; }
 	cargo test --target $(WASM) --test node
-	env -u GECKODRIVER CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM) --test web
-	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER) cargo test --target $(WASM) --test web
+	env -u GECKODRIVER CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM) --test web --test keystore_web
+	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER) cargo test --target $(WASM) --test web --test keystore_web
 
 test-js: $(PKG)
 	node --test tests/js/*.test.mjs

@@ -1,7 +1,8 @@
 //! secplay: a cloud-security playground that runs in the browser.
 //!
 //! The engines are pure Rust and know nothing of the web: they compile and test natively.
-//! [`common`] holds the readers they share, so that each format is read one way.
+//! [`common`] holds the readers they share, so that each format is read one way. [`keystore`] keeps
+//! keyrings and KMS worlds at rest under a passphrase (its logic only; IndexedDB is in [`web`]).
 //! The web layers are thin and compiled only for `wasm32`:
 //! - `js`: the `#[wasm_bindgen]` API of the npm package (feature `js-api`, on by default; the page is
 //!   built without it, since it calls the engines directly);
@@ -9,6 +10,7 @@
 
 pub mod common;
 pub mod crypto;
+pub mod keystore;
 pub mod kms;
 pub mod policy;
 pub mod s3;

@@ -2,7 +2,9 @@
 //!
 //! - [`webcrypto`]: key generation through `crypto.subtle`, which runs off the main thread.
 //! - [`esdk_aead`]: the ESDK's frame AES-GCM through `crypto.subtle`, a batch of frames in flight.
+//! - [`keystore_idb`]: the key store's IndexedDB backend and PBKDF2 through `crypto.subtle`.
 
 pub mod esdk_aead;
 pub mod hash_worker;
+pub mod keystore_idb;
 pub mod webcrypto;

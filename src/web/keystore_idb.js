@@ -1,0 +1,120 @@
+// IndexedDB and WebCrypto PBKDF2 for the key store (src/web/keystore_idb.rs), as promises.
+// I/O only: which bytes to write, and what they mean, is decided in Rust.
+
+const fail = (name, message) => Object.assign(new Error(message), { name });
+const errorOf = (e, fallback) =>
+  e ? fail(e.name || fallback, e.message || String(e)) : fail(fallback, "the transaction was aborted");
+
+// Opens (creating or upgrading) the database. `steps` is [[version, storeName], …]: every store of
+// a version above the database's own is created in `upgradeneeded`, in one versionchange
+// transaction (an upgrade that fails leaves the old version in place).
+export function idbOpen(name, version, steps) {
+  return new Promise((resolve, reject) => {
+    const idb = globalThis.indexedDB;
+    if (!idb) return reject(fail("Unavailable", "IndexedDB is not available here"));
+    let req;
+    try {
+      req = idb.open(name, version);
+    } catch (e) {
+      return reject(errorOf(e, "OpenFailed"));
+    }
+    req.onupgradeneeded = (ev) => {
+      const db = req.result;
+      for (const [v, store] of steps) {
+        if (v > ev.oldVersion && !db.objectStoreNames.contains(store)) db.createObjectStore(store);
+      }
+    };
+    req.onblocked = () => reject(fail("Blocked", "another tab keeps the database open with an older version"));
+    req.onerror = () => reject(errorOf(req.error, "OpenFailed"));
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another tab upgrades or deletes the database: let it, and fail later calls clearly.
+      db.onversionchange = () => { db.close(); db.__secplayClosed = true; };
+      db.onclose = () => { db.__secplayClosed = true; };
+      resolve(db);
+    };
+  });
+}
+
+export function idbClose(db) {
+  db.__secplayClosed = true;
+  db.close();
+}
+
+function transaction(db, stores, mode) {
+  if (db.__secplayClosed) throw fail("Closed", "the database was closed (deleted or upgraded in another tab)");
+  try {
+    return db.transaction(stores, mode, { durability: "strict" });
+  } catch (e) {
+    throw errorOf(e, "Closed");
+  }
+}
+
+// Every [store, key, bytes] of `stores`, read in one transaction.
+export function idbLoad(db, stores) {
+  return new Promise((resolve, reject) => {
+    let tx;
+    try { tx = transaction(db, stores, "readonly"); } catch (e) { return reject(e); }
+    const out = [];
+    for (const store of stores) {
+      const os = tx.objectStore(store);
+      const keys = os.getAllKeys();
+      const values = os.getAll();
+      values.onsuccess = () => {
+        keys.result.forEach((k, i) => out.push([store, String(k), new Uint8Array(values.result[i])]));
+      };
+    }
+    tx.oncomplete = () => resolve(out);
+    tx.onerror = () => reject(errorOf(tx.error, "ReadFailed"));
+    tx.onabort = () => reject(errorOf(tx.error, "ReadFailed"));
+  });
+}
+
+// Applies ops ([1, store, key, bytes] puts and [0, store, key] deletes) in one readwrite
+// transaction: all land or none. `interruptAfter` (>= 0) aborts the real transaction after that
+// many ops; `forceQuota` aborts it and reports QuotaExceededError (tests of both faults).
+export function idbCommit(db, stores, ops, interruptAfter, forceQuota) {
+  return new Promise((resolve, reject) => {
+    let tx;
+    try { tx = transaction(db, stores, "readwrite"); } catch (e) { return reject(e); }
+    let forced = null;
+    tx.oncomplete = () => resolve();
+    tx.onerror = (ev) => ev.preventDefault();
+    tx.onabort = () => reject(forced || errorOf(tx.error, "AbortError"));
+    try {
+      ops.forEach(([put, store, key, bytes], i) => {
+        if (i === interruptAfter) {
+          forced = fail("AbortError", "the transaction was interrupted");
+          throw forced;
+        }
+        const os = tx.objectStore(store);
+        if (put) os.put(bytes, key); else os.delete(key);
+      });
+      if (forceQuota) {
+        forced = fail("QuotaExceededError", "the quota has been exceeded");
+        throw forced;
+      }
+    } catch (e) {
+      forced = forced || errorOf(e, "WriteFailed");
+      try { tx.abort(); } catch { reject(forced); }
+    }
+  });
+}
+
+export function idbDelete(name) {
+  return new Promise((resolve, reject) => {
+    const req = globalThis.indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(errorOf(req.error, "DeleteFailed"));
+    req.onblocked = () => reject(fail("Blocked", "another tab keeps the database open"));
+  });
+}
+
+// PBKDF2-HMAC-SHA-256 through WebCrypto: 32 bytes. The caller wipes `passphrase` and the result.
+export async function pbkdf2(passphrase, salt, iterations) {
+  const subtle = globalThis.crypto && globalThis.crypto.subtle;
+  if (!subtle) throw fail("Unavailable", "WebCrypto is not available here: serve the page over https or from localhost");
+  const key = await subtle.importKey("raw", passphrase, "PBKDF2", false, ["deriveBits"]);
+  const bits = await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
+  return new Uint8Array(bits);
+}

@@ -1,0 +1,173 @@
+//! The key store's browser side: an IndexedDB [`Backend`] (database per store name, one object
+//! store per [`Area`], schema upgrades from [`schema`]) and PBKDF2 through WebCrypto
+//! ([`WebCryptoPbkdf2`]). I/O only: formats, keys and checks live in `crate::keystore`.
+//!
+//! Every write is one `readwrite` transaction over all three object stores with strict
+//! durability, so a batch lands whole or not at all (a tab closed mid-write, quota exceeded).
+//! A database upgraded or deleted by another tab closes this connection; later calls fail with
+//! `Deleted` rather than writing to nothing.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroize;
+
+use crate::keystore::backend::{Area, Backend, Batch, Contents, Op};
+use crate::keystore::schema::{self, Step, SCHEMA_VERSION};
+use crate::keystore::{Kdf, Kek, KeyStoreError};
+
+#[wasm_bindgen(module = "/src/web/keystore_idb.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = idbOpen, catch)]
+    async fn idb_open(name: &str, version: u32, steps: Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = idbClose)]
+    fn idb_close(db: &JsValue);
+    #[wasm_bindgen(js_name = idbLoad, catch)]
+    async fn idb_load(db: &JsValue, stores: Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = idbCommit, catch)]
+    async fn idb_commit(
+        db: &JsValue,
+        stores: Array,
+        ops: Array,
+        interrupt_after: i32,
+        force_quota: bool,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = idbDelete, catch)]
+    async fn idb_delete(name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = pbkdf2, catch)]
+    async fn pbkdf2(passphrase: &Uint8Array, salt: &Uint8Array, iterations: u32) -> Result<JsValue, JsValue>;
+}
+
+fn error_name(e: &JsValue) -> (String, String) {
+    let get = |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).ok().and_then(|v| v.as_string());
+    (get("name").unwrap_or_default(), get("message").unwrap_or_else(|| "unknown error".into()))
+}
+
+/// A browser error as the key store's error.
+fn to_error(e: &JsValue) -> KeyStoreError {
+    let (name, message) = error_name(e);
+    match name.as_str() {
+        "QuotaExceededError" => KeyStoreError::QuotaExceeded,
+        "Blocked" => KeyStoreError::Blocked,
+        "VersionError" => KeyStoreError::VersionTooNew {
+            what: "the key store database",
+            found: SCHEMA_VERSION + 1,
+            max: SCHEMA_VERSION,
+        },
+        "Closed" | "InvalidStateError" => KeyStoreError::Deleted,
+        _ => KeyStoreError::Storage(format!("{name}: {message}")),
+    }
+}
+
+fn store_names() -> Array {
+    Area::ALL.iter().map(|a| JsValue::from_str(a.name())).collect()
+}
+
+fn area(name: &str) -> Option<Area> {
+    Area::ALL.into_iter().find(|a| a.name() == name)
+}
+
+/// The IndexedDB backend of one key store (database `secplay-keystore:<name>`).
+#[derive(Debug)]
+pub struct IdbBackend {
+    db: JsValue,
+    /// Tests: abort the next commit's real transaction after this many writes.
+    pub interrupt_after: Option<usize>,
+    /// Tests: abort the next commit and report the quota exceeded.
+    pub force_quota: bool,
+}
+
+/// The database name of store `name`.
+pub fn database_name(name: &str) -> String {
+    format!("secplay-keystore:{name}")
+}
+
+impl IdbBackend {
+    /// Opens (creating or upgrading) the database of store `name`.
+    pub async fn open(name: &str) -> Result<Self, KeyStoreError> {
+        let steps: Array = schema::all_steps()
+            .into_iter()
+            .map(|(v, Step::CreateStore(a))| -> JsValue {
+                Array::of2(&JsValue::from(v), &JsValue::from_str(a.name())).into()
+            })
+            .collect();
+        let db = idb_open(&database_name(name), SCHEMA_VERSION, steps).await.map_err(|e| to_error(&e))?;
+        Ok(Self { db, interrupt_after: None, force_quota: false })
+    }
+
+    /// Closes the connection (another tab may then upgrade or delete the database).
+    pub fn close(&self) {
+        idb_close(&self.db);
+    }
+
+    /// Deletes the database of store `name` (everything in it).
+    pub async fn delete_database(name: &str) -> Result<(), KeyStoreError> {
+        idb_delete(&database_name(name)).await.map(|_| ()).map_err(|e| to_error(&e))
+    }
+}
+
+impl Backend for IdbBackend {
+    async fn load(&mut self) -> Result<Contents, KeyStoreError> {
+        let rows = idb_load(&self.db, store_names()).await.map_err(|e| to_error(&e))?;
+        let mut contents = Contents::default();
+        for row in Array::from(&rows).iter() {
+            let row = Array::from(&row);
+            let (Some(a), Some(id)) = (row.get(0).as_string().and_then(|s| area(&s)), row.get(1).as_string())
+            else {
+                continue;
+            };
+            let bytes = row.get(2).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
+            contents.items.insert((a, id), bytes);
+        }
+        Ok(contents)
+    }
+
+    async fn commit(&mut self, batch: Batch) -> Result<(), KeyStoreError> {
+        let ops: Array = batch
+            .ops
+            .iter()
+            .map(|op| -> JsValue {
+                match op {
+                    Op::Put(a, id, bytes) => {
+                        let arr =
+                            Array::of3(&JsValue::TRUE, &JsValue::from_str(a.name()), &JsValue::from_str(id));
+                        arr.push(&Uint8Array::from(bytes.as_slice()));
+                        arr.into()
+                    }
+                    Op::Delete(a, id) => {
+                        Array::of3(&JsValue::FALSE, &JsValue::from_str(a.name()), &JsValue::from_str(id))
+                            .into()
+                    }
+                }
+            })
+            .collect();
+        let interrupt = self.interrupt_after.take().and_then(|n| i32::try_from(n).ok()).unwrap_or(-1);
+        let quota = std::mem::take(&mut self.force_quota);
+        idb_commit(&self.db, store_names(), ops, interrupt, quota).await.map(|_| ()).map_err(|e| to_error(&e))
+    }
+}
+
+/// PBKDF2-HMAC-SHA-256 through WebCrypto's `deriveBits` (native code: several times faster than
+/// the same loop in wasm). The passphrase's bytes and the derived bits are overwritten in JS
+/// memory once read; the `CryptoKey` made of the passphrase is non-extractable and dropped.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebCryptoPbkdf2;
+
+impl Kdf for WebCryptoPbkdf2 {
+    async fn derive(&self, passphrase: &str, salt: &[u8], iterations: u32) -> Result<Kek, KeyStoreError> {
+        let pass = Uint8Array::from(passphrase.as_bytes());
+        let result = pbkdf2(&pass, &Uint8Array::from(salt), iterations).await;
+        pass.fill(0, 0, pass.length());
+        let bits =
+            result.map_err(|e| KeyStoreError::Crypto(format!("PBKDF2 failed: {}", error_name(&e).1)))?;
+        let bits = Uint8Array::from(bits);
+        let mut out = [0u8; 32];
+        if bits.length() != 32 {
+            return Err(KeyStoreError::Crypto("PBKDF2 returned the wrong length".into()));
+        }
+        bits.copy_to(&mut out);
+        bits.fill(0, 0, bits.length());
+        let k = Kek::from_bytes(out);
+        out.zeroize();
+        Ok(k)
+    }
+}
