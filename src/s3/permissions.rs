@@ -111,7 +111,9 @@ impl Checker {
                 let caller = self.caller();
                 let role = self.role.as_ref();
                 let set = self.sets.entry(set_id.to_string()).or_insert_with(|| PolicySet {
-                    identity: role.map(|r| r.policies.iter().cloned().map(Arc::new).collect()).unwrap_or_default(),
+                    identity: role
+                        .map(|r| r.policies.iter().cloned().map(Arc::new).collect())
+                        .unwrap_or_default(),
                     permissions_boundary: role.and_then(|r| r.boundary.clone()).map(Arc::new),
                     resource: resource_policy.cloned().map(Arc::new),
                     ..PolicySet::default()
