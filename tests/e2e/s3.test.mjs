@@ -1,16 +1,17 @@
 // Drives the S3 replication page (#/s3) of the built playground in headless Chromium: an example
 // from the notes with its verdict, the deciding reason and its documentation link and policy trace;
 // a broken configuration with its configuration error code; and a generated S3 Inventory report
-// evaluated in the page's worker, with progress and a summary. Any request to another host, console
+// evaluated in the page's worker with a summary, and another cancelled while it runs. Any request to another host, console
 // error or uncaught exception fails the test.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve, launch, watchedPage, shots } from "./harness.mjs";
 
-const ROWS = 20_000;
+// S3_E2E_ROWS: rows of the generated report (default 20,000; 1,000,000 gives the page's figure).
+const ROWS = Number(process.env.S3_E2E_ROWS ?? 20_000);
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -73,21 +74,29 @@ test("examples give verdicts with reasons, doc links and traces; a broken config
   await context.close();
 });
 
-test("an S3 Inventory report is evaluated in the worker with a summary", async () => {
-  const { page, context, problems } = await openPage();
-  const dir = await mkdtemp(join(tmpdir(), "secplay-s3-"));
-  try {
-    // Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, StorageClass,
-    // ReplicationStatus, EncryptionStatus, BucketKeyStatus
+// A report of `rows` rows in the page's default fileSchema (Bucket, Key, VersionId, IsLatest,
+// IsDeleteMarker, Size, LastModifiedDate, StorageClass, ReplicationStatus, EncryptionStatus,
+// BucketKeyStatus), written in 10,000-row pieces.
+async function report(path, rows) {
+  await writeFile(path, "");
+  for (let start = 0; start < rows; start += 10_000) {
     const lines = [];
-    for (let i = 0; i < ROWS; i++) {
+    for (let i = start; i < Math.min(rows, start + 10_000); i++) {
       const enc = ["SSE-KMS", "SSE-S3", "NOT-SSE", "SSE-C"][i % 4];
       const cls = i % 10 === 9 ? "GLACIER" : "STANDARD";
       const prefix = ["docs", "logs", "img"][i % 3];
-      lines.push(`src-bucket,${prefix}/file-${i}.txt,v${i},true,false,${i},2026-01-01T00:00:00.000Z,${cls},,${enc},DISABLED`);
+      lines.push(`src-bucket,${prefix}/file-${i}.txt,v${i},true,false,${i},2026-01-01T00:00:00.000Z,${cls},,${enc},DISABLED\n`);
     }
+    await appendFile(path, lines.join(""));
+  }
+}
+
+test("an S3 Inventory report is evaluated in the worker with a summary, and a run can be cancelled", async () => {
+  const { page, context, problems } = await openPage();
+  const dir = await mkdtemp(join(tmpdir(), "secplay-s3-"));
+  try {
     const csv = join(dir, "inventory.csv");
-    await writeFile(csv, lines.join("\n") + "\n");
+    await report(csv, ROWS);
     await page.setInputFiles("#s3-inventory-file", csv);
     await page.waitForSelector("#s3-inventory-chosen");
     await page.click("#s3-inventory-run");
@@ -100,6 +109,15 @@ test("an S3 Inventory report is evaluated in the worker with a summary", async (
     assert.match(await page.getAttribute("#s3-inventory-download", "href"), /^data:text\/csv/);
     console.log(`inventory in the page: ${await page.textContent("#s3-inventory-summary p")}`);
     await page.screenshot({ path: join(shots, "s3-inventory.png"), fullPage: true });
+
+    // A larger report, cancelled while it runs.
+    const big = join(dir, "big.csv");
+    await report(big, 400_000);
+    await page.setInputFiles("#s3-inventory-file", big);
+    await page.click("#s3-inventory-run");
+    await page.waitForSelector("#s3-inventory-progress");
+    await page.click("#s3-inventory-cancel");
+    await page.waitForSelector("#s3-inventory-cancelled", { timeout: 60_000 });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
