@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, launch, watchedPage, shots } from "./harness.mjs";
+import { serve, launch, watchedPage, shots, rendererPids, procMemory } from "./harness.mjs";
 
 // S3_E2E_ROWS: rows of the generated report (default 20,000; 1,000,000 gives the page's figure).
 const ROWS = Number(process.env.S3_E2E_ROWS ?? 20_000);
@@ -99,8 +99,23 @@ test("an S3 Inventory report is evaluated in the worker with a summary, and a ru
     await report(csv, ROWS);
     await page.setInputFiles("#s3-inventory-file", csv);
     await page.waitForSelector("#s3-inventory-chosen");
+    // The renderers' peak memory above idle while the report runs (the worker lives in the renderer).
+    const pids = await rendererPids();
+    assert.ok(pids.length >= 1, "no Chromium renderer process found (its memory cannot be measured)");
+    const idle = new Map();
+    for (const pid of pids) {
+      idle.set(pid, (await procMemory(pid)).rss);
+      await writeFile(`/proc/${pid}/clear_refs`, "5").catch(() => {}); // VmHWM back to the current RSS
+    }
     await page.click("#s3-inventory-run");
-    await page.waitForSelector("#s3-inventory-summary", { timeout: 120_000 });
+    await page.waitForSelector("#s3-inventory-summary", { timeout: 300_000 });
+    let grew = 0;
+    for (const pid of pids) {
+      const m = await procMemory(pid).catch(() => null);
+      if (m) grew = Math.max(grew, m.hwm - idle.get(pid));
+    }
+    console.log(`renderer VmHWM +${(grew / 1048576).toFixed(1)} MiB above idle for ${ROWS} rows`);
+    assert.ok(grew < 64 * 1048576, `the renderer grew ${(grew / 1048576).toFixed(1)} MiB above idle`);
     assert.equal(await page.getAttribute("#s3-inventory-summary", "data-rows"), String(ROWS));
     const outcomes = await page.textContent("#s3-inventory-outcomes");
     assert.match(outcomes, /dst-bucket.*REPLICATED/s);
