@@ -45,7 +45,11 @@ export interface ReplicationInput {
   inventory?: { csv?: string; fileSchema: string; existing?: boolean };
   objectsPerSecond?: number;
 }
-export interface ReplicationOptions { kms?: Kms }
+export interface ReplicationOptions {
+  kms?: Kms;
+  /** `ReplicationEvaluator` only: `false` makes `push` and `finish` return no verdict rows (the summary is the same). */
+  rows?: boolean;
+}
 export interface ReplicationReason {
   code: string; message: string; doc: string; decided: boolean;
   trace?: PolicyEvalResult & { action: string; resource: string; context: Record<string, string> };
@@ -121,6 +125,17 @@ fn world(opts: Option<JsValue>) -> Result<Option<World>, JsValue> {
         .map_err(|e| js_error("InvalidInput", &format!("`opts.kms`: {e}")))
 }
 
+/// `opts.rows` (default `true`): whether the streaming evaluator returns verdict rows.
+fn rows_option(opts: Option<&JsValue>) -> Result<bool, JsValue> {
+    let Some(opts) = opts.filter(|o| o.is_object()) else { return Ok(true) };
+    let rows = Reflect::get(opts, &JsValue::from_str("rows"))
+        .map_err(|_| js_error("InvalidInput", "`opts.rows` could not be read"))?;
+    if rows.is_undefined() || rows.is_null() {
+        return Ok(true);
+    }
+    rows.as_bool().ok_or_else(|| args::wrong_type("opts.rows", "a boolean", &rows))
+}
+
 /// Evaluates a replication configuration for every object (or an inventory report): per object
 /// and destination, whether and how it replicates and why not, the configuration errors AWS
 /// would raise, and the KMS load.
@@ -152,8 +167,11 @@ impl ReplicationEvaluator {
         #[wasm_bindgen(unchecked_optional_param_type = "ReplicationOptions")] opts: Option<JsValue>,
     ) -> Result<ReplicationEvaluator, JsValue> {
         let v = input(input_value)?;
+        let rows = rows_option(opts.as_ref())?;
         let w = world(opts)?;
-        Ok(Self { inner: engine::ReplicationEvaluator::new(&v, w.as_ref()).map_err(err)? })
+        let mut inner = engine::ReplicationEvaluator::new(&v, w.as_ref()).map_err(err)?;
+        inner.set_rows(rows);
+        Ok(Self { inner })
     }
 
     /// The header of the verdict CSV.

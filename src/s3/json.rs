@@ -266,6 +266,8 @@ pub struct ReplicationEvaluator {
     tally: Tally,
     cases: HashMap<Case, ObjectVerdict>,
     evaluated: u64,
+    /// Whether `push` and `finish` return the verdict rows (off: only the summary is kept).
+    rows: bool,
 }
 
 impl ReplicationEvaluator {
@@ -293,12 +295,20 @@ impl ReplicationEvaluator {
             tally: Tally::default(),
             cases: HashMap::new(),
             evaluated: 0,
+            rows: true,
         })
     }
 
     /// The header of the verdict CSV.
     pub fn header(&self) -> String {
         verdict_csv_header(&self.engine.destination_names())
+    }
+
+    /// Whether [`Self::push`] and [`Self::finish`] return the verdict rows (on by default). Off,
+    /// they return none and the summary is the same: a caller that wants only the counts (the
+    /// page's worker) makes no garbage of a row string per chunk.
+    pub fn set_rows(&mut self, rows: bool) {
+        self.rows = rows;
     }
 
     fn one(&mut self, o: Object, out: &mut String) {
@@ -343,7 +353,9 @@ impl ReplicationEvaluator {
         };
         self.summary.add(&verdict);
         self.tally.add(&verdict);
-        verdict_csv_row(&verdict, out);
+        if self.rows {
+            verdict_csv_row(&verdict, out);
+        }
     }
 
     /// Feeds a chunk of the CSV; returns the verdict rows of the lines it completed.

@@ -114,7 +114,7 @@ impl Checker {
                     identity: role
                         .map(|r| r.policies.iter().cloned().map(Arc::new).collect())
                         .unwrap_or_default(),
-                    permissions_boundary: role.and_then(|r| r.boundary.clone()).map(Arc::new),
+                    permissions_boundary: role.and_then(|r| r.boundary.clone().map(Arc::new)),
                     resource: resource_policy.cloned().map(Arc::new),
                     ..PolicySet::default()
                 });

@@ -84,3 +84,32 @@ export async function launchPersistent(userDataDir, extraArgs = [], options = {}
       "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", ...extraArgs],
   });
 }
+
+// The renderer processes of the Chromium this Node process started (its descendants), for memory
+// figures read from /proc.
+export async function rendererPids() {
+  const { readdir } = await import("node:fs/promises");
+  const procs = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8");
+      procs.push({ pid: Number(pid), ppid, cmd });
+    } catch { /* gone */ }
+  }
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (!ours.has(p.pid) && ours.has(p.ppid)) { ours.add(p.pid); grew = true; }
+  }
+  return procs.filter((p) => ours.has(p.pid) && p.cmd.includes("--type=renderer")).map((p) => p.pid);
+}
+
+// VmRSS and VmHWM (peak) of a process, in bytes.
+export async function procMemory(pid) {
+  const text = await readFile(`/proc/${pid}/status`, "utf8");
+  const kib = (k) => Number(text.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+  return { rss: kib("VmRSS") * 1024, hwm: kib("VmHWM") * 1024 };
+}

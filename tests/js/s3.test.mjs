@@ -107,6 +107,14 @@ test("an inventory streams in chunks and summarises", () => {
   assert.ok(fin.summary.reasons.some((r) => r.code === "GLACIER_STORAGE_CLASS"));
   assert.ok(fin.kmsLoad.keys.some((k) => k.operation === "Decrypt" && k.requestsPerSecond > 0));
   assert.throws(() => ev.push(42), (e) => e.code === "InvalidInput" && /chunk/.test(e.message));
+
+  // `rows: false`: no verdict rows, the same summary.
+  const quiet = new ReplicationEvaluator(input, { rows: false });
+  assert.equal(quiet.push(bytes), "");
+  const fin2 = quiet.finish();
+  assert.deepEqual(fin2.summary, fin.summary);
+  assert.equal(fin2.csv, "");
+  assert.throws(() => new ReplicationEvaluator(input, { rows: "no" }), (e) => e.code === "InvalidInput" && /opts\.rows/.test(e.message));
 });
 
 test("hostile input gets coded errors, never a trap", () => {

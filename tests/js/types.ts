@@ -61,7 +61,7 @@ export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [
 }
 
 import {
-  evaluateReplication, ReplicationEvaluator, Kms, type ReplicationInput, type ReplicationResult,
+  evaluateReplication, ReplicationEvaluator, type ReplicationInput, type ReplicationResult,
   type ReplicationDestinationVerdict,
 } from "../../pkg/secplay.js";
 
@@ -71,6 +71,8 @@ export function replication(input: ReplicationInput, kms: Kms, csv: Uint8Array):
   const why = d?.reasons.find((x) => x.decided)?.trace?.decision ?? null;
   const ev = new ReplicationEvaluator({ ...input, inventory: { fileSchema: "Bucket, Key" } });
   ev.push(csv);
+  const counts = new ReplicationEvaluator({ ...input, inventory: { fileSchema: "Bucket, Key" } }, { rows: false });
+  counts.push(csv);
   const fin: ReplicationResult = ev.finish();
   return [d?.replicaEncryption?.kmsKeyArn ?? why, (fin.summary?.rows ?? 0) + r.kmsLoad.regions.length];
 }

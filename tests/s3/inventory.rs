@@ -117,3 +117,19 @@ fn broken_reports_name_their_line() {
     i["inventory"]["fileSchema"] = json!("Bucket, Size");
     assert_eq!(evaluate_replication(&i, None).unwrap_err().code(), "InvalidInput");
 }
+
+#[test]
+fn without_rows_the_summary_is_the_same() {
+    let (csv, _) = rows(400);
+    let mut with = ReplicationEvaluator::new(&input(""), None).unwrap();
+    let mut without = ReplicationEvaluator::new(&input(""), None).unwrap();
+    without.set_rows(false);
+    for part in csv.as_bytes().chunks(777) {
+        assert!(!with.push(part).unwrap().is_empty() || part.len() < 200);
+        assert_eq!(without.push(part).unwrap(), "");
+    }
+    let (a, b) = (with.finish().unwrap(), without.finish().unwrap());
+    assert_eq!(a["summary"], b["summary"]);
+    assert_eq!(a["kmsLoad"], b["kmsLoad"]);
+    assert_eq!(b["csv"], "");
+}

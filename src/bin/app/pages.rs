@@ -8,4 +8,5 @@ pub mod kms;
 #[cfg(target_arch = "wasm32")]
 pub mod overview;
 pub mod policy;
+pub mod s3;
 pub mod waf;

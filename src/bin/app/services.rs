@@ -1,5 +1,5 @@
 //! The app's input and output, kept out of the pages: the address bar, the offline geo database's
-//! fetch, the ESDK file worker and WebCrypto's RSA key generation. Pages call these and dispatch what
+//! fetch, the ESDK file worker, the S3 inventory worker and WebCrypto's RSA key generation. Pages call these and dispatch what
 //! comes back to their reducers; nothing here decides anything about the domain.
 //!
 //! Browser-only (wasm32); listeners are `gloo` handles that remove themselves when dropped.
@@ -7,4 +7,5 @@
 pub mod file_worker;
 pub mod geo;
 pub mod location;
+pub mod s3_worker;
 pub mod webcrypto;

@@ -38,6 +38,7 @@ pub fn App() -> Html {
         Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::Kms => html! { <pages::kms::KmsPage /> },
+        Route::S3 => html! { <pages::s3::S3Page /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
@@ -55,7 +56,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3).then_some("wide"))}>{ page }</main>
         </div>
     }
 }

@@ -20,12 +20,14 @@ pub fn Overview() -> Html {
                 <li><a href="#/policies">{"Key policies"}</a>{": key policies, IAM policies, SCPs, boundaries \
                     and session policies evaluated as AWS does, with the deciding statements marked, a trace, \
                     findings in place, every KMS action at once, templates and share links."}</li>
+                <li><a href="#/s3">{"S3 replication"}</a>{": a replication configuration, its buckets, role \
+                    and keys as AWS prints them: per object and destination whether it replicates, under which \
+                    key, and why not, with the policy statement that decided; S3 Inventory reports in a worker."}</li>
                 <li><a href="#/waf">{"WAF"}</a>{": paste a web ACL and a request (raw HTTP or curl) and see \
                     what AWS WAF does: the log record, the rule that decided, capacity, SQLi/XSS explained."}</li>
             </ul>
             <h2>{"Coming"}</h2>
-            <p>{"A KMS emulator, S3 replication encryption rules and a persistent key store. Each joins \
-                 the navigation once it works."}</p>
+            <p>{"A persistent key store. It joins the navigation once it works."}</p>
         </article>
     }
 }
