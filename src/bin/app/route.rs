@@ -13,13 +13,14 @@ pub enum Route {
     Waf,
     Esdk,
     Kms,
+    Keys,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 6] =
-        [Route::Overview, Route::Envelope, Route::Esdk, Route::Kms, Route::Policies, Route::Waf];
+    pub const NAV: [Route; 7] =
+        [Route::Overview, Route::Envelope, Route::Esdk, Route::Kms, Route::Policies, Route::Waf, Route::Keys];
 
     /// Parse a `location.hash` value: `#/policies?s=…` and `#/waf/anything` are the policy and WAF
     /// pages; anything unknown is [`Route::NotFound`].
@@ -33,6 +34,7 @@ impl Route {
             "waf" => Route::Waf,
             "esdk" => Route::Esdk,
             "kms" => Route::Kms,
+            "keys" => Route::Keys,
             _ => Route::NotFound,
         }
     }
@@ -46,6 +48,7 @@ impl Route {
             Route::Waf => "#/waf",
             Route::Esdk => "#/esdk",
             Route::Kms => "#/kms",
+            Route::Keys => "#/keys",
         }
     }
 
@@ -58,6 +61,7 @@ impl Route {
             Route::Waf => "WAF",
             Route::Esdk => "Encryption SDK",
             Route::Kms => "KMS",
+            Route::Keys => "Key store",
             Route::NotFound => "Not found",
         }
     }

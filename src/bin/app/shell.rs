@@ -38,6 +38,7 @@ pub fn App() -> Html {
         Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::Kms => html! { <pages::kms::KmsPage /> },
+        Route::Keys => html! { <pages::keys::KeysPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
