@@ -1,6 +1,7 @@
 // Drives the key store page (#/keys) in headless Chromium: create the store, generate and store a
 // key, read IndexedDB with plain calls (no key, no passphrase at rest), reload, a wrong passphrase
-// refused, unlock and the key is back; a backup made here restores in another browser profile (a
+// refused, unlock and the key is back (and the KMS page's world, the Encryption SDK page's keyrings
+// and the envelope page's key pair); a backup made here restores in another browser profile (a
 // fresh context). Prints the unlock time the page measured. Screenshots in target/e2e/keys*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -93,15 +94,31 @@ test("key store page: create, store a key, reload, wrong passphrase, unlock, bac
   assert.ok(arn, "CreateKey answered with a key ARN");
   const saved = await worldVersion(page);
   await waitFor("the KMS world saved after CreateKey", async () => (await worldVersion(page)) > saved);
+  // The Encryption SDK page saves its keyrings in the store.
+  await page.click('nav a[href="#/esdk"]');
+  await page.waitForSelector("#kr-save");
+  const aesKey = await page.inputValue("#kr0-key");
+  await page.click("#kr-save");
+  await page.waitForSelector('#kr-stored:text("Saved 1 keyring")');
+
+  // The envelope page saves its RSA key pair in the store.
+  await page.click('nav a[href="#/envelope"]');
+  await page.click("#keygen");
+  await page.waitForSelector('#key-status:text("generated with WebCrypto")');
+  const publicPem = await page.textContent("pre.pem");
+  await page.click("#key-save");
+  await page.waitForSelector('#key-stored:text("saved in the key store")');
   await page.click('nav a[href="#/keys"]');
   await status(page, "unlocked");
 
   // Plain IndexedDB: a record, the manifest and the settings; no passphrase, no name in the clear.
   const rows = await rawIdb(page);
-  assert.deepEqual(rows.map(([s, k]) => `${s}/${k}`).sort(), ["keyrings/aes/e2e key", "meta/manifest", "meta/settings", "worlds/kms/world"]);
+  assert.deepEqual(rows.map(([s, k]) => `${s}/${k}`).sort(), ["keyrings/aes/e2e key", "keyrings/envelope/rsa", "keyrings/esdk/keyrings", "meta/manifest", "meta/settings", "worlds/kms/world"]);
   const all = Buffer.from(rows.flatMap(([, , b]) => b));
   assert.ok(!all.includes(Buffer.from(PASS)), "the passphrase is at rest");
   assert.ok(!all.includes(Buffer.from("e2e key")), "the record's name is at rest in the clear");
+  assert.ok(!all.includes(Buffer.from(aesKey)), "the ESDK page's AES key is at rest in base64");
+  assert.ok(!all.includes(Buffer.from(aesKey, "base64")), "the ESDK page's AES key is at rest");
 
   // Reload: locked, ids and kinds still listed, names not.
   await page.reload();
@@ -116,6 +133,16 @@ test("key store page: create, store a key, reload, wrong passphrase, unlock, bac
   await page.waitForSelector('tr[data-id="aes/e2e key"] .keys-name:text("e2e key")');
   await page.click('nav a[href="#/kms"]');
   await page.waitForSelector(`tr[data-key="${arn}"]`);
+  await page.click('nav a[href="#/esdk"]');
+  await page.waitForSelector("#kr-load");
+  assert.notEqual(await page.inputValue("#kr0-key"), aesKey, "a reloaded page starts with a fresh key");
+  await page.click("#kr-load");
+  await page.waitForSelector('#kr-stored:text("Loaded 1 keyring")');
+  assert.equal(await page.inputValue("#kr0-key"), aesKey);
+  await page.click('nav a[href="#/envelope"]');
+  await page.click("#key-load");
+  await page.waitForSelector('#key-status:text("loaded from the key store")');
+  assert.equal(await page.textContent("pre.pem"), publicPem, "the same key pair is back");
   await page.click('nav a[href="#/keys"]');
   await status(page, "unlocked");
 
