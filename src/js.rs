@@ -14,6 +14,7 @@ pub mod envelope;
 pub mod error;
 pub mod esdk;
 pub mod json;
+pub mod keystore;
 pub mod kms;
 pub mod policy;
 pub mod s3;

@@ -49,6 +49,16 @@ PY
                import { writeFileSync } from "node:fs";
                import { readTables, encode } from "./tools/geo-build.mjs";
                writeFileSync("'"$dir"'/small", encode(readTables().map((t) => t.slice(0, 40)), "fuzz seed").bytes);' ;;
+    keystore) # A record and a backup made by the package, so mutations get past the magic bytes.
+              [ -f pkg/secplay.js ] && node --input-type=module -e '
+                import { readFileSync, writeFileSync } from "node:fs";
+                import { initSync, KeyStore } from "./pkg/secplay.js";
+                initSync({ module: readFileSync("pkg/secplay_bg.wasm") });
+                const ks = await KeyStore.open("fuzz");
+                await ks.unlock("fuzz seed");
+                await ks.put("k", { kind: "raw-aes-keyring", name: "k", data: new Uint8Array(32).fill(7) });
+                writeFileSync("'"$dir"'/record", await ks.rawRecord("k"));
+                writeFileSync("'"$dir"'/backup", ks.exportBackup());' ;;
     *) printf '{"algorithm":"RSA-OAEP-256+A256GCM","wrappedKey":"","iv":"","ciphertext":"","tag":""}' > "$dir/seed" ;;
   esac
 }

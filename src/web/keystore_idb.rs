@@ -171,3 +171,49 @@ impl Kdf for WebCryptoPbkdf2 {
         Ok(k)
     }
 }
+
+/// IndexedDB where the runtime has it; memory where it has not (Node), for the life of the object.
+#[derive(Debug)]
+pub enum WebBackend {
+    /// A page or a worker.
+    Idb(IdbBackend),
+    /// Node: nothing persists.
+    Memory(crate::keystore::MemoryBackend),
+}
+
+impl WebBackend {
+    /// Opens store `name`: its IndexedDB database, or memory without IndexedDB.
+    pub async fn open(name: &str) -> Result<Self, KeyStoreError> {
+        let has_idb = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
+            .map(|v| !v.is_undefined() && !v.is_null())
+            .unwrap_or(false);
+        if has_idb {
+            IdbBackend::open(name).await.map(Self::Idb)
+        } else {
+            Ok(Self::Memory(crate::keystore::MemoryBackend::new()))
+        }
+    }
+
+    /// Whether the bytes persist (IndexedDB).
+    pub fn persistent(&self) -> bool {
+        matches!(self, Self::Idb(_))
+    }
+}
+
+impl Backend for WebBackend {
+    async fn load(&mut self) -> Result<Contents, KeyStoreError> {
+        match self {
+            Self::Idb(b) => b.load().await,
+            Self::Memory(b) => b.load().await,
+        }
+    }
+    async fn commit(&mut self, batch: Batch) -> Result<(), KeyStoreError> {
+        match self {
+            Self::Idb(b) => b.commit(batch).await,
+            Self::Memory(b) => b.commit(batch).await,
+        }
+    }
+}
+
+/// The key store the JS API and the page use.
+pub type WebKeyStore = crate::keystore::KeyStore<WebBackend, WebCryptoPbkdf2>;

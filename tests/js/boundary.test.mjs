@@ -92,6 +92,22 @@ const newReplication = () => new pkg.ReplicationEvaluator(s3Inventory);
 const checkReplication = (ev) => {
   assert.match(ev.push('"src-bucket","docs%2Fa","SSE-S3"\n'), /^docs\/a,,COMPLETED,REPLICATED,REPLICATED\n$/);
 };
+// The key store (in Node: in memory, no IndexedDB), unlocked once up front.
+const keyStore = await pkg.KeyStore.open("boundary");
+await keyStore.unlock("boundary passphrase");
+await keyStore.put("k", { kind: "raw-aes-keyring", name: "k", data: key32 });
+const keyStoreBackup = keyStore.exportBackup();
+const checkKeyStore = async (ks) => {
+  if (!ks.isUnlocked()) await ks.unlock("boundary passphrase");
+  assert.deepEqual((await ks.get("k")).data, key32);
+};
+const ks = (params, valid) => stream(() => keyStore, checkKeyStore, params, valid);
+// changePassphrase succeeds with any string as the new passphrase: its own store, which stays
+// unlocked whatever passphrase it ends with.
+const keyStoreCp = await pkg.KeyStore.open("boundary-cp");
+await keyStoreCp.unlock("boundary passphrase");
+await keyStoreCp.put("k", { kind: "raw-aes-keyring", name: "k", data: key32 });
+const checkKeyStoreCp = async (s) => assert.deepEqual((await s.get("k")).data, key32);
 const checkGeo = (db) => assert.equal(typeof db.stats().bytes, "number");
 
 const ARGS = {
@@ -164,7 +180,7 @@ const ARGS = {
   "Kms#now": kms([], () => []),
   "Kms#costEstimate": kms([["monthly", "objectOrText?"]], () => [{}]),
   "Kms#snapshot": kms([], () => []),
-  "Kms#restore": { aws: true, params: [["bytes", "bytes"]], valid: () => [new pkg.Kms().snapshot()] },
+  "Kms#restore": { make: () => pkg.Kms, aws: true, params: [["bytes", "bytes"]], valid: () => [new pkg.Kms().snapshot()] },
   "Kms#addAccount": kms([["id", "string"], ["name", "string?"]], () => ["777788889999", "third"]),
   "Kms#addRegion": kms([["region", "string"]], () => ["eu-north-1"]),
   "Kms#addPrincipal": kms([["arn", "string"], ["tags", "objectOrText?"]], () => ["arn:aws:iam::111122223333:user/bob", { team: "a" }]),
@@ -173,6 +189,25 @@ const ARGS = {
   "Kms#setPermissionsBoundary": kms([["arn", "string"], ["policy", "objectOrText?"]], () => [KMS_ADMIN, null]),
   "Kms#setScps": kms([["account", "string"], ["levels", "arrayOrText"]], () => ["111122223333", []]),
   "Kms#world": kms([], () => []),
+  KeyStore: { params: [] },
+  // A static method: called on the class itself.
+  "KeyStore#open": { make: () => pkg.KeyStore, params: [["name", "string"]], valid: () => ["boundary-2"] },
+  "KeyStore#isPersistent": ks([], () => []),
+  "KeyStore#unlock": ks([["passphrase", "string"]], () => ["boundary passphrase"]),
+  "KeyStore#lock": ks([], () => []),
+  "KeyStore#isUnlocked": ks([], () => []),
+  "KeyStore#lockIfIdle": ks([], () => []),
+  "KeyStore#autoLockMinutes": ks([], () => []),
+  "KeyStore#setAutoLockMinutes": ks([["minutes", "number"]], () => [15]),
+  "KeyStore#put": ks([["id", "string"], ["record", "record"]], () => ["k2", { kind: "raw-aes-keyring", name: "k2", data: key32 }]),
+  "KeyStore#get": ks([["id", "string"]], () => ["k"]),
+  "KeyStore#list": ks([], () => []),
+  "KeyStore#refresh": ks([], () => []),
+  "KeyStore#rawRecord": ks([["id", "string"]], () => ["k"]),
+  "KeyStore#delete": ks([["id", "string"]], () => ["k2"]),
+  "KeyStore#exportBackup": ks([], () => []),
+  "KeyStore#importBackup": ks([["bytes", "bytes"], ["passphrase", "string"], ["mode", "string"]], () => [keyStoreBackup, "boundary passphrase", "merge"]),
+  "KeyStore#changePassphrase": stream(() => keyStoreCp, checkKeyStoreCp, [["old", "string"], ["newPassphrase", "string"]], () => ["boundary passphrase", "boundary passphrase"]),
 };
 
 // Exports that are not the package's API: wasm-bindgen's loaders, and the raw entry points of the
@@ -193,6 +228,11 @@ function moduleExports() {
     for (const m of Object.getOwnPropertyNames(value.prototype)) {
       const d = Object.getOwnPropertyDescriptor(value.prototype, m);
       if (!NOT_API_METHODS.has(m) && typeof d.value === "function") names.push(`${name}#${m}`);
+    }
+    // Static methods (wasm-bindgen's own start with `__`): their entry's `make` gives the class.
+    for (const m of Object.getOwnPropertyNames(value)) {
+      const d = Object.getOwnPropertyDescriptor(value, m);
+      if (!m.startsWith("__") && typeof d.value === "function") names.push(`${name}#${m}`);
     }
   }
   return names;

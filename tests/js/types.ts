@@ -76,3 +76,21 @@ export function replication(input: ReplicationInput, kms: Kms, csv: Uint8Array):
   const fin: ReplicationResult = ev.finish();
   return [d?.replicaEncryption?.kmsKeyArn ?? why, (fin.summary?.rows ?? 0) + r.kmsLoad.regions.length];
 }
+
+import {
+  KeyStore, type KeyStoreRecord, type KeyStoreEntry, type KeyStoreIssue, type KeyStoreImportReport,
+} from "../../pkg/secplay.js";
+
+export async function keyStore(data: Uint8Array): Promise<[string, number, string[]]> {
+  const ks: KeyStore = await KeyStore.open("types");
+  const issues: KeyStoreIssue[] = await ks.unlock("a passphrase");
+  await ks.put("k", { kind: "raw-aes-keyring", name: "k", data });
+  const r: KeyStoreRecord = await ks.get("k");
+  const entries: KeyStoreEntry[] = await ks.list();
+  const backup: Uint8Array = ks.exportBackup();
+  const report: KeyStoreImportReport = await ks.importBackup(backup, "a passphrase", "merge");
+  await ks.changePassphrase("a passphrase", "another");
+  const raw: Uint8Array | undefined = await ks.rawRecord("k");
+  ks.lock();
+  return [r.name + (issues[0]?.code ?? ""), r.updatedAt + entries.length + (raw?.length ?? 0) + Number(ks.isUnlocked()), report.conflicts];
+}

@@ -4,6 +4,7 @@
 
 pub mod envelope;
 pub mod esdk;
+pub mod keys;
 pub mod kms;
 #[cfg(target_arch = "wasm32")]
 pub mod overview;

@@ -14,13 +14,22 @@ pub enum Route {
     Esdk,
     Kms,
     S3,
+    Keys,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 7] =
-        [Route::Overview, Route::Envelope, Route::Esdk, Route::Kms, Route::Policies, Route::S3, Route::Waf];
+    pub const NAV: [Route; 8] = [
+        Route::Overview,
+        Route::Envelope,
+        Route::Esdk,
+        Route::Kms,
+        Route::Policies,
+        Route::S3,
+        Route::Waf,
+        Route::Keys,
+    ];
 
     /// Parse a `location.hash` value: `#/policies?s=…` and `#/waf/anything` are the policy and WAF
     /// pages; anything unknown is [`Route::NotFound`].
@@ -35,6 +44,7 @@ impl Route {
             "esdk" => Route::Esdk,
             "kms" => Route::Kms,
             "s3" => Route::S3,
+            "keys" => Route::Keys,
             _ => Route::NotFound,
         }
     }
@@ -49,6 +59,7 @@ impl Route {
             Route::Esdk => "#/esdk",
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
+            Route::Keys => "#/keys",
         }
     }
 
@@ -62,6 +73,7 @@ impl Route {
             Route::Esdk => "Encryption SDK",
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
+            Route::Keys => "Key store",
             Route::NotFound => "Not found",
         }
     }

@@ -39,6 +39,7 @@ pub fn App() -> Html {
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::Kms => html! { <pages::kms::KmsPage /> },
         Route::S3 => html! { <pages::s3::S3Page /> },
+        Route::Keys => html! { <pages::keys::KeysPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {

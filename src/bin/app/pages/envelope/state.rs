@@ -21,6 +21,8 @@ pub struct Keys {
     pub pair: Rc<KeyPair>,
     pub public_pem: String,
     pub millis: f64,
+    /// Loaded from the key store rather than generated.
+    pub loaded: bool,
 }
 
 /// What the page shows.
@@ -72,6 +74,9 @@ pub enum Action {
     /// A generation finished: the key pair and the milliseconds it took, or an error code and
     /// message.
     KeyReady(Result<(Box<KeyPair>, f64), (String, String)>),
+    /// A key pair saved in the key store was loaded (envelopes sealed for the old pair go), or an
+    /// error code and message.
+    KeyLoaded(Result<Box<KeyPair>, (String, String)>),
 }
 
 impl EnvelopeState {
@@ -111,7 +116,7 @@ impl EnvelopeState {
                 let keys = result.and_then(|(pair, millis)| {
                     let public_pem =
                         pair.public().to_pem().map_err(|e| (e.code().to_owned(), e.to_string()))?;
-                    Ok(Keys { pair: Rc::from(pair), public_pem, millis })
+                    Ok(Keys { pair: Rc::from(pair), public_pem, millis, loaded: false })
                 });
                 match keys {
                     Ok(keys) => {
@@ -120,6 +125,22 @@ impl EnvelopeState {
                         if let Some(message) = pending {
                             self.seal(&message, &pair);
                         }
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Action::KeyLoaded(result) => {
+                self.error = None;
+                let keys = result.and_then(|pair| {
+                    let public_pem =
+                        pair.public().to_pem().map_err(|e| (e.code().to_owned(), e.to_string()))?;
+                    Ok(Keys { pair: Rc::from(pair), public_pem, millis: 0.0, loaded: true })
+                });
+                match keys {
+                    Ok(keys) => {
+                        self.envelope_json.clear();
+                        self.decrypted = None;
+                        self.keys = Some(keys);
                     }
                     Err(e) => self.error = Some(e),
                 }
@@ -199,6 +220,20 @@ mod tests {
     fn sealed(message: &str) -> EnvelopeState {
         let s = EnvelopeState::default().reduce(Action::Message(message.into())).reduce(Action::Encrypt);
         s.reduce(Action::KeyReady(Ok((pair(), 12.0))))
+    }
+
+    #[test]
+    fn a_key_pair_loaded_from_the_store_replaces_the_old_one_and_opens_its_envelopes() {
+        let s = sealed("kept");
+        let envelope = s.envelope_json.clone();
+        let s = s.reduce(Action::KeyLoaded(Ok(pair())));
+        assert!(s.keys.as_ref().unwrap().loaded);
+        assert!(s.envelope_json.is_empty(), "envelopes of the old pair go");
+        let s = s.reduce(Action::EnvelopeText(envelope)).reduce(Action::Decrypt);
+        assert_eq!(s.decrypted.as_deref(), Some("kept"), "the same key pair from the same PEM");
+        let s = s.reduce(Action::KeyLoaded(Err(("NotFound".into(), "none".into()))));
+        assert!(s.keys.is_some(), "a failed load keeps the key pair");
+        assert_eq!(s.error.as_ref().unwrap().0, "NotFound");
     }
 
     #[test]

@@ -3,14 +3,57 @@
 //! thread), look at the envelope, edit it if you like, and open it again.
 //!
 //! The component renders and dispatches; the state is `state.rs`, sealing and opening are the
-//! engine's (`secplay::crypto::envelope`), key generation is `services::webcrypto`.
+//! engine's (`secplay::crypto::envelope`), key generation is `services::webcrypto`. While the key
+//! store is unlocked, the key pair can be saved there (record `envelope/rsa`, its PKCS#8 PEM,
+//! encrypted) and loaded back (`services::keystore`).
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::state::{b64_len, Action, EnvelopeState, KEY_BITS};
-use crate::services::webcrypto;
+use crate::services::{keystore as ks, webcrypto};
+
+/// The key store record the page's key pair is saved under, and its kind.
+const SAVED_ID: &str = "envelope/rsa";
+const SAVED_KIND: &str = "rsa-private-key";
+
+/// Saves the key pair's private key (PKCS#8 PEM) in the key store; `note` gets what happened.
+fn save(state: &EnvelopeState, note: UseStateHandle<Option<String>>) {
+    let Some(pem) = state.keys.as_ref().and_then(|k| k.pair.private_pem().ok()) else { return };
+    ks::call(
+        move |mut s| async move {
+            let r =
+                s.put(SAVED_ID, SAVED_KIND, "Envelope page RSA key pair", pem.as_bytes(), ks::now_ms()).await;
+            (s, r)
+        },
+        move |r| {
+            note.set(Some(match r {
+                Ok(()) => format!("Key pair saved in the key store as `{SAVED_ID}`."),
+                Err(e) => format!("{}: {e}", e.code()),
+            }))
+        },
+    );
+}
+
+/// Loads the key pair saved in the key store.
+fn load(state: UseReducerHandle<EnvelopeState>, note: UseStateHandle<Option<String>>) {
+    ks::call(
+        |s| async move {
+            let r = s.data(SAVED_ID);
+            (s, r)
+        },
+        move |r| {
+            let pair = r.map_err(|e| (e.code().to_owned(), e.to_string())).and_then(|pem| {
+                secplay::crypto::envelope::KeyPair::from_pkcs8(&pem)
+                    .map(Box::new)
+                    .map_err(|e| (e.code().to_owned(), e.to_string()))
+            });
+            note.set(pair.is_ok().then(|| "Key pair loaded from the key store.".to_owned()));
+            state.dispatch(Action::KeyLoaded(pair));
+        },
+    );
+}
 
 fn text_of(e: &InputEvent) -> String {
     e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()).map(|t| t.value()).unwrap_or_default()
@@ -60,6 +103,16 @@ pub fn EnvelopePage() -> Html {
         Callback::from(move |e: InputEvent| state.dispatch(Action::EnvelopeText(text_of(&e))))
     };
 
+    let stored = use_state(|| None::<String>);
+    let on_save = {
+        let (state, stored) = (state.clone(), stored.clone());
+        Callback::from(move |_: MouseEvent| save(&state, stored.clone()))
+    };
+    let on_load = {
+        let (state, stored) = (state.clone(), stored.clone());
+        Callback::from(move |_: MouseEvent| load(state.clone(), stored.clone()))
+    };
+
     let parsed = state.parsed();
     let generating = state.generating;
 
@@ -74,6 +127,12 @@ pub fn EnvelopePage() -> Html {
             <section class="card">
                 <h2>{"1. Key pair"}</h2>
                 { match &state.keys {
+                    Some(k) if k.loaded => html! {
+                        <>
+                        <p id="key-status">{ format!("RSA-{} key pair loaded from the key store.", k.pair.bits()) }</p>
+                        <details><summary>{"Public key (SPKI PEM)"}</summary><pre class="pem">{ &k.public_pem }</pre></details>
+                        </>
+                    },
                     Some(k) => html! {
                         <>
                         <p id="key-status">{ format!("RSA-{} key pair generated with WebCrypto in {:.0} ms. \
@@ -84,7 +143,14 @@ pub fn EnvelopePage() -> Html {
                     None if generating => html! { <p id="key-status" class="muted">{"Generating an RSA-2048 key pair…"}</p> },
                     None => html! { <p id="key-status" class="muted">{"No key pair yet: one is generated when you encrypt."}</p> },
                 } }
-                <button id="keygen" onclick={on_keygen} disabled={generating}>{"New key pair"}</button>
+                <div class="row">
+                    <button id="keygen" onclick={on_keygen} disabled={generating}>{"New key pair"}</button>
+                    if ks::is_unlocked() {
+                        <button id="key-save" onclick={on_save} disabled={state.keys.is_none()}>{"Save in the key store"}</button>
+                        <button id="key-load" onclick={on_load}>{"Load from the key store"}</button>
+                    }
+                </div>
+                if let Some(n) = &*stored { <p class="hint" id="key-stored" aria-live="polite">{ n }</p> }
             </section>
 
             <section class="card">

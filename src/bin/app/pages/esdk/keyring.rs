@@ -1,15 +1,65 @@
 //! The keyring editor of the Encryption SDK page: renders `state::keyrings` and dispatches to it.
 //!
 //! Key material is made in the page (AES keys from `crypto.getRandomValues`, RSA key pairs from
-//! WebCrypto's `generateKey`) or pasted. It is not a key store: nothing is saved or sent.
+//! WebCrypto's `generateKey`) or pasted. Nothing is sent; while the key store is unlocked the list
+//! can be saved there (record `esdk/keyrings`, encrypted) and loaded back.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use yew::prelude::*;
 
-use super::state::keyrings::{random_key, Action, Field, Keyrings, Kind, PADDINGS};
+use super::state::keyrings::{from_json, keyrings_json, random_key, Action, Field, Keyrings, Kind, PADDINGS};
 use super::{input_value, select_value, textarea_value};
-use crate::services::webcrypto;
+use crate::services::{keystore as ks, webcrypto};
+
+/// The key store record the keyring list is saved under, and its kind.
+const SAVED_ID: &str = "esdk/keyrings";
+const SAVED_KIND: &str = "esdk-keyrings";
+
+/// Saves the list in the key store; `note` gets what happened.
+fn save(state: &UseReducerHandle<Keyrings>, note: UseStateHandle<Option<String>>) {
+    let json = zeroize::Zeroizing::new(keyrings_json(&state.entries).to_string());
+    let n = state.entries.len();
+    ks::call(
+        move |mut s| async move {
+            let r =
+                s.put(SAVED_ID, SAVED_KIND, "Encryption SDK keyrings", json.as_bytes(), ks::now_ms()).await;
+            (s, r)
+        },
+        move |r| {
+            note.set(Some(match r {
+                Ok(()) => format!("Saved {n} keyring(s) in the key store as `{SAVED_ID}`."),
+                Err(e) => format!("{}: {e}", e.code()),
+            }))
+        },
+    );
+}
+
+/// Loads the list saved in the key store.
+fn load(state: &UseReducerHandle<Keyrings>, note: UseStateHandle<Option<String>>) {
+    let state = state.clone();
+    ks::call(
+        |s| async move {
+            let r = s.data(SAVED_ID);
+            (s, r)
+        },
+        move |r| {
+            let entries = r.map_err(|e| format!("{}: {e}", e.code())).and_then(|bytes| {
+                serde_json::from_slice(&bytes)
+                    .ok()
+                    .and_then(|v| from_json(&v))
+                    .ok_or_else(|| format!("`{SAVED_ID}` is not a keyring list"))
+            });
+            match entries {
+                Ok(entries) => {
+                    note.set(Some(format!("Loaded {} keyring(s) from the key store.", entries.len())));
+                    state.dispatch(Action::Load(entries));
+                }
+                Err(e) => note.set(Some(e)),
+            }
+        },
+    );
+}
 
 /// Generate an RSA key pair with WebCrypto (off the main thread) for entry `index`.
 fn generate_rsa(state: UseReducerHandle<Keyrings>, index: usize, bits: usize) {
@@ -158,6 +208,15 @@ pub fn KeyringEditor(props: &EditorProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::AddRsa))
     };
+    let stored = use_state(|| None::<String>);
+    let on_save = {
+        let (state, stored) = (state.clone(), stored.clone());
+        Callback::from(move |_: MouseEvent| save(&state, stored.clone()))
+    };
+    let on_load = {
+        let (state, stored) = (state.clone(), stored.clone());
+        Callback::from(move |_: MouseEvent| load(&state, stored.clone()))
+    };
     html! {
         <section class="card" id="esdk-keyrings">
             <h2>{"Keyrings"}</h2>
@@ -168,7 +227,14 @@ pub fn KeyringEditor(props: &EditorProps) -> Html {
             <div class="row">
                 <button id="kr-add-aes" onclick={on_add_aes}>{"+ Raw AES keyring"}</button>
                 <button id="kr-add-rsa" onclick={on_add_rsa}>{"+ Raw RSA keyring"}</button>
+                if ks::is_unlocked() {
+                    <button id="kr-save" onclick={on_save}>{"Save in the key store"}</button>
+                    <button id="kr-load" onclick={on_load}>{"Load from the key store"}</button>
+                } else {
+                    <span class="hint">{"Unlock the key store (Key store page) to save these keyrings or load saved ones."}</span>
+                }
             </div>
+            if let Some(n) = &*stored { <p class="hint" id="kr-stored" aria-live="polite">{ n }</p> }
         </section>
     }
 }

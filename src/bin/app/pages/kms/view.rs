@@ -11,14 +11,84 @@ use std::rc::Rc;
 
 use gloo_file::callbacks::FileReader;
 use gloo_file::ObjectUrl;
+use secplay::keystore::backend::KMS_WORLD_KIND;
 use secplay::kms::ops::OPERATIONS;
 use secplay::kms::scenarios::Run;
 use serde_json::Value;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::state::{world, Action, KmsState, Response, Trace};
+use crate::services::keystore as ks;
+
+/// The key store record the page's world is saved under.
+const WORLD_ID: &str = "kms/world";
+/// Milliseconds without a change before the world is saved.
+const SAVE_DELAY_MS: i32 = 1_000;
+
+/// While the key store is unlocked: restores the world saved there when the page opens, then saves
+/// it a second after each change. Nothing is saved before the restore has answered, so a slow
+/// or refused read never lets a fresh world overwrite the saved one.
+#[hook]
+fn use_persisted_world(state: &UseReducerHandle<KmsState>) {
+    let restored = use_mut_ref(|| false);
+    {
+        let (state, restored) = (state.clone(), restored.clone());
+        use_effect_with((), move |_| {
+            if ks::is_unlocked() {
+                ks::call(
+                    |s| async move {
+                        let r = match s.get(WORLD_ID) {
+                            Ok(r) => Ok(Some(r.body.data.clone())),
+                            Err(secplay::keystore::KeyStoreError::NotFound(_)) => Ok(None),
+                            Err(e) => Err(e),
+                        };
+                        (s, r)
+                    },
+                    move |r| {
+                        if let Ok(found) = r {
+                            *restored.borrow_mut() = true;
+                            if let Some(bytes) = found {
+                                state.dispatch(Action::Restore(Ok(bytes)));
+                            }
+                        }
+                    },
+                );
+            }
+        });
+    }
+    let world = state.world.clone();
+    use_effect_with(Rc::as_ptr(&state.world) as usize, move |_| {
+        let save = Closure::once(move || {
+            if !*restored.borrow() || !ks::is_unlocked() {
+                return;
+            }
+            let Ok(bytes) = secplay::kms::snapshot::snapshot(&world) else { return };
+            ks::call(
+                move |mut s| async move {
+                    let r = s.put(WORLD_ID, KMS_WORLD_KIND, "KMS world", &bytes, ks::now_ms()).await;
+                    (s, r)
+                },
+                |_| {},
+            );
+        });
+        let id = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                save.as_ref().unchecked_ref(),
+                SAVE_DELAY_MS,
+            )
+            .ok()
+        });
+        move || {
+            if let (Some(w), Some(id)) = (web_sys::window(), id) {
+                w.clear_timeout_with_handle(id);
+            }
+            drop(save);
+        }
+    });
+}
 
 /// The value of the input, select or text area an event came from.
 fn value_of(e: &Event) -> String {
@@ -326,6 +396,7 @@ pub fn KmsPage() -> Html {
     let state = use_reducer(KmsState::default);
     let link = use_state(|| None::<Rc<ObjectUrl>>);
     let reader = use_mut_ref(|| None::<FileReader>);
+    use_persisted_world(&state);
 
     let on_snapshot = {
         let (state, link) = (state.clone(), link.clone());
@@ -412,7 +483,9 @@ pub fn KmsPage() -> Html {
             <section class="card" id="kms-snapshot-card">
                 <h2>{"Snapshot"}</h2>
                 <p class="muted small">{"The whole world (keys and their material included) in the emulator's snapshot \
-                    format, saved as a file: it never goes into an address. Restore it here or with Kms.restore()."}</p>
+                    format, saved as a file: it never goes into an address. Restore it here or with Kms.restore(). \
+                    While the key store (Key store page) is unlocked, the world is also kept there, encrypted: \
+                    saved a second after every change and restored when this page opens."}</p>
                 <div class="row">
                     <button id="kms-snapshot" onclick={on_snapshot}>{"Take a snapshot"}</button>
                     if let Some(url) = &*link {

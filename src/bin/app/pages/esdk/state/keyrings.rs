@@ -3,7 +3,8 @@
 //! change it. Plain Rust for every target, tested natively.
 //!
 //! AES keys are made here from the engine's randomness; RSA key pairs come from WebCrypto through
-//! the page, which dispatches [`Action::RsaKeys`]. It is not a key store: nothing is saved or sent.
+//! the page, which dispatches [`Action::RsaKeys`]. Nothing is sent; the page saves the list in the
+//! key store (as [`keyrings_json`]) only when asked, and [`from_json`] reads it back.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -100,6 +101,40 @@ pub fn keyrings_json(entries: &[Entry]) -> Value {
     Value::Array(entries.iter().map(Entry::to_json).collect())
 }
 
+/// The entries of a keyring list in [`keyrings_json`]'s shape (as saved in the key store); `None`
+/// if it is not one, or is empty.
+pub fn from_json(v: &Value) -> Option<Vec<Entry>> {
+    let text = |e: &Value, k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
+    let entries = v
+        .as_array()?
+        .iter()
+        .map(|e| {
+            let kind = match e.get("type")?.as_str()? {
+                "raw-aes" => Kind::RawAes,
+                "raw-rsa" => Kind::RawRsa,
+                _ => return None,
+            };
+            let padding = PADDINGS
+                .iter()
+                .find(|p| {
+                    Some(p.2) == e.get("padding").and_then(Value::as_str)
+                        && p.3 == e.get("paddingHash").and_then(Value::as_str)
+                })
+                .map_or("oaep-sha256", |p| p.0);
+            Some(Entry {
+                kind,
+                namespace: text(e, "namespace")?,
+                name: text(e, "name")?,
+                key: text(e, "key").unwrap_or_default(),
+                padding: padding.into(),
+                public_pem: text(e, "publicKeyPem").unwrap_or_default(),
+                private_pem: text(e, "privateKeyPem").unwrap_or_default(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!entries.is_empty()).then_some(entries)
+}
+
 /// A field of an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -134,8 +169,15 @@ pub enum Action {
     SetKind(usize, Kind),
     Edit(usize, Field, String),
     RsaGenerating(usize),
-    RsaKeys { index: usize, public_pem: String, private_pem: String, note: String },
+    RsaKeys {
+        index: usize,
+        public_pem: String,
+        private_pem: String,
+        note: String,
+    },
     RsaFailed(usize, String),
+    /// A saved list replaces the editor's (from the key store).
+    Load(Vec<Entry>),
 }
 
 impl Keyrings {
@@ -194,6 +236,14 @@ impl Keyrings {
                 s.generating = None;
                 s.note = Some((index, why));
             }
+            Action::Load(entries) => {
+                if !entries.is_empty() {
+                    s.added = s.added.max(entries.len());
+                    s.entries = entries;
+                    s.generating = None;
+                    s.note = None;
+                }
+            }
         }
         self
     }
@@ -204,6 +254,27 @@ reducible!(Keyrings, Action);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_list_reads_back_as_the_same_entries() {
+        let mut rsa = Entry::raw_rsa(2);
+        rsa.padding = "pkcs1".into();
+        rsa.public_pem = "-----BEGIN PUBLIC KEY-----".into();
+        let mut sha1 = Entry::raw_rsa(3);
+        sha1.padding = "oaep-sha1".into();
+        let entries = vec![Entry::raw_aes(1, 256), rsa, sha1];
+        assert_eq!(from_json(&keyrings_json(&entries)), Some(entries.clone()));
+        let k = Keyrings::default().reduce(Action::Load(entries.clone()));
+        assert_eq!(k.entries, entries);
+        assert_eq!(
+            k.clone().reduce(Action::AddAes).entries.last().map(|e| e.name.as_str()),
+            Some("aes-key-4")
+        );
+        assert_eq!(from_json(&json!([])), None, "an empty list is not loaded");
+        assert_eq!(from_json(&json!([{ "type": "aws-kms" }])), None);
+        assert_eq!(from_json(&json!({ "type": "raw-aes" })), None);
+        assert_eq!(k.reduce(Action::Load(vec![])).entries, entries, "nothing to load keeps the list");
+    }
 
     #[test]
     fn the_editor_opens_with_one_fresh_aes_256_keyring() {

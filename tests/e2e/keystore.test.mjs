@@ -1,0 +1,176 @@
+// Drives the key store page (#/keys) in headless Chromium: create the store, generate and store a
+// key, read IndexedDB with plain calls (no key, no passphrase at rest), reload, a wrong passphrase
+// refused, unlock and the key is back (and the KMS page's world, the Encryption SDK page's keyrings
+// and the envelope page's key pair); a backup made here restores in another browser profile (a
+// fresh context). Prints the unlock time the page measured. Screenshots in target/e2e/keys*.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { serve, launch, watchedPage, shots } from "./harness.mjs";
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+function assertClean(problems) {
+  assert.deepEqual(problems.foreign, [], "the page requested another host");
+  assert.deepEqual(problems.console, [], "console errors");
+  assert.deepEqual(problems.pageErrors, [], "uncaught exceptions");
+}
+
+const PASS = "correct horse battery staple";
+const status = (page, s) => page.waitForSelector(`#keys-status[data-status="${s}"]`, { timeout: 60_000 });
+
+async function unlock(page, passphrase, times) {
+  const timed = page.waitForEvent("console", { predicate: (m) => /key store unlocked in/.test(m.text()), timeout: 60_000 });
+  await page.fill("#keys-passphrase", passphrase);
+  await page.click("#keys-unlock");
+  await status(page, "unlocked");
+  const ms = Number(/in (\d+) ms/.exec((await timed).text())?.[1]);
+  times?.push(ms);
+}
+
+// Every value in the page's IndexedDB, read with plain IndexedDB calls, as [store, key, bytes].
+const rawIdb = (page) => page.evaluate(() => new Promise((resolve, reject) => {
+  const req = indexedDB.open("secplay-keystore:secplay");
+  req.onerror = () => reject(req.error);
+  req.onsuccess = () => {
+    const db = req.result, out = [];
+    const tx = db.transaction(["meta", "keyrings", "worlds"], "readonly");
+    for (const name of ["meta", "keyrings", "worlds"]) {
+      const os = tx.objectStore(name), keys = os.getAllKeys(), values = os.getAll();
+      values.onsuccess = () => keys.result.forEach((k, i) => out.push([name, String(k), Array.from(new Uint8Array(values.result[i]))]));
+    }
+    tx.oncomplete = () => { db.close(); resolve(out); };
+  };
+}));
+
+// The version of the stored KMS world record (0: none yet).
+async function worldVersion(page) {
+  const row = (await rawIdb(page)).find(([store, key]) => store === "worlds" && key === "kms/world");
+  if (!row) return 0;
+  const b = Buffer.from(row[2]);
+  return b.readUInt32BE(6 + b[5]);
+}
+
+async function waitFor(what, predicate) {
+  for (let i = 0; i < 200; i++) {
+    if (await predicate()) return;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}
+
+test("key store page: create, store a key, reload, wrong passphrase, unlock, backup into another profile", async () => {
+  const times = [];
+  const { page, context, problems } = await watchedPage(browser, server.origin);
+  await page.goto(`${server.origin}/#/keys`);
+  await page.waitForSelector("html[data-ready='1']");
+  assert.equal(await page.getAttribute("nav a.active", "href"), "#/keys");
+  await status(page, "new");
+  await unlock(page, PASS, times);
+
+  await page.fill("#keys-new-name", "e2e key");
+  await page.click("#keys-add");
+  await page.waitForSelector('tr[data-id="aes/e2e key"]');
+  assert.equal(await page.textContent('tr[data-id="aes/e2e key"] .keys-name'), "e2e key");
+
+  // What is at rest: the raw bytes beside the decrypted metadata.
+  await page.click('tr[data-id="aes/e2e key"] .keys-at-rest');
+  await page.waitForSelector("#keys-decrypted");
+  assert.match(await page.textContent("#keys-hex"), /^0000  53 50 4b 52 01/, "SPKR, format 1");
+  assert.match(await page.textContent("#keys-decrypted"), /e2e key[\s\S]*32 bytes/);
+  await page.screenshot({ path: join(shots, "keys.png"), fullPage: true });
+
+  // The KMS page keeps its world in the unlocked store: a key created there is saved.
+  await page.click('nav a[href="#/kms"]');
+  await page.waitForSelector("#kms-operation");
+  await waitFor("the first save of the KMS world", async () => (await worldVersion(page)) >= 1);
+  await page.selectOption("#kms-operation", "CreateKey");
+  await page.click("#kms-send");
+  await page.waitForSelector("#kms-result");
+  const arn = /"Arn": "(arn:aws:kms:[^"]+)"/.exec(await page.textContent("#kms-result"))?.[1];
+  assert.ok(arn, "CreateKey answered with a key ARN");
+  const saved = await worldVersion(page);
+  await waitFor("the KMS world saved after CreateKey", async () => (await worldVersion(page)) > saved);
+  // The Encryption SDK page saves its keyrings in the store.
+  await page.click('nav a[href="#/esdk"]');
+  await page.waitForSelector("#kr-save");
+  const aesKey = await page.inputValue("#kr0-key");
+  await page.click("#kr-save");
+  await page.waitForSelector('#kr-stored:text("Saved 1 keyring")');
+
+  // The envelope page saves its RSA key pair in the store.
+  await page.click('nav a[href="#/envelope"]');
+  await page.click("#keygen");
+  await page.waitForSelector('#key-status:text("generated with WebCrypto")');
+  const publicPem = await page.textContent("pre.pem");
+  await page.click("#key-save");
+  await page.waitForSelector('#key-stored:text("saved in the key store")');
+  await page.click('nav a[href="#/keys"]');
+  await status(page, "unlocked");
+
+  // Plain IndexedDB: a record, the manifest and the settings; no passphrase, no name in the clear.
+  const rows = await rawIdb(page);
+  assert.deepEqual(rows.map(([s, k]) => `${s}/${k}`).sort(), ["keyrings/aes/e2e key", "keyrings/envelope/rsa", "keyrings/esdk/keyrings", "meta/manifest", "meta/settings", "worlds/kms/world"]);
+  const all = Buffer.from(rows.flatMap(([, , b]) => b));
+  assert.ok(!all.includes(Buffer.from(PASS)), "the passphrase is at rest");
+  assert.ok(!all.includes(Buffer.from("e2e key")), "the record's name is at rest in the clear");
+  assert.ok(!all.includes(Buffer.from(aesKey)), "the ESDK page's AES key is at rest in base64");
+  assert.ok(!all.includes(Buffer.from(aesKey, "base64")), "the ESDK page's AES key is at rest");
+
+  // Reload: locked, ids and kinds still listed, names not.
+  await page.reload();
+  await status(page, "locked");
+  assert.equal(await page.textContent('tr[data-id="aes/e2e key"] .keys-name'), "(locked)");
+  await page.fill("#keys-passphrase", "not the passphrase");
+  await page.click("#keys-unlock");
+  await page.waitForSelector("#keys-error");
+  assert.match(await page.textContent("#keys-error"), /^WrongPassphrase/);
+  await status(page, "locked");
+  await unlock(page, PASS, times);
+  await page.waitForSelector('tr[data-id="aes/e2e key"] .keys-name:text("e2e key")');
+  await page.click('nav a[href="#/kms"]');
+  await page.waitForSelector(`tr[data-key="${arn}"]`);
+  await page.click('nav a[href="#/esdk"]');
+  await page.waitForSelector("#kr-load");
+  assert.notEqual(await page.inputValue("#kr0-key"), aesKey, "a reloaded page starts with a fresh key");
+  await page.click("#kr-load");
+  await page.waitForSelector('#kr-stored:text("Loaded 1 keyring")');
+  assert.equal(await page.inputValue("#kr0-key"), aesKey);
+  await page.click('nav a[href="#/envelope"]');
+  await page.click("#key-load");
+  await page.waitForSelector('#key-status:text("loaded from the key store")');
+  assert.equal(await page.textContent("pre.pem"), publicPem, "the same key pair is back");
+  await page.click('nav a[href="#/keys"]');
+  await status(page, "unlocked");
+
+  // A backup, downloaded.
+  await page.click("#keys-backup-make");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#keys-backup-link")]);
+  const backup = await readFile(await download.path());
+  assert.equal(backup.subarray(0, 8).toString(), "SPKSBKUP");
+  assert.ok(!backup.includes(Buffer.from("e2e key")), "the backup holds the name in the clear");
+
+  // Lock now.
+  await page.click("#keys-lock");
+  await status(page, "locked");
+  assertClean(problems);
+  await context.close();
+
+  // Another profile (a fresh context, its own IndexedDB): a new store, the backup merged in.
+  const other = await watchedPage(browser, server.origin);
+  await other.page.goto(`${server.origin}/#/keys`);
+  await status(other.page, "new");
+  await unlock(other.page, "another passphrase", times);
+  await other.page.fill("#keys-backup-pass", PASS);
+  await other.page.setInputFiles("#keys-restore", { name: "secplay.keystore-backup", mimeType: "application/octet-stream", buffer: backup });
+  await other.page.waitForSelector("#keys-import-report");
+  assert.match(await other.page.textContent("#keys-import-report"), /added\s*aes\/e2e key/);
+  await other.page.waitForSelector('tr[data-id="aes/e2e key"] .keys-name:text("e2e key")');
+  await other.page.screenshot({ path: join(shots, "keys-restored.png"), fullPage: true });
+  assertClean(other.problems);
+  await other.context.close();
+  console.log(`key store unlock in Chromium (PBKDF2-SHA-256, 600,000 iterations): ${times.join(", ")} ms`);
+});
