@@ -116,7 +116,9 @@ fn world(opts: Option<JsValue>) -> Result<Option<World>, JsValue> {
         .ok_or_else(not_kms)?;
     let bytes = snapshot.call0(&kms).map_err(|_| not_kms())?;
     let bytes = bytes.dyn_into::<Uint8Array>().map_err(|_| not_kms())?.to_vec();
-    crate::kms::snapshot::restore(&bytes).map(Some).map_err(|e| js_error("InvalidInput", &format!("`opts.kms`: {e}")))
+    crate::kms::snapshot::restore(&bytes)
+        .map(Some)
+        .map_err(|e| js_error("InvalidInput", &format!("`opts.kms`: {e}")))
 }
 
 /// Evaluates a replication configuration for every object (or an inventory report): per object
@@ -145,7 +147,8 @@ pub struct ReplicationEvaluator {
 impl ReplicationEvaluator {
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(js_name = input, unchecked_param_type = "ReplicationInput | string")] input_value: JsValue,
+        #[wasm_bindgen(js_name = input, unchecked_param_type = "ReplicationInput | string")]
+        input_value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ReplicationOptions")] opts: Option<JsValue>,
     ) -> Result<ReplicationEvaluator, JsValue> {
         let v = input(input_value)?;

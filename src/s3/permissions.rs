@@ -8,6 +8,7 @@
 //! (no policy names anything inside a bucket) may be memoised per bucket: see [`Checker::memo`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -78,7 +79,7 @@ impl Checker {
     /// Whether the role's trust policy lets S3 assume it (`None`: no trust policy given).
     pub fn trust(&self) -> Option<Outcome> {
         let trust = self.role.as_ref()?.trust.clone()?;
-        let set = PolicySet { resource: Some(trust), ..PolicySet::default() };
+        let set = PolicySet { resource: Some(Arc::new(trust)), ..PolicySet::default() };
         let req =
             Request::new(Some("s3.amazonaws.com"), "sts:AssumeRole", &self.role_arn, &self.role_account)
                 .with_derived_keys();
@@ -110,9 +111,11 @@ impl Checker {
                 let caller = self.caller();
                 let role = self.role.as_ref();
                 let set = self.sets.entry(set_id.to_string()).or_insert_with(|| PolicySet {
-                    identity: role.map(|r| r.policies.clone()).unwrap_or_default(),
-                    permissions_boundary: role.and_then(|r| r.boundary.clone()),
-                    resource: resource_policy.cloned(),
+                    identity: role
+                        .map(|r| r.policies.iter().cloned().map(Arc::new).collect())
+                        .unwrap_or_default(),
+                    permissions_boundary: role.and_then(|r| r.boundary.clone()).map(Arc::new),
+                    resource: resource_policy.cloned().map(Arc::new),
                     ..PolicySet::default()
                 });
                 let mut req = Request {
