@@ -173,6 +173,10 @@ const ARGS = {
   "Kms#setPermissionsBoundary": kms([["arn", "string"], ["policy", "objectOrText?"]], () => [KMS_ADMIN, null]),
   "Kms#setScps": kms([["account", "string"], ["levels", "arrayOrText"]], () => ["111122223333", []]),
   "Kms#world": kms([], () => []),
+  "Kms#createAccessKey": kms([["principal", "string"]], () => [KMS_ADMIN]),
+  "Kms#adminCredentials": kms([], () => []),
+  "Kms#handleHttp": kms([["method", "string"], ["path", "string"], ["headers", "objectOrText"], ["body", "bytes"], ["context", "objectOrText?"]],
+    () => ["POST", "/", { "x-amz-target": "TrentService.ListKeys" }, new Uint8Array(0), { sourceIp: "192.0.2.1" }]),
 };
 
 // Exports that are not the package's API: wasm-bindgen's loaders, and the raw entry points of the
