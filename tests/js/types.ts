@@ -3,7 +3,7 @@ import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
-  type EsdkKeyring, Kms,
+  type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
@@ -61,7 +61,7 @@ export function geoCountry(acl: object, geoBin: Uint8Array, clientIp: string): [
 }
 
 import {
-  evaluateReplication, ReplicationEvaluator, Kms, type ReplicationInput, type ReplicationResult,
+  evaluateReplication, ReplicationEvaluator, type ReplicationInput, type ReplicationResult,
   type ReplicationDestinationVerdict,
 } from "../../pkg/secplay.js";
 
@@ -73,4 +73,12 @@ export function replication(input: ReplicationInput, kms: Kms, csv: Uint8Array):
   ev.push(csv);
   const fin: ReplicationResult = ev.finish();
   return [d?.replicaEncryption?.kmsKeyArn ?? why, (fin.summary?.rows ?? 0) + r.kmsLoad.regions.length];
+}
+
+// The local endpoint's entry points (README: "Local KMS endpoint").
+export function endpoint(kms: Kms, body: Uint8Array): [string, number, boolean] {
+  const c: KmsAccessKey = kms.adminCredentials();
+  const r: KmsHttpResponse = kms.handleHttp("POST", "/", { "x-amz-target": "TrentService.ListKeys" }, body,
+    { sourceIp: "127.0.0.1", now: Date.now() / 1000 });
+  return [c.accessKeyId, r.status, r.mutating];
 }
