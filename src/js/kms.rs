@@ -277,7 +277,10 @@ impl Kms {
 
     /// A new access key for an IAM user or role: `{accessKeyId, secretAccessKey, principal}`.
     #[wasm_bindgen(js_name = createAccessKey, unchecked_return_type = "KmsAccessKey")]
-    pub fn create_access_key(&mut self, principal: JsValue) -> Result<JsValue, JsValue> {
+    pub fn create_access_key(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] principal: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let p = args::string(&principal, "principal")?;
         let c = access_keys::create(&mut self.world, &p).map_err(|e| kms_error(&e))?;
         credentials(&c)
@@ -298,10 +301,10 @@ impl Kms {
     #[wasm_bindgen(js_name = handleHttp, unchecked_return_type = "KmsHttpResponse")]
     pub fn handle_http(
         &mut self,
-        method: JsValue,
-        path: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, string> | string")] headers: JsValue,
-        body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "KmsHttpContext | string | null")] context: JsValue,
     ) -> Result<JsValue, JsValue> {
         let method = args::string(&method, "method")?;
