@@ -58,7 +58,8 @@ $(GEO_DB): $(GEO_CSV) package-lock.json tools/geo-build.mjs
 	node tools/geo-build.mjs $@
 
 # The npm-ready package: ESM for browsers and Node 20 (initSync), with TypeScript types, and the
-# geo database (geo.bin, its licences in geo-LICENSE.txt). Built with the `pkg` cargo profile
+# geo database (geo.bin, its licences in geo-LICENSE.txt), and the local KMS endpoint `secplay-kms-server`
+# (bin/, from src/js/bin/). Built with the `pkg` cargo profile
 # (release at opt-level 3: the WAF and ESDK run ~1.6x faster than at "z"); the page's own wasm
 # (Trunk, `release`) stays size-optimised. A file target: rebuilt only when a library source, the
 # manifest, the lock file or the geo database changed (package.json is written last).
@@ -75,6 +76,8 @@ $(PKG): $(LIB_SRC) $(GEO_DB) tools/pkg-json.mjs | setup
 	wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
 	  --enable-reference-types --enable-multivalue $(TARGET_DIR)/size/pkg/secplay_bg.wasm -o pkg/secplay_bg.wasm
 	cp $(GEO_DB) $(dir $(GEO_DB))geo-LICENSE.txt pkg/
+	mkdir -p pkg/bin
+	cp src/js/bin/secplay-kms-server.mjs pkg/bin/
 	node tools/pkg-json.mjs
 
 # The static site: deployable to any static host as is. A file target like the package: a second

@@ -12,7 +12,9 @@
 //! - [`ops`]: the operations; [`params`]: request members read with the API model's constraints;
 //! - [`audit`]: CloudTrail events; [`cost`]: the estimate; [`snapshot`]: the byte format;
 //! - [`material`] and [`blob`]: key material and the symmetric ciphertext blob;
-//! - [`esdk_client`]: the emulator as the Encryption SDK's KMS client (the KMS keyrings).
+//! - [`esdk_client`]: the emulator as the Encryption SDK's KMS client (the KMS keyrings);
+//! - [`wire`] and [`sigv4`]: the AWS JSON 1.1 wire protocol with SigV4 verification, for the
+//!   local endpoint `secplay-kms-server`.
 //!
 //! Modelled: the operations listed in [`ops::OPERATIONS`]; key states and the key-state rules of
 //! each operation as the KMS developer guide's table gives them (simplified where noted); default
@@ -39,8 +41,10 @@ pub mod material;
 pub mod ops;
 pub mod params;
 pub mod scenarios;
+pub mod sigv4;
 pub mod snapshot;
 pub mod time;
+pub mod wire;
 pub mod world;
 
 pub use error::KmsError;

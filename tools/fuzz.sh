@@ -59,6 +59,14 @@ PY
                 await ks.put("k", { kind: "raw-aes-keyring", name: "k", data: new Uint8Array(32).fill(7) });
                 writeFileSync("'"$dir"'/record", await ks.rawRecord("k"));
                 writeFileSync("'"$dir"'/backup", ks.exportBackup());' ;;
+    kms_wire) # Requests in the target's own framing (fuzz/fuzz_targets/kms_wire.rs): a first byte with
+              # the low bit set asks the target to sign, so mutations reach the operations.
+              for op in 'CreateKey {"Description":"d","KeySpec":"ECC_NIST_P256","KeyUsage":"SIGN_VERIFY"}' 'ListKeys {}' \
+                        'GenerateRandom {"NumberOfBytes":32}' 'Encrypt {"KeyId":"alias/none","Plaintext":"aGk="}' 'ListAliases {"Limit":5}'; do
+                printf '\001POST /\r\nX-Amz-Target: TrentService.%s\r\nContent-Type: application/x-amz-json-1.1\r\n\r\n%s' \
+                  "${op%% *}" "${op#* }" > "$dir/${op%% *}"
+              done
+              printf '\000POST /\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIAAAAAAAAAAAAAAAAA/20260528/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=%064d\r\n\r\n{}' 0 > "$dir/unsigned" ;;
     *) printf '{"algorithm":"RSA-OAEP-256+A256GCM","wrappedKey":"","iv":"","ciphertext":"","tag":""}' > "$dir/seed" ;;
   esac
 }

@@ -12,7 +12,9 @@ const pkg = {
   main: "secplay.js",
   module: "secplay.js",
   types: "secplay.d.ts",
-  files: ["secplay.js", "secplay.d.ts", "secplay_bg.wasm", "secplay_bg.wasm.d.ts", "snippets/", "geo.bin", "geo-LICENSE.txt"],
+  // The local KMS endpoint (README: "Local KMS endpoint").
+  bin: { "secplay-kms-server": "bin/secplay-kms-server.mjs" },
+  files: ["secplay.js", "secplay.d.ts", "secplay_bg.wasm", "secplay_bg.wasm.d.ts", "snippets/", "geo.bin", "geo-LICENSE.txt", "bin/"],
   sideEffects: false,
   engines: { node: ">=20" },
 };

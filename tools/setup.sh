@@ -3,7 +3,7 @@
 #
 #   tools/setup.sh build   wasm target, wasm-bindgen-cli (exactly the crate's version), trunk, npm packages
 #   tools/setup.sh test    the above, plus Debian chromium, chromium-driver, firefox-esr, fonts,
-#                          geckodriver (crates.io) and the Python ESDK venv
+#                          geckodriver (crates.io) and the Python venv (ESDK, boto3)
 #
 # The versions live in tools/versions.env; this script checks them against Cargo.lock and
 # package-lock.json and against what is installed. Debian packages go through sudo when not root.
@@ -114,6 +114,12 @@ if [ "$want" = test ]; then
     say "installing the Python ESDK 4.0.7 into .venv"
     python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check aws-encryption-sdk==4.0.7
+  fi
+  # boto3, the client of the local KMS endpoint in tests/js/kms-server.test.mjs (the ESDK depends on
+  # it; pinned to one version so the conformance test always meets the same botocore model).
+  if ! .venv/bin/python -c 'import boto3; assert boto3.__version__ == "1.44.8"' 2>/dev/null; then
+    say "installing boto3 1.44.8 into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check boto3==1.44.8
   fi
 fi
 

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{self, Accept};
 use super::json::to_js;
+use crate::kms::wire::{self, access_keys};
 use crate::kms::{self as engine, KmsError, World};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -21,6 +22,15 @@ export type KmsCaller = string | {
   tags?: Record<string, string>; sessionPolicy?: object | string; vpcEndpoint?: string;
 };
 export interface KmsOptions { accounts?: { id: string; name?: string }[]; regions?: string[]; now?: number }
+/** Credentials of an access key, for SigV4-signing clients of the local endpoint. */
+export interface KmsAccessKey { accessKeyId: string; secretAccessKey: string; principal: string }
+/** The request context of `Kms.handleHttp` beside the HTTP request itself. */
+export interface KmsHttpContext { sourceIp?: string; now?: number }
+/** The answer of `Kms.handleHttp`: `body` is JSON text; `mutating` says whether the call may have
+ * changed keys, aliases, grants or policies (persist at once), `operation` what ran. */
+export interface KmsHttpResponse {
+  status: number; headers: Record<string, string>; body: string; operation: string | null; mutating: boolean;
+}
 export interface KmsAuditFilter {
   eventName?: string; principal?: string; keyArn?: string; region?: string; errors?: boolean;
   errorCode?: string; readOnly?: boolean; since?: number; until?: number; limit?: number;
@@ -260,7 +270,105 @@ impl Kms {
         if let Some(o) = v.as_object_mut() {
             o.remove("grantTokens");
             o.remove("audit");
+            o.insert("accessKeys".into(), serde_json::json!(access_keys::list(&self.world)));
         }
         to_js(&v)
     }
+
+    /// A new access key for an IAM user or role: `{accessKeyId, secretAccessKey, principal}`.
+    #[wasm_bindgen(js_name = createAccessKey, unchecked_return_type = "KmsAccessKey")]
+    pub fn create_access_key(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] principal: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let p = args::string(&principal, "principal")?;
+        let c = access_keys::create(&mut self.world, &p).map_err(|e| kms_error(&e))?;
+        credentials(&c)
+    }
+
+    /// The credentials of the first account's `Admin` role (made on first use), as the local
+    /// endpoint prints them.
+    #[wasm_bindgen(js_name = adminCredentials, unchecked_return_type = "KmsAccessKey")]
+    pub fn admin_credentials(&mut self) -> Result<JsValue, JsValue> {
+        let c = access_keys::admin(&mut self.world).map_err(|e| kms_error(&e))?;
+        credentials(&c)
+    }
+
+    /// Answers one HTTP request of the AWS JSON 1.1 KMS protocol, SigV4-verified against the
+    /// world's access keys: what `secplay-kms-server` serves. `headers` is `{name: value}`
+    /// (repeated headers joined with `,`); `context.now` (epoch seconds, default the wall clock)
+    /// is the clock `X-Amz-Date` must be within 15 minutes of; `context.sourceIp` the peer.
+    #[wasm_bindgen(js_name = handleHttp, unchecked_return_type = "KmsHttpResponse")]
+    pub fn handle_http(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string> | string")] headers: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "KmsHttpContext | string | null")] context: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let method = args::string(&method, "method")?;
+        let path = args::string(&path, "path")?;
+        if headers.is_undefined() || headers.is_null() {
+            return Err(args::wrong_type("headers", "{name: value} strings", &headers));
+        }
+        let headers = match json_arg(headers, "headers")? {
+            Value::Object(o) => o
+                .into_iter()
+                .map(|(n, v)| match v {
+                    Value::String(s) => Ok((n, s)),
+                    _ => Err(invalid("`headers` must be {name: value} strings")),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => return Err(invalid("`headers` must be {name: value} strings")),
+        };
+        let body = args::bytes(&body, "body")?;
+        let ctx: HttpContext = match json_arg(context, "context")? {
+            Value::Null => HttpContext::default(),
+            v => serde_json::from_value(v)
+                .map_err(|e| invalid(&format!("`context` must be {{sourceIp?, now?}}: {e}")))?,
+        };
+        let now = ctx.now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+        if !now.is_finite() {
+            return Err(invalid("`context.now` must be a finite number of epoch seconds"));
+        }
+        // Saturating, so a far-off clock refuses every signature rather than wrapping around.
+        let now = Some(now.round() as i64);
+        let r = wire::handle(
+            &mut self.world,
+            &wire::HttpRequest {
+                method: &method,
+                path: &path,
+                headers: &headers,
+                body: &body,
+                source_ip: ctx.source_ip.as_deref(),
+                now,
+            },
+        );
+        let headers: serde_json::Map<String, Value> =
+            r.headers.into_iter().map(|(n, v)| (n, Value::String(v))).collect();
+        to_js(&serde_json::json!({
+            "status": r.status,
+            "headers": headers,
+            "body": r.body,
+            "operation": r.operation,
+            "mutating": r.mutating,
+        }))
+    }
+}
+
+/// The `context` of [`Kms::handle_http`].
+#[derive(Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HttpContext {
+    source_ip: Option<String>,
+    now: Option<f64>,
+}
+
+fn credentials(c: &access_keys::Credentials) -> Result<JsValue, JsValue> {
+    to_js(&serde_json::json!({
+        "accessKeyId": c.access_key_id,
+        "secretAccessKey": c.secret.as_str(),
+        "principal": c.principal,
+    }))
 }

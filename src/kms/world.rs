@@ -44,6 +44,10 @@ pub struct World {
     /// refilled lazily.
     #[serde(skip)]
     pub policy_cache: PolicyCache,
+    /// Access key id → the key's secret and principal: the credentials the local endpoint
+    /// verifies SigV4 signatures with ([`super::wire::access_keys`]).
+    #[serde(default)]
+    pub access_keys: BTreeMap<String, super::wire::access_keys::AccessKey>,
 }
 
 /// One AWS account.

@@ -208,6 +208,10 @@ const ARGS = {
   "KeyStore#exportBackup": ks([], () => []),
   "KeyStore#importBackup": ks([["bytes", "bytes"], ["passphrase", "string"], ["mode", "string"]], () => [keyStoreBackup, "boundary passphrase", "merge"]),
   "KeyStore#changePassphrase": stream(() => keyStoreCp, checkKeyStoreCp, [["old", "string"], ["newPassphrase", "string"]], () => ["boundary passphrase", "boundary passphrase"]),
+  "Kms#createAccessKey": kms([["principal", "string"]], () => [KMS_ADMIN]),
+  "Kms#adminCredentials": kms([], () => []),
+  "Kms#handleHttp": kms([["method", "string"], ["path", "string"], ["headers", "objectOrText"], ["body", "bytes"], ["context", "objectOrText?"]],
+    () => ["POST", "/", { "x-amz-target": "TrentService.ListKeys" }, new Uint8Array(0), { sourceIp: "192.0.2.1" }]),
 };
 
 // Exports that are not the package's API: wasm-bindgen's loaders, and the raw entry points of the

@@ -3,7 +3,7 @@ import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
-  type EsdkKeyring, Kms,
+  type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
@@ -93,4 +93,12 @@ export async function keyStore(data: Uint8Array): Promise<[string, number, strin
   const raw: Uint8Array | undefined = await ks.rawRecord("k");
   ks.lock();
   return [r.name + (issues[0]?.code ?? ""), r.updatedAt + entries.length + (raw?.length ?? 0) + Number(ks.isUnlocked()), report.conflicts];
+}
+
+// The local endpoint's entry points (README: "Local KMS endpoint").
+export function endpoint(kms: Kms, body: Uint8Array): [string, number, boolean] {
+  const c: KmsAccessKey = kms.adminCredentials();
+  const r: KmsHttpResponse = kms.handleHttp("POST", "/", { "x-amz-target": "TrentService.ListKeys" }, body,
+    { sourceIp: "127.0.0.1", now: Date.now() / 1000 });
+  return [c.accessKeyId, r.status, r.mutating];
 }
