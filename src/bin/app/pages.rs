@@ -4,6 +4,8 @@
 
 pub mod envelope;
 pub mod esdk;
+#[cfg(target_arch = "wasm32")]
+pub mod file_drop;
 pub mod keys;
 pub mod kms;
 #[cfg(target_arch = "wasm32")]

@@ -7,12 +7,12 @@
 use std::rc::Rc;
 
 use serde_json::Value;
-use wasm_bindgen::JsCast;
-use web_sys::{DragEvent, File, HtmlInputElement};
+use web_sys::File;
 use yew::prelude::*;
 
 use super::state::files::{Action, FileState, Job, Mode};
 use super::{failure_view, Failure};
+use crate::pages::file_drop::use_file_drop;
 use crate::services::file_worker::FileWorker;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -39,7 +39,6 @@ pub fn FilePanel(props: &FileProps) -> Html {
     let state = use_reducer(FileState::default);
     let file = use_mut_ref(|| None::<File>);
     let worker = use_mut_ref(|| None::<FileWorker>);
-    let dragging = use_state(|| false);
     let setup_error = use_state(|| None::<Failure>);
     // The frames' AES-GCM: pure Rust keeps memory flat; WebCrypto is ~3x faster but each frame's
     // result is a new browser buffer, and the renderer's memory grows with the file.
@@ -54,40 +53,9 @@ pub fn FilePanel(props: &FileProps) -> Html {
         Rc::new(move |f: File| {
             state.dispatch(Action::Chosen(f.name(), f.size()));
             *file.borrow_mut() = Some(f);
-        })
+        }) as Rc<dyn Fn(File)>
     };
-    let on_change = {
-        let choose = choose.clone();
-        Callback::from(move |e: Event| {
-            let input = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-            if let Some(f) = input.and_then(|i| i.files()).and_then(|l| l.get(0)) {
-                choose(f);
-            }
-        })
-    };
-    let on_drop = {
-        let (choose, dragging) = (choose.clone(), dragging.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(f) = e.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
-                choose(f);
-            }
-        })
-    };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
+    let drop = use_file_drop(choose);
 
     let run = |mode: Mode| {
         let (state, file, worker, setup_error) =
@@ -181,9 +149,9 @@ pub fn FilePanel(props: &FileProps) -> Html {
                 site's private file system, so memory stays flat whether the file is 1 KiB or many GiB. \
                 The file never leaves this computer."}</p>
             <label for="esdk-file-input" id="esdk-drop"
-                class={classes!("drop", (*dragging).then_some("over"))}
-                ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
-                <input id="esdk-file-input" type="file" onchange={on_change} />
+                class={classes!("drop", drop.dragging.then_some("over"))}
+                ondrop={drop.on_drop} ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave}>
+                <input id="esdk-file-input" type="file" onchange={drop.on_change} />
                 { match &chosen {
                     Some((name, size)) => html! { <span id="esdk-file-chosen"><strong>{ name }</strong>{ format!(" · {}", mib(*size)) }</span> },
                     None => html! { <span>{"Drop a file here, or click to choose one"}</span> },

@@ -4,12 +4,15 @@
 //! computed by `secplay::s3` in the page's reducer (`state.rs`) or, for a report, by the worker;
 //! this component renders the state and dispatches actions.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 use wasm_bindgen::JsCast;
-use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::state::{examples, Action, Diagram, Job, Problem, S3State, Text};
+use crate::pages::file_drop::use_file_drop;
 use crate::services::s3_worker::InventoryWorker;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -237,7 +240,6 @@ pub fn S3Page() -> Html {
     let file = use_mut_ref(|| None::<File>);
     let worker = use_mut_ref(|| None::<InventoryWorker>);
     let setup_error = use_state(|| None::<Problem>);
-    let dragging = use_state(|| false);
 
     let on = |text: Text| {
         let state = state.clone();
@@ -245,43 +247,12 @@ pub fn S3Page() -> Html {
     };
     let choose = {
         let (file, state) = (file.clone(), state.clone());
-        move |f: File| {
+        Rc::new(move |f: File| {
             state.dispatch(Action::Chosen(f.name(), f.size()));
             *file.borrow_mut() = Some(f);
-        }
+        }) as Rc<dyn Fn(File)>
     };
-    let on_change = {
-        let choose = choose.clone();
-        Callback::from(move |e: Event| {
-            let input = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-            if let Some(f) = input.and_then(|i| i.files()).and_then(|l| l.get(0)) {
-                choose(f);
-            }
-        })
-    };
-    let on_drop = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            if let Some(f) = e.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
-                choose(f);
-            }
-        })
-    };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
+    let drop = use_file_drop(choose);
     let on_run = {
         let (state, file, worker, setup_error) =
             (state.clone(), file.clone(), worker.clone(), setup_error.clone());
@@ -434,9 +405,9 @@ pub fn S3Page() -> Html {
                     The file never leaves this computer."}</p>
                 <label for="s3-schema">{"fileSchema (from manifest.json)"}</label>
                 <input id="s3-schema" class="mono wide" value={state.schema.clone()} oninput={on(Text::Schema)} />
-                <label for="s3-inventory-file" id="s3-drop" class={classes!("drop", (*dragging).then_some("over"))}
-                    ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
-                    <input id="s3-inventory-file" type="file" accept=".csv,text/csv" onchange={on_change} />
+                <label for="s3-inventory-file" id="s3-drop" class={classes!("drop", drop.dragging.then_some("over"))}
+                    ondrop={drop.on_drop} ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave}>
+                    <input id="s3-inventory-file" type="file" accept=".csv,text/csv" onchange={drop.on_change} />
                     { match &state.chosen {
                         Some((name, size)) => html! { <span id="s3-inventory-chosen"><strong>{ name }</strong>{ format!(" · {:.1} MiB", size / MIB) }</span> },
                         None => html! { <span>{"Drop an inventory CSV here, or click to choose one"}</span> },
