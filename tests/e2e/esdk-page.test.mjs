@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { serve, launch, launchPersistent, watch, watchedPage, shots, root } from "./harness.mjs";
+import { assertClean, serve, launch, launchPersistent, watch, watchedPage, shots, root } from "./harness.mjs";
 
 const MIB = 1 << 20;
 const FILE_MIB = Number(process.env.ESDK_E2E_MIB ?? 256);
@@ -17,12 +17,6 @@ const FILE_MIB = Number(process.env.ESDK_E2E_MIB ?? 256);
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(["--enable-precise-memory-info"]); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-function assertClean(problems) {
-  assert.deepEqual(problems.foreign, [], "the page requested another host");
-  assert.deepEqual(problems.console, [], "console errors");
-  assert.deepEqual(problems.pageErrors, [], "uncaught exceptions");
-}
 
 async function openPage(colorScheme = "light") {
   const w = await watchedPage(browser, server.origin, { colorScheme });

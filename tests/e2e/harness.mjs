@@ -1,6 +1,7 @@
 // End-to-end harness: a static server over dist/ on a free loopback port, and headless Debian Chromium
 // driven by playwright-core. Every request the page makes is checked: anything not addressed to this
 // server is blocked and fails the test, and so does any console error or uncaught exception.
+import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -68,6 +69,14 @@ export async function watch(page, origin) {
   page.on("console", (msg) => { if (msg.type() === "error") problems.console.push(msg.text()); });
   page.on("pageerror", (err) => problems.pageErrors.push(String(err)));
   return problems;
+}
+
+// Fails the test on anything `watch` recorded: a request to another host, a console error, an
+// uncaught exception.
+export function assertClean(problems) {
+  assert.deepEqual(problems.foreign, [], "the page requested another host");
+  assert.deepEqual(problems.console, [], "console errors");
+  assert.deepEqual(problems.pageErrors, [], "uncaught exceptions");
 }
 
 // A persistent browser context (a real profile in `userDataDir`, not a private window): its origin

@@ -5,17 +5,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { serve, launch, watchedPage, shots } from "./harness.mjs";
+import { assertClean, serve, launch, watchedPage, shots } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-function assertClean(problems) {
-  assert.deepEqual(problems.foreign, [], "the page requested another host");
-  assert.deepEqual(problems.console, [], "console errors");
-  assert.deepEqual(problems.pageErrors, [], "uncaught exceptions");
-}
 
 const decision = (page) => page.getAttribute("#decision", "data-decision");
 const FIELDS = ["#policy-key", "#policy-scp", "#req-principal", "#req-action", "#req-resource", "#req-account"];

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, launch, watchedPage, shots, rendererPids, procMemory } from "./harness.mjs";
+import { assertClean, serve, launch, watchedPage, shots, rendererPids, procMemory } from "./harness.mjs";
 
 // S3_E2E_ROWS: rows of the generated report (default 20,000; 1,000,000 gives the page's figure).
 const ROWS = Number(process.env.S3_E2E_ROWS ?? 20_000);
@@ -16,12 +16,6 @@ const ROWS = Number(process.env.S3_E2E_ROWS ?? 20_000);
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-function assertClean(problems) {
-  assert.deepEqual(problems.foreign, [], "the page requested another host");
-  assert.deepEqual(problems.console, [], "console errors");
-  assert.deepEqual(problems.pageErrors, [], "uncaught exceptions");
-}
 
 async function openPage() {
   const w = await watchedPage(browser, server.origin);
