@@ -6,6 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 #[path = "shared/keystore_cases.rs"]
+#[macro_use]
 mod cases;
 
 use cases::Harness as _;
@@ -51,24 +52,7 @@ macro_rules! shared {
     )*};
 }
 
-shared!(
-    reopen_unlock_same_records,
-    nothing_secret_at_rest,
-    wrong_passphrase_changes_nothing,
-    flipped_byte_reported_alone,
-    swapped_records_detected,
-    renamed_record_detected,
-    deleted_record_detected,
-    rolled_back_and_replayed_records_detected,
-    damaged_manifest_reported,
-    interrupted_passphrase_change_keeps_old,
-    quota_exceeded_writes_nothing,
-    backup_round_trip_merge_and_replace,
-    lock_and_auto_lock,
-    second_handle_sees_changes,
-    newer_versions_refused,
-    invalid_input_refused,
-);
+for_each_case!(shared);
 
 fn now_ms() -> f64 {
     let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap();

@@ -26,6 +26,31 @@ pub trait Harness {
     fn over_quota(&self, b: &mut Self::B);
 }
 
+/// Every case, for the runners: `for_each_case!(m)` is `m!(case, …)`, so a case added here runs
+/// natively and in both browsers.
+macro_rules! for_each_case {
+    ($m:ident) => {
+        $m!(
+            reopen_unlock_same_records,
+            nothing_secret_at_rest,
+            wrong_passphrase_changes_nothing,
+            flipped_byte_reported_alone,
+            swapped_records_detected,
+            renamed_record_detected,
+            deleted_record_detected,
+            rolled_back_and_replayed_records_detected,
+            damaged_manifest_reported,
+            interrupted_passphrase_change_keeps_old,
+            quota_exceeded_writes_nothing,
+            backup_round_trip_merge_and_replace,
+            lock_and_auto_lock,
+            second_handle_sees_changes,
+            newer_versions_refused,
+            invalid_input_refused,
+        );
+    };
+}
+
 const PASS: &str = "correct horse battery staple";
 const AES_KEY: [u8; 32] = [
     0x5a, 0x11, 0xc3, 0x9e, 0x04, 0x77, 0xb2, 0x38, 0xee, 0x61, 0x0d, 0x92, 0x4f, 0xa8, 0x23, 0xd5, 0x86,
