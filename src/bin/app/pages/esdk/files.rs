@@ -55,7 +55,7 @@ pub fn FilePanel(props: &FileProps) -> Html {
             *file.borrow_mut() = Some(f);
         }) as Rc<dyn Fn(File)>
     };
-    let drop = use_file_drop(choose);
+    let zone = use_file_drop(choose);
 
     let run = |mode: Mode| {
         let (state, file, worker, setup_error) =
@@ -149,9 +149,9 @@ pub fn FilePanel(props: &FileProps) -> Html {
                 site's private file system, so memory stays flat whether the file is 1 KiB or many GiB. \
                 The file never leaves this computer."}</p>
             <label for="esdk-file-input" id="esdk-drop"
-                class={classes!("drop", drop.dragging.then_some("over"))}
-                ondrop={drop.on_drop} ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave}>
-                <input id="esdk-file-input" type="file" onchange={drop.on_change} />
+                class={classes!("drop", zone.dragging.then_some("over"))}
+                ondrop={zone.on_drop} ondragover={zone.on_drag_over} ondragleave={zone.on_drag_leave}>
+                <input id="esdk-file-input" type="file" onchange={zone.on_change} />
                 { match &chosen {
                     Some((name, size)) => html! { <span id="esdk-file-chosen"><strong>{ name }</strong>{ format!(" · {}", mib(*size)) }</span> },
                     None => html! { <span>{"Drop a file here, or click to choose one"}</span> },

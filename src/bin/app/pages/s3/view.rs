@@ -252,7 +252,7 @@ pub fn S3Page() -> Html {
             *file.borrow_mut() = Some(f);
         }) as Rc<dyn Fn(File)>
     };
-    let drop = use_file_drop(choose);
+    let zone = use_file_drop(choose);
     let on_run = {
         let (state, file, worker, setup_error) =
             (state.clone(), file.clone(), worker.clone(), setup_error.clone());
@@ -405,9 +405,9 @@ pub fn S3Page() -> Html {
                     The file never leaves this computer."}</p>
                 <label for="s3-schema">{"fileSchema (from manifest.json)"}</label>
                 <input id="s3-schema" class="mono wide" value={state.schema.clone()} oninput={on(Text::Schema)} />
-                <label for="s3-inventory-file" id="s3-drop" class={classes!("drop", drop.dragging.then_some("over"))}
-                    ondrop={drop.on_drop} ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave}>
-                    <input id="s3-inventory-file" type="file" accept=".csv,text/csv" onchange={drop.on_change} />
+                <label for="s3-inventory-file" id="s3-drop" class={classes!("drop", zone.dragging.then_some("over"))}
+                    ondrop={zone.on_drop} ondragover={zone.on_drag_over} ondragleave={zone.on_drag_leave}>
+                    <input id="s3-inventory-file" type="file" accept=".csv,text/csv" onchange={zone.on_change} />
                     { match &state.chosen {
                         Some((name, size)) => html! { <span id="s3-inventory-chosen"><strong>{ name }</strong>{ format!(" · {:.1} MiB", size / MIB) }</span> },
                         None => html! { <span>{"Drop an inventory CSV here, or click to choose one"}</span> },
