@@ -18,6 +18,8 @@ pub mod keys;
 pub mod managed;
 pub mod multi_region;
 
+use std::cell::RefCell;
+
 use serde_json::{json, Value};
 
 use super::auth::{authorize, resolve, Ask, ResolvedCaller};
@@ -318,10 +320,42 @@ pub fn paged(mut v: Value, next: Option<String>) -> Value {
     v
 }
 
+/// Bytes of OS randomness kept for identifiers ([`uuid`]).
+const ID_POOL: usize = 512;
+
+thread_local! {
+    /// The pool and how much of it is spent.
+    static ID_BYTES: RefCell<([u8; ID_POOL], usize)> = const { RefCell::new(([0; ID_POOL], ID_POOL)) };
+}
+
+/// Unpredictable bytes for identifiers (request, event and key ids), drawn from a pool of the OS's
+/// randomness refilled when spent: one system call per 32 ids rather than one per id (in wasm each is
+/// a `crypto.getRandomValues` call, and a KMS call makes three ids). Secrets (key material, nonces,
+/// grant tokens) never come from here.
+fn id_bytes(out: &mut [u8]) -> Result<(), KmsError> {
+    let no_randomness = |e: getrandom::Error| KmsError::kms_internal(format!("no randomness: {e}"));
+    if out.len() > ID_POOL {
+        return getrandom::fill(out).map_err(no_randomness);
+    }
+    ID_BYTES.with(|pool| {
+        let mut pool = pool.try_borrow_mut().map_err(|_| KmsError::kms_internal("identifier pool in use"))?;
+        let (bytes, spent) = &mut *pool;
+        if ID_POOL - *spent < out.len() {
+            getrandom::fill(bytes).map_err(no_randomness)?;
+            *spent = 0;
+        }
+        let end = *spent + out.len();
+        let take = bytes.get(*spent..end).ok_or_else(|| KmsError::kms_internal("identifier pool"))?;
+        out.copy_from_slice(take);
+        *spent = end;
+        Ok(())
+    })
+}
+
 /// 16 random bytes as a UUID (version 4 form).
 pub fn uuid() -> Result<String, KmsError> {
     let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| KmsError::kms_internal(format!("no randomness: {e}")))?;
+    id_bytes(&mut b)?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex(&b);
@@ -345,4 +379,21 @@ pub fn random_hex(n: usize) -> Result<String, KmsError> {
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_stay_distinct_and_version_4_across_pool_refills() {
+        // 16 bytes each: 100 ids spend the 512-byte pool three times over.
+        let ids: Vec<String> = (0..100).map(|_| uuid().unwrap()).collect();
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "an identifier came out twice");
+        for id in &ids {
+            assert_eq!(id.len(), 36, "{id}");
+            assert_eq!(id.as_bytes()[14], b'4', "{id}: not version 4");
+        }
+    }
 }
