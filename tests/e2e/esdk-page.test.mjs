@@ -7,9 +7,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { assertClean, serve, launch, launchPersistent, watch, watchedPage, shots, root } from "./harness.mjs";
+import { assertClean, serve, launch, launchPersistent, watch, watchedPage, shots, root, rendererPids, procMemory } from "./harness.mjs";
 
 const MIB = 1 << 20;
 const FILE_MIB = Number(process.env.ESDK_E2E_MIB ?? 256);
@@ -149,42 +149,16 @@ async function sha256(path) {
   return { hash: hash.digest("hex"), size };
 }
 
-// The renderer processes of our browser: descendants of the Chromium that this Node process started.
-async function renderers() {
-  const procs = [];
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8");
-      procs.push({ pid: Number(pid), ppid, cmd });
-    } catch { /* gone */ }
-  }
-  const ours = new Set([process.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of procs) if (!ours.has(p.pid) && ours.has(p.ppid)) { ours.add(p.pid); grew = true; }
-  }
-  return procs.filter((p) => ours.has(p.pid) && p.cmd.includes("--type=renderer")).map((p) => p.pid);
-}
-
-async function status(pid) {
-  const text = await readFile(`/proc/${pid}/status`, "utf8");
-  const kib = (k) => Number(text.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
-  return { rss: kib("VmRSS") * 1024, hwm: kib("VmHWM") * 1024 };
-}
-
 // Run one file job in the page and follow it; returns timing and memory figures.
 async function runFile(page, inputPath, mode, progressShot = null) {
   await page.setInputFiles("#esdk-file-input", inputPath);
   await page.waitForSelector("#esdk-file-chosen");
-  const pids = await renderers();
+  const pids = await rendererPids();
   // The memory bound below reads these processes: with none found it would hold for any page.
   assert.ok(pids.length >= 1, "no Chromium renderer process found under this test's process (renderer memory cannot be measured)");
   const idle = new Map();
   for (const pid of pids) {
-    idle.set(pid, (await status(pid)).rss);
+    idle.set(pid, (await procMemory(pid)).rss);
     await writeFile(`/proc/${pid}/clear_refs`, "5").catch(() => {}); // reset VmHWM to the current RSS
   }
   const heapIdle = await page.evaluate(() => performance.memory.usedJSHeapSize);
@@ -211,7 +185,7 @@ async function runFile(page, inputPath, mode, progressShot = null) {
   let rendererDelta = 0;
   let measured = 0;
   for (const pid of pids) {
-    const s = await status(pid).catch(() => null);
+    const s = await procMemory(pid).catch(() => null);
     if (s) { rendererDelta = Math.max(rendererDelta, s.hwm - idle.get(pid)); measured++; }
   }
   const result = await page.$("#esdk-file-result");
