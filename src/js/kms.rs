@@ -5,6 +5,9 @@
 //! type-checked first ([`super::args`]): a wrong JS type is a `SecplayError` with code
 //! `InvalidInput`, as everywhere in the package, never a trap.
 
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::Rc;
+
 use js_sys::{Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -51,6 +54,11 @@ fn kms_error(e: &KmsError) -> JsValue {
     err.into()
 }
 
+/// A call into a world already in use (a service calling back into its own KMS).
+fn busy() -> JsValue {
+    super::error::js_error("Busy", "this KMS world is in use by a call that has not returned")
+}
+
 fn invalid(message: &str) -> JsValue {
     kms_error(&KmsError::validation(message))
 }
@@ -92,7 +100,26 @@ fn out(v: Result<Value, KmsError>) -> Result<JsValue, JsValue> {
 /// The KMS emulator: a world of accounts, principals and keys, called as AWS KMS.
 #[wasm_bindgen]
 pub struct Kms {
-    world: World,
+    world: Rc<RefCell<World>>,
+}
+
+impl Kms {
+    /// The world this instance calls into, for the services that share it (Parameter Store,
+    /// Secrets Manager): their keys, principals, clock and audit log are this KMS's.
+    #[allow(dead_code)] // until the first service wrapper (Ssm, SecretsManager) uses it
+    pub(crate) fn shared_world(&self) -> Rc<RefCell<World>> {
+        Rc::clone(&self.world)
+    }
+
+    /// The world, read-only; a `Busy` error (never a panic) if a call into it is under way.
+    pub(crate) fn world_ref(&self) -> Result<Ref<'_, World>, JsValue> {
+        self.world.try_borrow().map_err(|_| busy())
+    }
+
+    /// The world, to change; a `Busy` error (never a panic) if a call into it is under way.
+    pub(crate) fn world_mut(&self) -> Result<RefMut<'_, World>, JsValue> {
+        self.world.try_borrow_mut().map_err(|_| busy())
+    }
 }
 
 #[wasm_bindgen]
@@ -101,7 +128,9 @@ impl Kms {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Kms, JsValue> {
         let o = json_arg(options, "options")?;
-        engine::new_world(&o).map(|world| Kms { world }).map_err(|e| kms_error(&e))
+        engine::new_world(&o)
+            .map(|world| Kms { world: Rc::new(RefCell::new(world)) })
+            .map_err(|e| kms_error(&e))
     }
 
     /// Runs one KMS operation (`"Encrypt"`, …) with its AWS JSON request, as `caller`.
@@ -120,20 +149,20 @@ impl Kms {
             args::Json::Text(s) => Value::String(s),
             args::Json::Value(v) => v,
         };
-        out(engine::call(&mut self.world, &op, &req, &who))
+        out(engine::call(&mut *self.world_mut()?, &op, &req, &who))
     }
 
     /// The audit log (CloudTrail events), optionally filtered.
     #[wasm_bindgen(js_name = auditLog)]
     pub fn audit_log(&self, filter: JsValue) -> Result<JsValue, JsValue> {
         let f = json_arg(filter, "filter")?;
-        out(engine::audit::filter(&self.world, &f).map(Value::Array))
+        out(engine::audit::filter(&*self.world_ref()?, &f).map(Value::Array))
     }
 
     /// The audit log as a CloudTrail log file, `{Records: [...]}`.
     #[wasm_bindgen(js_name = exportAuditLog)]
     pub fn export_audit_log(&self) -> Result<JsValue, JsValue> {
-        to_js(&engine::audit::export(&self.world))
+        to_js(&engine::audit::export(&*self.world_ref()?))
     }
 
     /// Moves the simulated clock forward by `days` (fractions allowed); returns what fell due.
@@ -141,24 +170,24 @@ impl Kms {
     pub fn advance_clock(&mut self, days: JsValue) -> Result<JsValue, JsValue> {
         let d = days.as_f64().filter(|d| d.is_finite() && *d >= 0.0 && *d <= 36_500.0);
         let d = d.ok_or_else(|| args::wrong_type("days", "a number from 0 to 36500", &days))?;
-        out(engine::advance_clock(&mut self.world, (d * 86_400.0).round() as i64))
+        out(engine::advance_clock(&mut *self.world_mut()?, (d * 86_400.0).round() as i64))
     }
 
     /// The simulated time, in epoch seconds.
-    pub fn now(&self) -> f64 {
-        self.world.now as f64
+    pub fn now(&self) -> Result<f64, JsValue> {
+        Ok(self.world_ref()?.now as f64)
     }
 
     /// The cost estimate; `monthly` is an optional `{requestClass: requestsPerMonth}`.
     #[wasm_bindgen(js_name = costEstimate)]
     pub fn cost_estimate(&self, monthly: JsValue) -> Result<JsValue, JsValue> {
         let m = json_arg(monthly, "monthly")?;
-        out(engine::cost::estimate(&self.world, &m))
+        out(engine::cost::estimate(&*self.world_ref()?, &m))
     }
 
     /// The whole world in the snapshot format (holds key material: keep it like the keys).
     pub fn snapshot(&self) -> Result<Uint8Array, JsValue> {
-        engine::snapshot::snapshot(&self.world)
+        engine::snapshot::snapshot(&*self.world_ref()?)
             .map(|b| Uint8Array::from(b.as_slice()))
             .map_err(|e| kms_error(&e))
     }
@@ -166,7 +195,9 @@ impl Kms {
     /// A world from snapshot bytes.
     pub fn restore(bytes: JsValue) -> Result<Kms, JsValue> {
         let b = args::bytes(&bytes, "bytes")?;
-        engine::snapshot::restore(&b).map(|world| Kms { world }).map_err(|e| kms_error(&e))
+        engine::snapshot::restore(&b)
+            .map(|world| Kms { world: Rc::new(RefCell::new(world)) })
+            .map_err(|e| kms_error(&e))
     }
 
     /// Adds an account (12 digits).
@@ -175,14 +206,14 @@ impl Kms {
         let id = args::string(&id, "id")?;
         let name =
             if name.is_undefined() || name.is_null() { String::new() } else { args::string(&name, "name")? };
-        self.world.add_account(&id, &name).map_err(|e| kms_error(&e))
+        self.world_mut()?.add_account(&id, &name).map_err(|e| kms_error(&e))
     }
 
     /// Adds a region.
     #[wasm_bindgen(js_name = addRegion)]
     pub fn add_region(&mut self, region: JsValue) -> Result<(), JsValue> {
         let r = args::string(&region, "region")?;
-        self.world.add_region(&r).map_err(|e| kms_error(&e))
+        self.world_mut()?.add_region(&r).map_err(|e| kms_error(&e))
     }
 
     /// Adds an IAM user or role (`arn:aws:iam::ACCOUNT:user/NAME` or `…:role/NAME`), with tags.
@@ -193,7 +224,7 @@ impl Kms {
             Value::Null => None,
             v => Some(serde_json::from_value(v).map_err(|_| invalid("tags must be {key: value} strings"))?),
         };
-        self.world.add_principal(&arn, tags).map_err(|e| kms_error(&e))
+        self.world_mut()?.add_principal(&arn, tags).map_err(|e| kms_error(&e))
     }
 
     /// Sets an identity policy of a user or role.
@@ -206,14 +237,14 @@ impl Kms {
     ) -> Result<(), JsValue> {
         let (arn, name) = (args::string(&arn, "arn")?, args::string(&name, "name")?);
         let p = policy_arg(policy, "policy")?;
-        self.world.put_identity_policy(&arn, &name, &p).map_err(|e| kms_error(&e))
+        self.world_mut()?.put_identity_policy(&arn, &name, &p).map_err(|e| kms_error(&e))
     }
 
     /// Removes an identity policy.
     #[wasm_bindgen(js_name = deleteIdentityPolicy)]
     pub fn delete_identity_policy(&mut self, arn: JsValue, name: JsValue) -> Result<(), JsValue> {
         let (arn, name) = (args::string(&arn, "arn")?, args::string(&name, "name")?);
-        self.world.delete_identity_policy(&arn, &name).map_err(|e| kms_error(&e))
+        self.world_mut()?.delete_identity_policy(&arn, &name).map_err(|e| kms_error(&e))
     }
 
     /// Sets (or with `null` clears) a permissions boundary.
@@ -225,7 +256,7 @@ impl Kms {
         } else {
             Some(policy_arg(policy, "policy")?)
         };
-        self.world.set_permissions_boundary(&arn, p.as_deref()).map_err(|e| kms_error(&e))
+        self.world_mut()?.set_permissions_boundary(&arn, p.as_deref()).map_err(|e| kms_error(&e))
     }
 
     /// Sets an account's SCPs: one array of policies per organisation level, root level first.
@@ -250,12 +281,12 @@ impl Kms {
                 .collect::<Result<Vec<_>, _>>()?;
             out.push(texts);
         }
-        self.world.set_scps(&account, out).map_err(|e| kms_error(&e))
+        self.world_mut()?.set_scps(&account, out).map_err(|e| kms_error(&e))
     }
 
     /// The world as JSON (accounts, principals, keys without their material, aliases), for display.
     pub fn world(&self) -> Result<JsValue, JsValue> {
-        let mut v = serde_json::to_value(&self.world).map_err(|e| invalid(&e.to_string()))?;
+        let mut v = serde_json::to_value(&*self.world_ref()?).map_err(|e| invalid(&e.to_string()))?;
         if let Some(keys) = v.get_mut("keys").and_then(Value::as_object_mut) {
             for k in keys.values_mut() {
                 if let Some(ms) = k.get_mut("materials").and_then(Value::as_array_mut) {
@@ -270,7 +301,7 @@ impl Kms {
         if let Some(o) = v.as_object_mut() {
             o.remove("grantTokens");
             o.remove("audit");
-            o.insert("accessKeys".into(), serde_json::json!(access_keys::list(&self.world)));
+            o.insert("accessKeys".into(), serde_json::json!(access_keys::list(&*self.world_ref()?)));
         }
         to_js(&v)
     }
@@ -282,7 +313,7 @@ impl Kms {
         #[wasm_bindgen(unchecked_param_type = "string")] principal: JsValue,
     ) -> Result<JsValue, JsValue> {
         let p = args::string(&principal, "principal")?;
-        let c = access_keys::create(&mut self.world, &p).map_err(|e| kms_error(&e))?;
+        let c = access_keys::create(&mut *self.world_mut()?, &p).map_err(|e| kms_error(&e))?;
         credentials(&c)
     }
 
@@ -290,7 +321,7 @@ impl Kms {
     /// endpoint prints them.
     #[wasm_bindgen(js_name = adminCredentials, unchecked_return_type = "KmsAccessKey")]
     pub fn admin_credentials(&mut self) -> Result<JsValue, JsValue> {
-        let c = access_keys::admin(&mut self.world).map_err(|e| kms_error(&e))?;
+        let c = access_keys::admin(&mut *self.world_mut()?).map_err(|e| kms_error(&e))?;
         credentials(&c)
     }
 
@@ -335,7 +366,7 @@ impl Kms {
         // Saturating, so a far-off clock refuses every signature rather than wrapping around.
         let now = Some(now.round() as i64);
         let r = wire::handle(
-            &mut self.world,
+            &mut *self.world_mut()?,
             &wire::HttpRequest {
                 method: &method,
                 path: &path,
