@@ -12,6 +12,7 @@
 //! - [`schema`]: database schema versions and the upgrade step to each.
 //! - [`store`]: [`KeyStore`]: create, unlock, lock, auto-lock, records, change passphrase.
 //! - [`backup`]: the one-file encrypted backup, and import by merge or replace.
+//! - [`sync`]: what tabs sharing a store tell each other ([`sync::Event`]).
 
 pub mod backend;
 pub mod backup;
@@ -20,6 +21,7 @@ pub mod format;
 pub mod schema;
 pub mod seal;
 pub mod store;
+pub mod sync;
 
 pub use backend::{Area, Backend, Batch, Contents, MemoryBackend};
 pub use backup::{ImportMode, ImportReport};

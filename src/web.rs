@@ -3,8 +3,10 @@
 //! - [`webcrypto`]: key generation through `crypto.subtle`, which runs off the main thread.
 //! - [`esdk_aead`]: the ESDK's frame AES-GCM through `crypto.subtle`, a batch of frames in flight.
 //! - [`keystore_idb`]: the key store's IndexedDB backend and PBKDF2 through `crypto.subtle`.
+//! - [`keystore_sync`]: the key store's `BroadcastChannel` between tabs.
 
 pub mod esdk_aead;
 pub mod hash_worker;
 pub mod keystore_idb;
+pub mod keystore_sync;
 pub mod webcrypto;

@@ -4,9 +4,14 @@
 //! derive keys return Promises; a failure is a `SecplayError` whose `code` is the store's
 //! (`Locked`, `WrongPassphrase`, `RecordCorrupted`, `QuotaExceeded`, `Blocked`, `VersionTooNew`,
 //! …). One call at a time: a call made while another is running is refused with `Busy`.
+//!
+//! Tabs stay consistent: a write here tells the other tabs with the same store `changed` and a lock
+//! tells them `locked` (a `BroadcastChannel`, one word, nothing secret); a tab that hears `changed`
+//! re-reads the store before its next call (at once when idle) and one that hears `locked` locks.
+//! `onchange` hears each, and the database taken away (`upgraded`, `deleted`).
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -16,8 +21,10 @@ use zeroize::Zeroizing;
 use super::args;
 use super::error::js_error;
 use crate::keystore::format::MAX_DATA;
+use crate::keystore::sync::Event;
 use crate::keystore::{ImportMode, Issue, KeyStoreError, Listing, Record};
 use crate::web::keystore_idb::{WebBackend, WebCryptoPbkdf2, WebKeyStore};
+use crate::web::keystore_sync::Channel;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -35,6 +42,13 @@ export interface KeyStoreEntry {
 export interface KeyStoreIssue {
   id: string; code: "RecordCorrupted" | "RecordMissing" | "RecordRolledBack" | "RecordUnknown" | "ManifestDamaged"; message: string;
 }
+/**
+ * What `KeyStore.onchange` hears: `changed` (another tab wrote; this one has re-read the store),
+ * `locked` (locked in another tab, or this tab's key no longer opens the store after a passphrase
+ * change there), `upgraded` (another tab opened a newer version: reload) or `deleted` (the
+ * database was deleted, e.g. site data cleared: calls now fail with `Deleted`).
+ */
+export interface KeyStoreChangeEvent { type: "changed" | "locked" | "upgraded" | "deleted"; }
 /** What an import did. */
 export interface KeyStoreImportReport { added: string[]; unchanged: string[]; conflicts: string[]; removed: string[]; }
 "#;
@@ -109,6 +123,88 @@ struct Shared {
     lock_pending: Cell<bool>,
     unlocked: Cell<bool>,
     persistent: bool,
+    /// Another tab wrote: re-read before the next call, or when the running one ends.
+    stale: Cell<bool>,
+    /// The store is out of its slot for a re-read (a call made meanwhile waits, not `Busy`).
+    catching_up: Cell<bool>,
+    /// The other tabs (IndexedDB only: a store in memory is this object's alone).
+    channel: RefCell<Option<Channel>>,
+    onchange: RefCell<Option<js_sys::Function>>,
+}
+
+impl Shared {
+    /// Tells the page's listener (a listener that throws changes nothing here).
+    fn emit(&self, e: Event) {
+        let f = self.onchange.borrow().clone();
+        if let Some(f) = f {
+            let o = Object::new();
+            set(&o, "type", &JsValue::from_str(e.name()));
+            let _ = f.call1(&JsValue::UNDEFINED, &o);
+        }
+    }
+
+    /// Tells the other tabs.
+    fn post(&self, e: Event) {
+        if let Some(c) = self.channel.borrow().as_ref() {
+            c.post(e);
+        }
+    }
+
+    /// Forgets the key now, or when the running call ends.
+    fn lock_here(&self) {
+        self.unlocked.set(false);
+        match self.store.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(WebKeyStore::lock)) {
+            Some(()) => {}
+            None => self.lock_pending.set(true),
+        }
+    }
+
+    /// What another tab said, or the connection.
+    fn heard(self: &Rc<Self>, e: Event) {
+        match e {
+            Event::Locked => {
+                self.lock_here();
+                self.emit(Event::Locked);
+            }
+            Event::Changed => {
+                self.stale.set(true);
+                let Some(mut store) = self.store.try_borrow_mut().ok().and_then(|mut g| g.take()) else {
+                    // A call is running: it re-reads when it ends.
+                    return;
+                };
+                let shared = self.clone();
+                self.catching_up.set(true);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let e = shared.catch_up(&mut store).await;
+                    if shared.lock_pending.replace(false) {
+                        store.lock();
+                    }
+                    shared.unlocked.set(store.is_unlocked());
+                    *shared.store.borrow_mut() = Some(store);
+                    shared.catching_up.set(false);
+                    if let Some(e) = e {
+                        shared.emit(e);
+                    }
+                });
+            }
+            Event::Upgraded | Event::Deleted => self.emit(e),
+        }
+    }
+
+    /// Re-reads the store if another tab wrote; says what to tell the listener.
+    async fn catch_up(&self, store: &mut WebKeyStore) -> Option<Event> {
+        if !self.stale.replace(false) {
+            return None;
+        }
+        if !store.is_unlocked() {
+            return Some(Event::Changed);
+        }
+        match store.refresh().await {
+            // The passphrase was changed there: this tab's key no longer opens the store.
+            Err(KeyStoreError::Locked) => Some(Event::Locked),
+            _ => Some(Event::Changed),
+        }
+    }
 }
 
 /// A passphrase-protected store of keyrings and KMS worlds in IndexedDB.
@@ -127,14 +223,33 @@ impl KeyStore {
     {
         let shared = self.shared.clone();
         future_to_promise(async move {
-            let store = shared.store.borrow_mut().take().ok_or_else(|| err(&KeyStoreError::Busy))?;
+            let mut store = loop {
+                if let Some(s) = shared.store.borrow_mut().take() {
+                    break s;
+                }
+                if !shared.catching_up.get() {
+                    return Err(err(&KeyStoreError::Busy));
+                }
+                // Another tab's change is being read: a moment, not a refusal.
+                let _ = wasm_bindgen_futures::JsFuture::from(sleep(5)).await;
+            };
+            let before = shared.catch_up(&mut store).await;
+            let commits = store.backend_mut().commits();
             let (mut store, result) = f(store).await;
+            let wrote = store.backend_mut().commits() != commits;
+            let after = shared.catch_up(&mut store).await;
             if shared.lock_pending.replace(false) {
                 store.lock();
             }
             store.touch(now());
             shared.unlocked.set(store.is_unlocked());
             *shared.store.borrow_mut() = Some(store);
+            if wrote {
+                shared.post(Event::Changed);
+            }
+            for e in [before, after].into_iter().flatten() {
+                shared.emit(e);
+            }
             result.map_err(|e| err(&e))
         })
     }
@@ -157,7 +272,17 @@ impl KeyStore {
             if name.is_empty() || name.len() > 128 {
                 return Err(js_error("InvalidInput", "`name` must be 1 to 128 characters"));
             }
-            let backend = WebBackend::open(&name).await.map_err(|e| err(&e))?;
+            // The connection's and the channel's callbacks reach the store once it exists, and
+            // never keep it alive.
+            let link: Rc<RefCell<Weak<Shared>>> = Rc::new(RefCell::new(Weak::new()));
+            let to = link.clone();
+            let backend = WebBackend::open_watched(&name, move |e| {
+                if let Some(s) = to.borrow().upgrade() {
+                    s.heard(e);
+                }
+            })
+            .await
+            .map_err(|e| err(&e))?;
             let persistent = backend.persistent();
             let store = WebKeyStore::new(backend, WebCryptoPbkdf2);
             let shared = Rc::new(Shared {
@@ -165,7 +290,20 @@ impl KeyStore {
                 lock_pending: Cell::new(false),
                 unlocked: Cell::new(false),
                 persistent,
+                stale: Cell::new(false),
+                catching_up: Cell::new(false),
+                channel: RefCell::new(None),
+                onchange: RefCell::new(None),
             });
+            *link.borrow_mut() = Rc::downgrade(&shared);
+            if persistent {
+                let to = Rc::downgrade(&shared);
+                *shared.channel.borrow_mut() = Channel::open(&name, move |e| {
+                    if let Some(s) = to.upgrade() {
+                        s.heard(e);
+                    }
+                });
+            }
             Ok(KeyStore { shared }.into())
         })
     }
@@ -190,13 +328,35 @@ impl KeyStore {
         })
     }
 
-    /// Forgets the key and every decrypted record (at once, or when the running call ends).
+    /// Forgets the key and every decrypted record (at once, or when the running call ends), here
+    /// and in the other tabs with this store.
     pub fn lock(&self) {
-        self.shared.unlocked.set(false);
-        match self.shared.store.try_borrow_mut().ok().and_then(|mut g| g.as_mut().map(WebKeyStore::lock)) {
-            Some(()) => {}
-            None => self.shared.lock_pending.set(true),
-        }
+        self.shared.lock_here();
+        self.shared.post(Event::Locked);
+    }
+
+    /// The listener of changes made elsewhere ([`KeyStoreChangeEvent`]), or `null`.
+    #[wasm_bindgen(getter, unchecked_return_type = "((event: KeyStoreChangeEvent) => void) | null")]
+    pub fn onchange(&self) -> JsValue {
+        self.shared.onchange.borrow().as_ref().map_or(JsValue::NULL, |f| f.clone().into())
+    }
+
+    /// Sets the listener (`null` removes it).
+    #[wasm_bindgen(setter)]
+    pub fn set_onchange(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((event: KeyStoreChangeEvent) => void) | null")] f: JsValue,
+    ) -> Result<(), JsValue> {
+        let f = if f.is_null() || f.is_undefined() {
+            None
+        } else {
+            Some(
+                f.dyn_into::<js_sys::Function>()
+                    .map_err(|v| args::wrong_type("onchange", "a function or null", &v))?,
+            )
+        };
+        *self.shared.onchange.borrow_mut() = f;
+        Ok(())
     }
 
     /// Whether the key is held.
@@ -216,8 +376,10 @@ impl KeyStore {
     pub fn lock_if_idle(&self) -> bool {
         let Ok(mut g) = self.shared.store.try_borrow_mut() else { return false };
         let locked = g.as_mut().is_some_and(|s| s.lock_if_idle(now()));
+        drop(g);
         if locked {
             self.shared.unlocked.set(false);
+            self.shared.post(Event::Locked);
         }
         locked
     }
@@ -409,6 +571,23 @@ impl KeyStore {
             (s, r)
         })
     }
+}
+
+/// A promise that resolves after `ms` milliseconds (the runtime's `setTimeout`).
+fn sleep(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        let set_timeout = Reflect::get(&js_sys::global(), &JsValue::from_str("setTimeout"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match set_timeout {
+            Some(f) => {
+                let _ = f.call2(&JsValue::UNDEFINED, &resolve, &JsValue::from(ms));
+            }
+            None => {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        }
+    })
 }
 
 fn describe(e: &JsValue) -> String {

@@ -56,6 +56,9 @@ pub enum KeyStoreError {
     /// The database was deleted (by the user or the browser) while open.
     #[error("the key store's database was deleted: reload the page to start a new store")]
     Deleted,
+    /// Another tab opened the database with a newer schema, so this connection let go of it.
+    #[error("another tab opened the key store with a newer version of secplay: reload this page")]
+    Upgraded,
     /// Another call on the same store has not finished yet.
     #[error("the key store is busy with another call: wait for it to finish")]
     Busy,
@@ -83,6 +86,7 @@ impl KeyStoreError {
             Self::QuotaExceeded => "QuotaExceeded",
             Self::Blocked => "Blocked",
             Self::Deleted => "Deleted",
+            Self::Upgraded => "Upgraded",
             Self::Busy => "Busy",
             Self::Storage(_) => "StorageFailed",
             Self::Crypto(_) => "CryptoFailed",

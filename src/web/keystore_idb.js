@@ -8,11 +8,16 @@ const errorOf = (e, fallback) =>
 // Opens (creating or upgrading) the database. `steps` is [[version, storeName], …]: every store of
 // a version above the database's own is created in `upgradeneeded`, in one versionchange
 // transaction (an upgrade that fails leaves the old version in place).
-export function idbOpen(name, version, steps) {
+// `onClosed(reason)` (optional) hears when the open connection is taken away: "upgraded" (another
+// tab opens a newer version: this connection closes at once so that tab is not blocked) or
+// "deleted" (deleteDatabase from another tab, or the browser closed it: site data cleared).
+// Blocked (an old tab keeps an older version open and does not let go) is refused at once; if
+// the old tab lets go later, the connection that then opens is closed unused.
+export function idbOpen(name, version, steps, onClosed) {
   return new Promise((resolve, reject) => {
     const idb = globalThis.indexedDB;
     if (!idb) return reject(fail("Unavailable", "IndexedDB is not available here"));
-    let req;
+    let req, settled = false;
     try {
       req = idb.open(name, version);
     } catch (e) {
@@ -24,25 +29,41 @@ export function idbOpen(name, version, steps) {
         if (v > ev.oldVersion && !db.objectStoreNames.contains(store)) db.createObjectStore(store);
       }
     };
-    req.onblocked = () => reject(fail("Blocked", "another tab keeps the database open with an older version"));
-    req.onerror = () => reject(errorOf(req.error, "OpenFailed"));
+    req.onblocked = () => {
+      if (settled) return;
+      settled = true;
+      reject(fail("Blocked", "another tab keeps the database open with an older version"));
+    };
+    req.onerror = () => {
+      if (settled) return;
+      settled = true;
+      reject(errorOf(req.error, "OpenFailed"));
+    };
     req.onsuccess = () => {
       const db = req.result;
+      if (settled) { db.close(); return; }
+      settled = true;
+      const closed = (reason) => {
+        if (db.__secplayClosed) return;
+        db.__secplayClosed = reason;
+        if (typeof onClosed === "function") onClosed(reason);
+      };
       // Another tab upgrades or deletes the database: let it, and fail later calls clearly.
-      db.onversionchange = () => { db.close(); db.__secplayClosed = true; };
-      db.onclose = () => { db.__secplayClosed = true; };
+      db.onversionchange = (ev) => { db.close(); closed(ev.newVersion === null ? "deleted" : "upgraded"); };
+      db.onclose = () => closed("deleted");
       resolve(db);
     };
   });
 }
 
 export function idbClose(db) {
-  db.__secplayClosed = true;
+  db.__secplayClosed = "closed";
   db.close();
 }
 
 function transaction(db, stores, mode) {
-  if (db.__secplayClosed) throw fail("Closed", "the database was closed (deleted or upgraded in another tab)");
+  if (db.__secplayClosed === "upgraded") throw fail("Upgraded", "another tab opened the database with a newer version");
+  if (db.__secplayClosed) throw fail("Closed", "the database was closed (deleted, or site data cleared)");
   try {
     return db.transaction(stores, mode, { durability: "strict" });
   } catch (e) {
@@ -117,4 +138,22 @@ export async function pbkdf2(passphrase, salt, iterations) {
   const key = await subtle.importKey("raw", passphrase, "PBKDF2", false, ["deriveBits"]);
   const bits = await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
   return new Uint8Array(bits);
+}
+
+// The store's BroadcastChannel (null where there is none): `onMessage` gets each message that is a
+// string; anything else is ignored. Messages are one word and carry nothing secret.
+export function channelOpen(name, onMessage) {
+  if (typeof globalThis.BroadcastChannel !== "function") return null;
+  const ch = new BroadcastChannel(name);
+  ch.onmessage = (ev) => { if (typeof ev.data === "string") onMessage(ev.data); };
+  return ch;
+}
+
+export function channelPost(ch, message) {
+  try { ch.postMessage(message); } catch { /* closed: nobody to tell */ }
+}
+
+export function channelClose(ch) {
+  ch.onmessage = null;
+  ch.close();
 }

@@ -4,8 +4,9 @@
 //!
 //! Every write is one `readwrite` transaction over all three object stores with strict
 //! durability, so a batch lands whole or not at all (a tab closed mid-write, quota exceeded).
-//! A database upgraded or deleted by another tab closes this connection; later calls fail with
-//! `Deleted` rather than writing to nothing.
+//! A database upgraded or deleted by another tab closes this connection (so the other tab's
+//! upgrade is not blocked); [`IdbBackend::open_watched`] hears it as an [`Event`], and later
+//! calls fail with `Upgraded` or `Deleted` rather than writing to nothing.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -13,12 +14,18 @@ use zeroize::Zeroize;
 
 use crate::keystore::backend::{Area, Backend, Batch, Contents, Op};
 use crate::keystore::schema::{self, Step, SCHEMA_VERSION};
+use crate::keystore::sync::Event;
 use crate::keystore::{Kdf, Kek, KeyStoreError};
 
 #[wasm_bindgen(module = "/src/web/keystore_idb.js")]
 extern "C" {
     #[wasm_bindgen(js_name = idbOpen, catch)]
-    async fn idb_open(name: &str, version: u32, steps: Array) -> Result<JsValue, JsValue>;
+    async fn idb_open(
+        name: &str,
+        version: u32,
+        steps: Array,
+        on_closed: &JsValue,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = idbClose)]
     fn idb_close(db: &JsValue);
     #[wasm_bindgen(js_name = idbLoad, catch)]
@@ -48,6 +55,7 @@ fn to_error(e: &JsValue) -> KeyStoreError {
     match name.as_str() {
         "QuotaExceededError" => KeyStoreError::QuotaExceeded,
         "Blocked" => KeyStoreError::Blocked,
+        "Upgraded" => KeyStoreError::Upgraded,
         "VersionError" => KeyStoreError::VersionTooNew {
             what: "the key store database",
             found: SCHEMA_VERSION + 1,
@@ -70,6 +78,10 @@ fn area(name: &str) -> Option<Area> {
 #[derive(Debug)]
 pub struct IdbBackend {
     db: JsValue,
+    /// Hears the connection taken away (kept as long as the connection may call it).
+    _on_closed: Option<Closure<dyn FnMut(String)>>,
+    /// Commits that landed through this connection (a caller compares counts to know it wrote).
+    commits: u64,
     /// Tests: abort the next commit's real transaction after this many writes.
     pub interrupt_after: Option<usize>,
     /// Tests: abort the next commit and report the quota exceeded.
@@ -84,14 +96,39 @@ pub fn database_name(name: &str) -> String {
 impl IdbBackend {
     /// Opens (creating or upgrading) the database of store `name`.
     pub async fn open(name: &str) -> Result<Self, KeyStoreError> {
+        Self::open_with(name, None).await
+    }
+
+    /// Opens as [`IdbBackend::open`], and calls `on_closed` with [`Event::Upgraded`] or
+    /// [`Event::Deleted`] when the connection is taken away (another tab upgrades or deletes the
+    /// database, or the browser clears the site's data).
+    pub async fn open_watched(
+        name: &str,
+        on_closed: impl Fn(Event) + 'static,
+    ) -> Result<Self, KeyStoreError> {
+        let closure = Closure::<dyn FnMut(String)>::new(move |reason: String| {
+            if let Some(e) = Event::from_connection(&reason) {
+                on_closed(e);
+            }
+        });
+        Self::open_with(name, Some(closure)).await
+    }
+
+    async fn open_with(
+        name: &str,
+        on_closed: Option<Closure<dyn FnMut(String)>>,
+    ) -> Result<Self, KeyStoreError> {
         let steps: Array = schema::all_steps()
             .into_iter()
             .map(|(v, Step::CreateStore(a))| -> JsValue {
                 Array::of2(&JsValue::from(v), &JsValue::from_str(a.name())).into()
             })
             .collect();
-        let db = idb_open(&database_name(name), SCHEMA_VERSION, steps).await.map_err(|e| to_error(&e))?;
-        Ok(Self { db, interrupt_after: None, force_quota: false })
+        let callback = on_closed.as_ref().map_or(JsValue::UNDEFINED, |c| c.as_ref().clone());
+        let db = idb_open(&database_name(name), SCHEMA_VERSION, steps, &callback)
+            .await
+            .map_err(|e| to_error(&e))?;
+        Ok(Self { db, _on_closed: on_closed, commits: 0, interrupt_after: None, force_quota: false })
     }
 
     /// Closes the connection (another tab may then upgrade or delete the database).
@@ -142,7 +179,9 @@ impl Backend for IdbBackend {
             .collect();
         let interrupt = self.interrupt_after.take().and_then(|n| i32::try_from(n).ok()).unwrap_or(-1);
         let quota = std::mem::take(&mut self.force_quota);
-        idb_commit(&self.db, store_names(), ops, interrupt, quota).await.map(|_| ()).map_err(|e| to_error(&e))
+        idb_commit(&self.db, store_names(), ops, interrupt, quota).await.map_err(|e| to_error(&e))?;
+        self.commits = self.commits.saturating_add(1);
+        Ok(())
     }
 }
 
@@ -184,13 +223,30 @@ pub enum WebBackend {
 impl WebBackend {
     /// Opens store `name`: its IndexedDB database, or memory without IndexedDB.
     pub async fn open(name: &str) -> Result<Self, KeyStoreError> {
+        Self::open_watched(name, |_| {}).await
+    }
+
+    /// Opens as [`WebBackend::open`]; `on_closed` hears the IndexedDB connection taken away
+    /// ([`IdbBackend::open_watched`]).
+    pub async fn open_watched(
+        name: &str,
+        on_closed: impl Fn(Event) + 'static,
+    ) -> Result<Self, KeyStoreError> {
         let has_idb = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
             .map(|v| !v.is_undefined() && !v.is_null())
             .unwrap_or(false);
         if has_idb {
-            IdbBackend::open(name).await.map(Self::Idb)
+            IdbBackend::open_watched(name, on_closed).await.map(Self::Idb)
         } else {
             Ok(Self::Memory(crate::keystore::MemoryBackend::new()))
+        }
+    }
+
+    /// Commits that landed so far (compare before and after a call to know whether it wrote).
+    pub fn commits(&self) -> u64 {
+        match self {
+            Self::Idb(b) => b.commits,
+            Self::Memory(b) => b.commits as u64,
         }
     }
 

@@ -3,6 +3,7 @@
 //! scenarios step by step. Its state (`state`, with the request templates in `templates`) is plain
 //! Rust for every target, tested natively; the component (`view`) is the browser's.
 
+pub mod kept;
 pub mod state;
 pub mod templates;
 

@@ -7,6 +7,7 @@
 
 use secplay::keystore::format::record_header;
 use secplay::keystore::seal::NONCE_LEN;
+use secplay::keystore::sync::Event;
 use secplay::keystore::{ImportReport, Issue, Listing};
 
 /// Bytes of a record shown in the hex view (the rest is counted, not shown).
@@ -23,6 +24,71 @@ pub enum Status {
     Locked,
     /// Key held.
     Unlocked,
+}
+
+/// Why the page cannot use the store's database (each has its own message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbProblem {
+    /// This tab must upgrade the database and an older tab keeps it open.
+    Blocked,
+    /// The database was deleted while open (site data cleared, or another tab deleted it).
+    Deleted,
+    /// Another tab opened it with a newer secplay; this tab let go.
+    Upgraded,
+}
+
+impl DbProblem {
+    /// The problem a failure code names, if it is one of these.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "Blocked" => Some(Self::Blocked),
+            "Deleted" => Some(Self::Deleted),
+            "Upgraded" => Some(Self::Upgraded),
+            _ => None,
+        }
+    }
+
+    /// Its name in the page (`data-problem`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Blocked => "blocked",
+            Self::Deleted => "deleted",
+            Self::Upgraded => "upgraded",
+        }
+    }
+
+    /// What happened, in words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Self::Blocked => {
+                "This tab must upgrade the key store's database, and another secplay tab (an older \
+                 version, still open) keeps it and will not let go. Nothing was read or changed."
+            }
+            Self::Deleted => {
+                "The key store's database was deleted while this tab had it open: the site's data \
+                 was cleared, or another tab deleted it. This tab wrote nothing after that."
+            }
+            Self::Upgraded => {
+                "Another tab opened the key store with a newer version of secplay, so this tab let \
+                 go of it (an old tab must not block the upgrade). Nothing was lost."
+            }
+        }
+    }
+
+    /// What the user can do; `unlocked`: this tab still holds decrypted records.
+    pub fn todo(self, unlocked: bool) -> &'static str {
+        match (self, unlocked) {
+            (Self::Blocked, _) => "Close or reload the other secplay tabs, then press Retry.",
+            (Self::Deleted, true) => {
+                "The records this tab unlocked are still in its memory: make a backup below now, \
+                 then reload to start a new store and restore the backup into it."
+            }
+            (Self::Deleted, false) => {
+                "Reload to start a new, empty store; restore a backup into it if you made one."
+            }
+            (Self::Upgraded, _) => "Reload this page to use the new version.",
+        }
+    }
 }
 
 /// A record as stored, beside what its decryption says.
@@ -116,6 +182,8 @@ pub struct KeysState {
     pub imported: Option<ImportReport>,
     /// The record shown at rest.
     pub at_rest: Option<AtRest>,
+    /// Why the database cannot be used, if it cannot.
+    pub problem: Option<DbProblem>,
 }
 
 impl Default for KeysState {
@@ -130,6 +198,7 @@ impl Default for KeysState {
             notice: None,
             imported: None,
             at_rest: None,
+            problem: None,
         }
     }
 }
@@ -155,6 +224,10 @@ pub enum Action {
     Imported(ImportReport),
     /// A record's bytes at rest were read.
     AtRest(AtRest),
+    /// Another tab changed or locked the store, or the database was taken away.
+    Elsewhere(Event),
+    /// Try the database again (after [`DbProblem::Blocked`]).
+    Retry,
 }
 
 impl KeysState {
@@ -170,6 +243,9 @@ impl KeysState {
                 self.busy = None;
                 if code == "Locked" {
                     self.lock();
+                }
+                if let Some(p) = DbProblem::from_code(&code) {
+                    self.problem = Some(p);
                 }
                 self.error = Some((code, message));
             }
@@ -231,6 +307,24 @@ impl KeysState {
             Action::AtRest(r) => {
                 self.busy = None;
                 self.at_rest = Some(r);
+            }
+            Action::Elsewhere(Event::Changed) => {
+                self.notice = Some("Changed in another tab: the list below was read again.".into());
+            }
+            Action::Elsewhere(Event::Locked) => {
+                let was = self.status == Status::Unlocked;
+                self.lock();
+                if was {
+                    self.notice =
+                        Some("Locked in another tab (or it locked itself there): unlock again here.".into());
+                }
+            }
+            Action::Elsewhere(Event::Deleted) => self.problem = Some(DbProblem::Deleted),
+            Action::Elsewhere(Event::Upgraded) => self.problem = Some(DbProblem::Upgraded),
+            Action::Retry => {
+                self.problem = None;
+                self.error = None;
+                self.status = Status::Unknown;
             }
         }
         self
@@ -317,6 +411,39 @@ mod tests {
         assert_eq!(s.status, Status::Locked);
         assert!(s.issues.is_empty() && s.busy.is_none());
         assert_eq!(s.error.as_ref().map(|e| e.0.as_str()), Some("Locked"));
+    }
+
+    #[test]
+    fn another_tab_locks_this_one_and_database_problems_have_their_own_message() {
+        let s = KeysState::default().reduce(Action::Unlocked { issues: vec![], auto_lock: 5 }).reduce(
+            Action::Loaded { initialized: true, unlocked: true, entries: vec![listing("a", Some("A"))] },
+        );
+        let s = s.reduce(Action::Elsewhere(Event::Changed));
+        assert!(s.unlocked(), "a change elsewhere does not lock");
+        let s = s.reduce(Action::Elsewhere(Event::Locked));
+        assert_eq!(s.status, Status::Locked);
+        assert_eq!(s.entries[0].detail, None, "no name once locked elsewhere");
+        assert!(s.notice.as_deref().unwrap_or_default().contains("another tab"));
+        assert_eq!(s.problem, None);
+
+        let s = s.reduce(Action::Elsewhere(Event::Deleted));
+        assert_eq!(s.problem, Some(DbProblem::Deleted));
+        let s = KeysState::default().reduce(Action::Failed("Blocked".into(), "blocked".into()));
+        assert_eq!(s.problem, Some(DbProblem::Blocked));
+        let s = s.reduce(Action::Retry);
+        assert_eq!((s.problem, s.status), (None, Status::Unknown));
+        let s = s.reduce(Action::Failed("Upgraded".into(), "x".into()));
+        assert_eq!(s.problem, Some(DbProblem::Upgraded));
+        assert_eq!(DbProblem::from_code("WrongPassphrase"), None);
+        for p in [DbProblem::Blocked, DbProblem::Deleted, DbProblem::Upgraded] {
+            assert_ne!(p.what(), p.todo(true));
+            assert_eq!(
+                DbProblem::from_code(&format!("{}{}", &p.name()[..1].to_uppercase(), &p.name()[1..])),
+                Some(p)
+            );
+        }
+        assert!(DbProblem::Deleted.todo(true).contains("backup"), "unlocked records can still be saved");
+        assert!(DbProblem::Blocked.todo(false).contains("Retry"));
     }
 
     #[test]

@@ -3,18 +3,19 @@
 //! click and the fields cleared; they never enter the page's state. A backup is offered as a
 //! `blob:` download, so no key material is ever in an address.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_file::callbacks::FileReader;
 use gloo_file::ObjectUrl;
+use secplay::keystore::sync::Event as StoreEvent;
 use secplay::keystore::{ImportMode, KeyStoreError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::state::{plural, Action, AtRest, KeysState, Status, HEX_SHOWN};
+use super::state::{plural, Action, AtRest, DbProblem, KeysState, Status, HEX_SHOWN};
 use crate::services::keystore as ks;
 
 /// The kind of the AES keys the page makes (the Encryption SDK's raw AES keyring).
@@ -105,28 +106,53 @@ fn show_at_rest(state: &Handle, id: String) {
     );
 }
 
-/// Watches for a lock made elsewhere (auto-lock, another page) while the page shows "unlocked".
+/// Hears the store's events: a change or a lock in another tab (re-listing), auto-lock here, and
+/// the database taken away.
 #[hook]
-fn use_lock_watch(state: Handle) {
+fn use_store_events(state: Handle) {
     use_effect_with((), move |_| {
-        let seen = Rc::new(Cell::new(ks::is_unlocked()));
-        let tick = Closure::<dyn Fn()>::new(move || {
-            let now = ks::is_unlocked();
-            if seen.replace(now) && !now {
-                state.dispatch(Action::Locked);
+        let id = ks::subscribe(move |e| {
+            state.dispatch(Action::Elsewhere(e));
+            if matches!(e, StoreEvent::Changed | StoreEvent::Locked) {
+                load(&state);
             }
         });
-        let id = web_sys::window().and_then(|w| {
-            w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 2_000)
-                .ok()
-        });
-        move || {
-            if let (Some(w), Some(id)) = (web_sys::window(), id) {
-                w.clear_interval_with_handle(id);
-            }
-            drop(tick);
+        move || ks::unsubscribe(id)
+    });
+}
+
+fn problem_card(state: &Handle, p: DbProblem) -> Html {
+    let on_retry = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::Retry);
+            load(&state);
+        })
+    };
+    let on_reload = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
         }
     });
+    let title = match p {
+        DbProblem::Blocked => "Blocked by an older tab",
+        DbProblem::Deleted => "The key store's database was deleted",
+        DbProblem::Upgraded => "Upgraded in another tab",
+    };
+    html! {
+        <section class="card err-text" id="keys-problem" data-problem={p.name()} role="alert">
+            <h2>{ title }</h2>
+            <p>{ p.what() }</p>
+            <p>{ p.todo(state.unlocked()) }</p>
+            <div class="row">
+                if p == DbProblem::Blocked {
+                    <button id="keys-retry" onclick={on_retry}>{"Retry"}</button>
+                } else {
+                    <button id="keys-reload" onclick={on_reload}>{"Reload"}</button>
+                }
+            </div>
+        </section>
+    }
 }
 
 fn store_card(state: &Handle, pass: &NodeRef, minutes: &NodeRef) -> Html {
@@ -400,7 +426,7 @@ pub fn KeysPage() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| load(&state));
     }
-    use_lock_watch(state.clone());
+    use_store_events(state.clone());
 
     let on_backup = {
         let (state, link) = (state.clone(), link.clone());
@@ -476,6 +502,7 @@ pub fn KeysPage() -> Html {
                 from your passphrase (PBKDF2-SHA-256, 600,000 iterations, WebCrypto) encrypts each record with \
                 AES-256-GCM, bound to its id, kind and version; a manifest catches a record deleted or put back. \
                 Forget the passphrase and the records are gone: make a backup."}</p>
+            if let Some(p) = state.problem { { problem_card(&state, p) } }
             { store_card(&state, pass, minutes) }
             if let Some(b) = &state.busy { <p id="keys-busy" class="muted" aria-live="polite">{ b }</p> }
             if let Some(n) = &state.notice { <p id="keys-notice" class="muted small" aria-live="polite">{ n }</p> }

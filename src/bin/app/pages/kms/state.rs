@@ -13,6 +13,7 @@ use secplay::kms::scenarios::{self, Run, Scenario};
 use secplay::kms::{self, audit, cost, snapshot, time, KmsError, World};
 use serde_json::{json, Value};
 
+use super::kept::Problem as KeptProblem;
 use super::templates::{template, Context};
 
 /// The longest clock step the page takes at once, in days (the engine takes up to 100 years).
@@ -92,6 +93,8 @@ pub struct KmsState {
     pub run: Option<Rc<Run>>,
     /// The last ciphertext a call returned (the Decrypt template uses it).
     last_ciphertext: Option<String>,
+    /// Why the world is not kept in the key store (a kept world that does not read, a failed save).
+    pub kept: Option<KeptProblem>,
 }
 
 /// What can happen on the page.
@@ -124,6 +127,10 @@ pub enum Action {
     Restore(Result<Vec<u8>, String>),
     /// A fresh world.
     Reset,
+    /// The world kept in the key store was read.
+    Kept(Box<World>),
+    /// The world is not kept in the key store, and why (`None`: saved again).
+    KeptProblem(Option<KeptProblem>),
 }
 
 impl Default for KmsState {
@@ -147,6 +154,7 @@ impl Default for KmsState {
             variant: None,
             run: None,
             last_ciphertext: None,
+            kept: None,
         };
         s.request = s.template();
         s
@@ -207,6 +215,21 @@ impl KmsState {
             Action::Reset => {
                 self.world = Rc::new(World::new());
                 self.after_new_world("A fresh world: two accounts, three regions, no keys.".into());
+            }
+            Action::Kept(w) => {
+                let n = w.keys.len();
+                self.world = Rc::new(*w);
+                self.run = None;
+                self.after_new_world(format!(
+                    "Restored the world kept in the key store: {n} {}.",
+                    if n == 1 { "key" } else { "keys" }
+                ));
+            }
+            Action::KeptProblem(p) => {
+                // A kept world that does not read stays reported: a later save is refused anyway.
+                if !matches!(self.kept, Some(KeptProblem::Unreadable(..))) {
+                    self.kept = p;
+                }
             }
         }
         self

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use gloo_file::callbacks::FileReader;
 use gloo_file::ObjectUrl;
 use secplay::keystore::backend::KMS_WORLD_KIND;
+use secplay::keystore::KeyStoreError;
 use secplay::kms::ops::OPERATIONS;
 use secplay::kms::scenarios::Run;
 use serde_json::Value;
@@ -20,59 +21,97 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::kept::{self, Problem as KeptProblem, Read, WORLD_ID};
 use super::state::{world, Action, KmsState, Response, Trace};
 use crate::services::keystore as ks;
 
-/// The key store record the page's world is saved under.
-const WORLD_ID: &str = "kms/world";
 /// Milliseconds without a change before the world is saved.
 const SAVE_DELAY_MS: i32 = 1_000;
+/// Milliseconds before a read or save the store refused as busy is tried again, and how often.
+const BUSY_RETRY_MS: i32 = 200;
+const BUSY_RETRIES: u32 = 50;
 
-/// While the key store is unlocked: restores the world saved there when the page opens, then saves
-/// it a second after each change. Nothing is saved before the restore has answered, so a slow
-/// or refused read never lets a fresh world overwrite the saved one.
+/// Runs `f` once after `ms` milliseconds.
+fn after(ms: i32, f: impl FnOnce() + 'static) {
+    let f = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+    }
+}
+
+/// Reads the kept world (when the store is unlocked): shows it, or says why it cannot be read.
+/// `restored` turns true only when saving cannot overwrite a kept world the page did not read.
+fn read_kept(state: UseReducerHandle<KmsState>, restored: Rc<RefCell<bool>>, attempt: u32) {
+    if !ks::is_unlocked() {
+        return;
+    }
+    ks::call(
+        |s| async move {
+            let r = s.get(WORLD_ID).map(|r| r.body.data.clone());
+            (s, r)
+        },
+        move |r| match kept::read(r) {
+            Read::Absent => *restored.borrow_mut() = true,
+            Read::World(w) => {
+                *restored.borrow_mut() = true;
+                state.dispatch(Action::Kept(w));
+            }
+            Read::Unreadable(code, message) => {
+                state.dispatch(Action::KeptProblem(Some(KeptProblem::Unreadable(code, message))))
+            }
+            Read::Later if attempt < BUSY_RETRIES => {
+                after(BUSY_RETRY_MS, move || read_kept(state, restored, attempt + 1))
+            }
+            Read::Later | Read::Nothing => {}
+        },
+    );
+}
+
+/// Saves `bytes` as the kept world; a failure is shown, a busy store is tried again.
+fn save_kept(state: UseReducerHandle<KmsState>, bytes: Rc<Vec<u8>>, attempt: u32) {
+    let data = bytes.clone();
+    ks::call(
+        move |mut s| async move {
+            let r = s.put(WORLD_ID, KMS_WORLD_KIND, "KMS world", &data, ks::now_ms()).await;
+            (s, r)
+        },
+        move |r| match r {
+            Ok(()) => {
+                if state.kept.is_some() {
+                    state.dispatch(Action::KeptProblem(None));
+                }
+            }
+            Err(KeyStoreError::Busy) if attempt < BUSY_RETRIES => {
+                after(BUSY_RETRY_MS, move || save_kept(state, bytes, attempt + 1))
+            }
+            Err(KeyStoreError::Locked) => {}
+            Err(e) => state.dispatch(Action::KeptProblem(Some(KeptProblem::NotSaved(
+                e.code().to_string(),
+                e.to_string(),
+            )))),
+        },
+    );
+}
+
+/// While the key store is unlocked: restores the world kept there when the page opens, then saves
+/// it a second after each change. Nothing is saved before the kept world has been read (or found
+/// absent), so a slow, refused or unreadable read never lets a fresh world overwrite the kept one.
 #[hook]
 fn use_persisted_world(state: &UseReducerHandle<KmsState>) {
     let restored = use_mut_ref(|| false);
     {
         let (state, restored) = (state.clone(), restored.clone());
-        use_effect_with((), move |_| {
-            if ks::is_unlocked() {
-                ks::call(
-                    |s| async move {
-                        let r = match s.get(WORLD_ID) {
-                            Ok(r) => Ok(Some(r.body.data.clone())),
-                            Err(secplay::keystore::KeyStoreError::NotFound(_)) => Ok(None),
-                            Err(e) => Err(e),
-                        };
-                        (s, r)
-                    },
-                    move |r| {
-                        if let Ok(found) = r {
-                            *restored.borrow_mut() = true;
-                            if let Some(bytes) = found {
-                                state.dispatch(Action::Restore(Ok(bytes)));
-                            }
-                        }
-                    },
-                );
-            }
-        });
+        use_effect_with((), move |_| read_kept(state, restored, 0));
     }
     let world = state.world.clone();
+    let handle = state.clone();
     use_effect_with(Rc::as_ptr(&state.world) as usize, move |_| {
         let save = Closure::once(move || {
             if !*restored.borrow() || !ks::is_unlocked() {
                 return;
             }
             let Ok(bytes) = secplay::kms::snapshot::snapshot(&world) else { return };
-            ks::call(
-                move |mut s| async move {
-                    let r = s.put(WORLD_ID, KMS_WORLD_KIND, "KMS world", &bytes, ks::now_ms()).await;
-                    (s, r)
-                },
-                |_| {},
-            );
+            save_kept(handle, Rc::new(bytes), 0);
         });
         let id = web_sys::window().and_then(|w| {
             w.set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -455,6 +494,9 @@ pub fn KmsPage() -> Html {
                 if let Some(n) = &state.notice { <p id="kms-notice" class="muted small" aria-live="polite">{ n }</p> }
                 if let Some((code, msg)) = &state.error {
                     <p id="kms-page-error" class="err-text" role="alert"><code>{ code }</code>{" "}{ msg }</p>
+                }
+                if let Some(p) = &state.kept {
+                    <p id="kms-kept-problem" class="err-text" role="alert" data-problem={p.name()}>{ p.explain() }</p>
                 }
             </section>
 
