@@ -84,6 +84,60 @@ macro_rules! shared {
 
 for_each_case!(shared);
 
+/// One in-memory store seen through several handles (tabs), for the cases with two at once.
+#[derive(Clone, Default)]
+struct SharedMemoryBackend(std::rc::Rc<RefCell<MemoryBackend>>);
+
+impl secplay::keystore::Backend for SharedMemoryBackend {
+    async fn load(&mut self) -> Result<secplay::keystore::Contents, KeyStoreError> {
+        let contents = self.0.borrow().contents.clone();
+        Ok(contents)
+    }
+    async fn commit(&mut self, batch: secplay::keystore::Batch) -> Result<(), KeyStoreError> {
+        let mut b = self.0.borrow().clone();
+        let r = b.commit(batch).await;
+        *self.0.borrow_mut() = b;
+        r
+    }
+}
+
+#[derive(Default)]
+struct SharedMemory(CachedPbkdf2, RefCell<HashMap<String, SharedMemoryBackend>>);
+
+impl<'a> cases::Harness for &'a SharedMemory {
+    type B = SharedMemoryBackend;
+    type K = &'a CachedPbkdf2;
+    async fn fresh(&self, name: &str) -> SharedMemoryBackend {
+        let b = SharedMemoryBackend::default();
+        self.1.borrow_mut().insert(name.to_owned(), b.clone());
+        b
+    }
+    async fn reopen(&self, _name: &str, old: SharedMemoryBackend) -> SharedMemoryBackend {
+        old
+    }
+    async fn second(&self, name: &str) -> Option<SharedMemoryBackend> {
+        self.1.borrow().get(name).cloned()
+    }
+    fn kdf(&self) -> &'a CachedPbkdf2 {
+        &self.0
+    }
+    fn interrupt_after(&self, b: &mut SharedMemoryBackend, n: usize) {
+        b.0.borrow_mut().interrupt_after = Some(n);
+    }
+    fn over_quota(&self, b: &mut SharedMemoryBackend) {
+        let mut m = b.0.borrow_mut();
+        m.quota = Some(m.contents.items.values().map(Vec::len).sum::<usize>() + 100_000);
+    }
+}
+
+/// The cases with two handles, natively: both on one shared in-memory store.
+#[test]
+fn two_handles_on_one_store_in_memory() {
+    let m = SharedMemory::default();
+    block_on(cases::second_handle_sees_changes(&&m));
+    block_on(cases::stale_tab_writes_on_top(&&m));
+}
+
 #[test]
 fn schema_steps_from_every_earlier_version() {
     for from in 0..SCHEMA_VERSION {

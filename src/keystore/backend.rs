@@ -69,14 +69,34 @@ pub enum Op {
     Delete(Area, String),
 }
 
+/// A batch's precondition: `id` in `area` holds exactly `bytes` (`None`: nothing) when the batch's
+/// transaction starts, or nothing is written and the commit fails with
+/// [`KeyStoreError::Stale`]. The store expects the manifest it last read or wrote, so a tab that
+/// missed another tab's write cannot write over it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect {
+    /// The area.
+    pub area: Area,
+    /// The id.
+    pub id: String,
+    /// The bytes expected at rest.
+    pub bytes: Option<Vec<u8>>,
+}
+
 /// Writes that land together or not at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
     /// In order.
     pub ops: Vec<Op>,
+    /// Checked in the same transaction, before the writes.
+    pub expect: Option<Expect>,
 }
 
 impl Batch {
+    /// Makes the batch conditional on `id` in `area` holding `bytes` at rest.
+    pub fn expect(&mut self, area: Area, id: &str, bytes: Option<Vec<u8>>) {
+        self.expect = Some(Expect { area, id: id.to_owned(), bytes });
+    }
     /// Adds a put.
     pub fn put(&mut self, area: Area, id: &str, bytes: Vec<u8>) {
         self.ops.push(Op::Put(area, id.to_owned(), bytes));
@@ -92,7 +112,8 @@ impl Batch {
 pub trait Backend {
     /// Everything stored.
     async fn load(&mut self) -> Result<Contents, KeyStoreError>;
-    /// Applies `batch` in one transaction: all of it, or nothing and an error.
+    /// Applies `batch` in one transaction: all of it, or nothing and an error (`Stale` when its
+    /// [`Expect`] does not hold).
     async fn commit(&mut self, batch: Batch) -> Result<(), KeyStoreError>;
 }
 
@@ -124,6 +145,11 @@ impl Backend for MemoryBackend {
     }
 
     async fn commit(&mut self, batch: Batch) -> Result<(), KeyStoreError> {
+        if let Some(e) = &batch.expect {
+            if self.contents.get(e.area, &e.id) != e.bytes.as_deref() {
+                return Err(KeyStoreError::Stale);
+            }
+        }
         let mut next = self.contents.clone();
         for (i, op) in batch.ops.into_iter().enumerate() {
             if self.interrupt_after == Some(i) {

@@ -59,6 +59,9 @@ pub enum KeyStoreError {
     /// Another tab opened the database with a newer schema, so this connection let go of it.
     #[error("another tab opened the key store with a newer version of secplay: reload this page")]
     Upgraded,
+    /// Another tab wrote since this one last read the store (it has re-read it since).
+    #[error("another tab changed the key store meanwhile: nothing was written; try again")]
+    Stale,
     /// Another call on the same store has not finished yet.
     #[error("the key store is busy with another call: wait for it to finish")]
     Busy,
@@ -88,6 +91,7 @@ impl KeyStoreError {
             Self::Deleted => "Deleted",
             Self::Upgraded => "Upgraded",
             Self::Busy => "Busy",
+            Self::Stale => "Stale",
             Self::Storage(_) => "StorageFailed",
             Self::Crypto(_) => "CryptoFailed",
         }

@@ -6,7 +6,10 @@
 //! not authenticate, is missing, is older or newer than listed, or is not listed at all is named in
 //! [`KeyStore::issues`] and set aside (kept at rest, not served) while the rest stay usable.
 //! Every write is one [`Batch`] (the record and the manifest together), so nothing is
-//! half-written. Locking drops the key and every decrypted record, which are zeroized.
+//! half-written, and it expects the manifest at rest to be the one this store last read or wrote:
+//! if another tab wrote meanwhile, nothing is written, the store re-reads and the write is made
+//! once more over what the other tab left ([`KeyStoreError::Stale`] only if that fails too).
+//! Locking drops the key and every decrypted record, which are zeroized.
 //!
 //! Time comes in as milliseconds since 1970 from the caller (the page's clock), so auto-lock and
 //! timestamps are tested without waiting.
@@ -101,6 +104,8 @@ struct Open {
     salt: Vec<u8>,
     settings: Settings,
     manifest: Manifest,
+    /// The manifest's bytes at rest as last read or written (what the next write expects).
+    manifest_raw: Option<Vec<u8>>,
     records: BTreeMap<String, Record>,
     issues: Vec<Issue>,
 }
@@ -260,10 +265,16 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
     /// aside. A wrong passphrase is [`KeyStoreError::WrongPassphrase`] and changes nothing.
     pub async fn unlock(&mut self, passphrase: &str, now: u64) -> Result<Vec<Issue>, KeyStoreError> {
         check_passphrase(passphrase)?;
-        let contents = self.backend.load().await?;
+        let mut contents = self.backend.load().await?;
+        if contents.get(Area::Meta, SETTINGS_ID).is_none() {
+            match self.create(passphrase, now).await {
+                // Another tab created the store meanwhile: this passphrase must open that one.
+                Err(KeyStoreError::Stale) => contents = self.backend.load().await?,
+                r => return r.map(|()| Vec::new()),
+            }
+        }
         let Some(settings) = contents.get(Area::Meta, SETTINGS_ID) else {
-            self.create(passphrase, now).await?;
-            return Ok(Vec::new());
+            return Err(KeyStoreError::Stale);
         };
         let (settings, salt) = Settings::decode(settings)?;
         let kek = self.kdf.derive(passphrase, &salt, settings.kdf.iterations).await?;
@@ -271,7 +282,16 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
             return Err(KeyStoreError::WrongPassphrase);
         }
         let (manifest, records, issues) = verify(&kek, &contents);
-        self.open = Some(Box::new(Open { kek, salt, settings, manifest, records, issues: issues.clone() }));
+        let manifest_raw = contents.get(Area::Meta, MANIFEST_ID).map(<[u8]>::to_vec);
+        self.open = Some(Box::new(Open {
+            kek,
+            salt,
+            settings,
+            manifest,
+            manifest_raw,
+            records,
+            issues: issues.clone(),
+        }));
         self.last_activity = now;
         Ok(issues)
     }
@@ -282,15 +302,18 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
         let kek = self.kdf.derive(passphrase, &salt, ITERATIONS).await?;
         let settings = Settings::new(&kek, &salt, ITERATIONS, DEFAULT_AUTO_LOCK_MINUTES)?;
         let manifest = Manifest { generation: 1, records: BTreeMap::new() };
+        let manifest_raw = format::encode_manifest(&kek, &manifest)?;
         let mut batch = Batch::default();
+        batch.expect(Area::Meta, SETTINGS_ID, None);
         batch.put(Area::Meta, SETTINGS_ID, settings.encode()?);
-        batch.put(Area::Meta, MANIFEST_ID, format::encode_manifest(&kek, &manifest)?);
+        batch.put(Area::Meta, MANIFEST_ID, manifest_raw.clone());
         self.backend.commit(batch).await?;
         self.open = Some(Box::new(Open {
             kek,
             salt,
             settings,
             manifest,
+            manifest_raw: Some(manifest_raw),
             records: BTreeMap::new(),
             issues: Vec::new(),
         }));
@@ -326,14 +349,26 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
 
     /// Sets the auto-lock time (0: never; at most a week).
     pub async fn set_auto_lock_minutes(&mut self, minutes: u32) -> Result<(), KeyStoreError> {
+        match self.set_auto_lock_once(minutes).await {
+            Err(KeyStoreError::Stale) => {
+                self.refresh().await?;
+                self.set_auto_lock_once(minutes).await
+            }
+            r => r,
+        }
+    }
+
+    async fn set_auto_lock_once(&mut self, minutes: u32) -> Result<(), KeyStoreError> {
         if minutes > 7 * 24 * 60 {
             return Err(KeyStoreError::InvalidInput(
                 "the auto-lock time must be at most 10080 minutes (a week)".into(),
             ));
         }
-        let mut settings = self.opened()?.settings.clone();
+        let open = self.opened()?;
+        let mut settings = open.settings.clone();
         settings.auto_lock_minutes = minutes;
         let mut batch = Batch::default();
+        batch.expect(Area::Meta, MANIFEST_ID, open.manifest_raw.clone());
         batch.put(Area::Meta, SETTINGS_ID, settings.encode()?);
         self.backend.commit(batch).await?;
         if let Some(open) = self.open.as_deref_mut() {
@@ -365,6 +400,7 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
         open.settings = settings;
         open.salt = salt;
         open.manifest = manifest;
+        open.manifest_raw = contents.get(Area::Meta, MANIFEST_ID).map(<[u8]>::to_vec);
         open.records = records;
         open.issues = issues.clone();
         Ok(issues)
@@ -444,12 +480,30 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
         data: &[u8],
         now: u64,
     ) -> Result<(), KeyStoreError> {
+        match self.put_once(id, kind, name, data, now).await {
+            Err(KeyStoreError::Stale) => {
+                self.refresh().await?;
+                self.put_once(id, kind, name, data, now).await
+            }
+            r => r,
+        }
+    }
+
+    async fn put_once(
+        &mut self,
+        id: &str,
+        kind: &str,
+        name: &str,
+        data: &[u8],
+        now: u64,
+    ) -> Result<(), KeyStoreError> {
         format::check_id(id)?;
         format::check_kind(kind)?;
         let open = self.opened()?;
         let created_at = open.records.get(id).map_or(now, |r| r.body.created_at);
         let body = Body { created_at, updated_at: now, name: name.to_owned(), data: data.to_vec() };
         let mut batch = Batch::default();
+        batch.expect(Area::Meta, MANIFEST_ID, open.manifest_raw.clone());
         let mut manifest = open.manifest.clone();
         let version = manifest
             .records
@@ -469,10 +523,12 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
         batch.put(Area::for_kind(kind), id, bytes);
         manifest.records.insert(id.to_owned(), Entry { kind: kind.to_owned(), version });
         manifest.generation = manifest.generation.saturating_add(1);
-        batch.put(Area::Meta, MANIFEST_ID, format::encode_manifest(&open.kek, &manifest)?);
+        let manifest_raw = format::encode_manifest(&open.kek, &manifest)?;
+        batch.put(Area::Meta, MANIFEST_ID, manifest_raw.clone());
         self.backend.commit(batch).await?;
         if let Some(open) = self.open.as_deref_mut() {
             open.manifest = manifest;
+            open.manifest_raw = Some(manifest_raw);
             open.issues.retain(|i| i.id != id);
             open.records
                 .insert(id.to_owned(), Record { id: id.to_owned(), kind: header.kind, version, body });
@@ -483,6 +539,16 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
 
     /// Deletes record `id` (also one set aside), with the manifest, in one batch.
     pub async fn delete(&mut self, id: &str) -> Result<(), KeyStoreError> {
+        match self.delete_once(id).await {
+            Err(KeyStoreError::Stale) => {
+                self.refresh().await?;
+                self.delete_once(id).await
+            }
+            r => r,
+        }
+    }
+
+    async fn delete_once(&mut self, id: &str) -> Result<(), KeyStoreError> {
         let open = self.opened()?;
         let known = open.records.contains_key(id)
             || open.manifest.records.contains_key(id)
@@ -494,13 +560,16 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
         manifest.records.remove(id);
         manifest.generation = manifest.generation.saturating_add(1);
         let mut batch = Batch::default();
+        batch.expect(Area::Meta, MANIFEST_ID, open.manifest_raw.clone());
         for area in record_areas() {
             batch.delete(area, id);
         }
-        batch.put(Area::Meta, MANIFEST_ID, format::encode_manifest(&open.kek, &manifest)?);
+        let manifest_raw = format::encode_manifest(&open.kek, &manifest)?;
+        batch.put(Area::Meta, MANIFEST_ID, manifest_raw.clone());
         self.backend.commit(batch).await?;
         if let Some(open) = self.open.as_deref_mut() {
             open.manifest = manifest;
+            open.manifest_raw = Some(manifest_raw);
             open.records.remove(id);
             open.issues.retain(|i| i.id != id);
         }
@@ -536,6 +605,7 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
             Manifest { generation: manifest.generation.saturating_add(1), records: BTreeMap::new() };
         let mut new_records = BTreeMap::new();
         let mut batch = Batch::default();
+        batch.expect(Area::Meta, MANIFEST_ID, contents.get(Area::Meta, MANIFEST_ID).map(<[u8]>::to_vec));
         batch.put(Area::Meta, SETTINGS_ID, new_settings.encode()?);
         for (id, r) in records {
             let version = r.version.saturating_add(1);
@@ -544,13 +614,15 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
             new_manifest.records.insert(id.clone(), Entry { kind: r.kind.clone(), version });
             new_records.insert(id.clone(), Record { version, ..r });
         }
-        batch.put(Area::Meta, MANIFEST_ID, format::encode_manifest(&kek, &new_manifest)?);
+        let manifest_raw = format::encode_manifest(&kek, &new_manifest)?;
+        batch.put(Area::Meta, MANIFEST_ID, manifest_raw.clone());
         self.backend.commit(batch).await?;
         self.open = Some(Box::new(Open {
             kek,
             salt: new_salt,
             settings: new_settings,
             manifest: new_manifest,
+            manifest_raw: Some(manifest_raw),
             records: new_records,
             issues: Vec::new(),
         }));
@@ -580,10 +652,25 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
         puts: Vec<Record>,
         deletes: Vec<String>,
     ) -> Result<(), KeyStoreError> {
+        match self.write_many_once(puts.clone(), deletes.clone()).await {
+            Err(KeyStoreError::Stale) => {
+                self.refresh().await?;
+                self.write_many_once(puts, deletes).await
+            }
+            r => r,
+        }
+    }
+
+    async fn write_many_once(
+        &mut self,
+        puts: Vec<Record>,
+        deletes: Vec<String>,
+    ) -> Result<(), KeyStoreError> {
         let open = self.opened()?;
         let mut manifest = open.manifest.clone();
         manifest.generation = manifest.generation.saturating_add(1);
         let mut batch = Batch::default();
+        batch.expect(Area::Meta, MANIFEST_ID, open.manifest_raw.clone());
         for id in &deletes {
             manifest.records.remove(id);
             for area in record_areas() {
@@ -607,9 +694,11 @@ impl<B: Backend, K: Kdf> KeyStore<B, K> {
             manifest.records.insert(r.id.clone(), Entry { kind: r.kind.clone(), version });
             written.push(Record { version, ..r });
         }
-        batch.put(Area::Meta, MANIFEST_ID, format::encode_manifest(&open.kek, &manifest)?);
+        let manifest_raw = format::encode_manifest(&open.kek, &manifest)?;
+        batch.put(Area::Meta, MANIFEST_ID, manifest_raw.clone());
         self.backend.commit(batch).await?;
         if let Some(open) = self.open.as_deref_mut() {
+            open.manifest_raw = Some(manifest_raw);
             for id in &deletes {
                 open.records.remove(id);
                 open.issues.retain(|i| &i.id != id);

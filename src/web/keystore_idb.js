@@ -92,9 +92,12 @@ export function idbLoad(db, stores) {
 }
 
 // Applies ops ([1, store, key, bytes] puts and [0, store, key] deletes) in one readwrite
-// transaction: all land or none. `interruptAfter` (>= 0) aborts the real transaction after that
-// many ops; `forceQuota` aborts it and reports QuotaExceededError (tests of both faults).
-export function idbCommit(db, stores, ops, interruptAfter, forceQuota) {
+// transaction: all land or none. `expect` ([store, key, bytes or null], or null) is read first in
+// the same transaction: if the value at rest is not exactly those bytes, nothing is written and the
+// promise rejects with "Stale" (another tab wrote meanwhile). `interruptAfter` (>= 0) aborts the
+// real transaction after that many ops; `forceQuota` aborts it and reports QuotaExceededError
+// (tests of both faults).
+export function idbCommit(db, stores, ops, interruptAfter, forceQuota, expect) {
   return new Promise((resolve, reject) => {
     let tx;
     try { tx = transaction(db, stores, "readwrite"); } catch (e) { return reject(e); }
@@ -102,24 +105,47 @@ export function idbCommit(db, stores, ops, interruptAfter, forceQuota) {
     tx.oncomplete = () => resolve();
     tx.onerror = (ev) => ev.preventDefault();
     tx.onabort = () => reject(forced || errorOf(tx.error, "AbortError"));
-    try {
-      ops.forEach(([put, store, key, bytes], i) => {
-        if (i === interruptAfter) {
-          forced = fail("AbortError", "the transaction was interrupted");
-          throw forced;
-        }
-        const os = tx.objectStore(store);
-        if (put) os.put(bytes, key); else os.delete(key);
-      });
-      if (forceQuota) {
-        forced = fail("QuotaExceededError", "the quota has been exceeded");
-        throw forced;
-      }
-    } catch (e) {
+    const abort = (e) => {
       forced = forced || errorOf(e, "WriteFailed");
       try { tx.abort(); } catch { reject(forced); }
-    }
+    };
+    const apply = () => {
+      try {
+        ops.forEach(([put, store, key, bytes], i) => {
+          if (i === interruptAfter) {
+            forced = fail("AbortError", "the transaction was interrupted");
+            throw forced;
+          }
+          const os = tx.objectStore(store);
+          if (put) os.put(bytes, key); else os.delete(key);
+        });
+        if (forceQuota) {
+          forced = fail("QuotaExceededError", "the quota has been exceeded");
+          throw forced;
+        }
+      } catch (e) {
+        abort(e);
+      }
+    };
+    if (!expect) return apply();
+    const [store, key, bytes] = expect;
+    let req;
+    try { req = tx.objectStore(store).get(key); } catch (e) { return abort(e); }
+    req.onsuccess = () => {
+      if (sameBytes(req.result, bytes)) return apply();
+      abort(fail("Stale", "another tab changed the store meanwhile"));
+    };
   });
+}
+
+// Whether a stored value (undefined when absent) is exactly `bytes` (null: absent).
+function sameBytes(stored, bytes) {
+  if (stored === undefined || stored === null) return bytes === null || bytes === undefined;
+  if (bytes === null || bytes === undefined) return false;
+  const a = stored instanceof ArrayBuffer ? new Uint8Array(stored) : new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+  if (a.length !== bytes.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[i]) return false;
+  return true;
 }
 
 export function idbDelete(name) {

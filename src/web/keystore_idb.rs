@@ -37,6 +37,7 @@ extern "C" {
         ops: Array,
         interrupt_after: i32,
         force_quota: bool,
+        expect: &JsValue,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = idbDelete, catch)]
     async fn idb_delete(name: &str) -> Result<JsValue, JsValue>;
@@ -56,6 +57,7 @@ fn to_error(e: &JsValue) -> KeyStoreError {
         "QuotaExceededError" => KeyStoreError::QuotaExceeded,
         "Blocked" => KeyStoreError::Blocked,
         "Upgraded" => KeyStoreError::Upgraded,
+        "Stale" => KeyStoreError::Stale,
         "VersionError" => KeyStoreError::VersionTooNew {
             what: "the key store database",
             found: SCHEMA_VERSION + 1,
@@ -179,7 +181,13 @@ impl Backend for IdbBackend {
             .collect();
         let interrupt = self.interrupt_after.take().and_then(|n| i32::try_from(n).ok()).unwrap_or(-1);
         let quota = std::mem::take(&mut self.force_quota);
-        idb_commit(&self.db, store_names(), ops, interrupt, quota).await.map_err(|e| to_error(&e))?;
+        let expect: JsValue = batch.expect.as_ref().map_or(JsValue::NULL, |e| {
+            let bytes = e.bytes.as_deref().map_or(JsValue::NULL, |b| Uint8Array::from(b).into());
+            Array::of3(&JsValue::from_str(e.area.name()), &JsValue::from_str(&e.id), &bytes).into()
+        });
+        idb_commit(&self.db, store_names(), ops, interrupt, quota, &expect)
+            .await
+            .map_err(|e| to_error(&e))?;
         self.commits = self.commits.saturating_add(1);
         Ok(())
     }

@@ -88,3 +88,22 @@ test("one call at a time, lock during a call, and the error codes a caller branc
   ks.lock();
   assert.throws(() => ks.exportBackup(), (e) => e.code === "Locked");
 });
+
+test("onchange takes a function or null; a store in memory is this object's alone, so it hears nothing", async () => {
+  const a = await pkg.KeyStore.open("node-e");
+  const b = await pkg.KeyStore.open("node-e");
+  assert.equal(a.onchange, null);
+  const heard = [];
+  const f = (e) => heard.push(e.type);
+  b.onchange = f;
+  assert.equal(b.onchange, f);
+  assert.throws(() => { b.onchange = "not a function"; }, (e) => e.code === "InvalidInput");
+  assert.equal(b.onchange, f, "a refused listener leaves the old one");
+  await a.unlock("pass e");
+  await a.put("k", { kind: "raw-aes-keyring", name: "k", data: key });
+  a.lock();
+  await new Promise((ok) => setTimeout(ok, 50));
+  assert.deepEqual(heard, [], "two stores in Node's memory share nothing");
+  b.onchange = null;
+  assert.equal(b.onchange, null);
+});

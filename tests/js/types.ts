@@ -79,10 +79,13 @@ export function replication(input: ReplicationInput, kms: Kms, csv: Uint8Array):
 
 import {
   KeyStore, type KeyStoreRecord, type KeyStoreEntry, type KeyStoreIssue, type KeyStoreImportReport,
+  type KeyStoreChangeEvent,
 } from "../../pkg/secplay.js";
 
 export async function keyStore(data: Uint8Array): Promise<[string, number, string[]]> {
   const ks: KeyStore = await KeyStore.open("types");
+  const heard: KeyStoreChangeEvent["type"][] = [];
+  ks.onchange = (e: KeyStoreChangeEvent) => { heard.push(e.type); };
   const issues: KeyStoreIssue[] = await ks.unlock("a passphrase");
   await ks.put("k", { kind: "raw-aes-keyring", name: "k", data });
   const r: KeyStoreRecord = await ks.get("k");
@@ -92,7 +95,8 @@ export async function keyStore(data: Uint8Array): Promise<[string, number, strin
   await ks.changePassphrase("a passphrase", "another");
   const raw: Uint8Array | undefined = await ks.rawRecord("k");
   ks.lock();
-  return [r.name + (issues[0]?.code ?? ""), r.updatedAt + entries.length + (raw?.length ?? 0) + Number(ks.isUnlocked()), report.conflicts];
+  ks.onchange = null;
+  return [r.name + (issues[0]?.code ?? "") + heard.join(), r.updatedAt + entries.length + (raw?.length ?? 0) + Number(ks.isUnlocked()), report.conflicts];
 }
 
 // The local endpoint's entry points (README: "Local KMS endpoint").

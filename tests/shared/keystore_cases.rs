@@ -45,6 +45,7 @@ macro_rules! for_each_case {
             backup_round_trip_merge_and_replace,
             lock_and_auto_lock,
             second_handle_sees_changes,
+            stale_tab_writes_on_top,
             newer_versions_refused,
             invalid_input_refused,
         );
@@ -368,6 +369,42 @@ pub async fn second_handle_sees_changes<H: Harness>(h: &H) {
         a.change_passphrase(PASS, "changed in tab a", 0).await.unwrap();
         assert_eq!(b.refresh().await.unwrap_err(), KeyStoreError::Locked, "the other tab kept a stale key");
     }
+}
+
+/// Two tabs that have not heard of each other's writes: a write made on a stale view is refused
+/// in its transaction (the manifest it expected changed), re-read and made on top, so no record is
+/// lost or set aside; a tab whose key a passphrase change made stale writes nothing.
+pub async fn stale_tab_writes_on_top<H: Harness>(h: &H) {
+    let mut a = two_records(h, "ks-stale").await;
+    let Some(second) = h.second("ks-stale").await else { return };
+    let mut b = KeyStore::new(second, h.kdf());
+    b.unlock(PASS, 0).await.unwrap();
+    a.put("a/new", "raw-aes-keyring", "from a", &[1; 32], 10).await.unwrap();
+    // b never re-read: its write lands on top of a's, not over it.
+    b.put("b/new", "raw-aes-keyring", "from b", &[2; 32], 20).await.unwrap();
+    assert_eq!(b.get("a/new").unwrap().body.data, [1; 32], "the retried write did not re-read");
+    a.set_auto_lock_minutes(3).await.unwrap();
+    a.delete("esdk/aes").await.unwrap();
+    b.put("kms/world", "kms-world", "b's world", b"b world", 30).await.unwrap();
+    for s in [&mut a, &mut b] {
+        s.lock();
+        assert_eq!(s.unlock(PASS, 40).await.unwrap(), vec![], "a record was set aside after stale writes");
+        let ids: Vec<String> = s.list().await.unwrap().into_iter().map(|l| l.id).collect();
+        assert_eq!(ids, ["a/new", "b/new", "kms/world"]);
+        assert_eq!(s.get("kms/world").unwrap().body.data, b"b world");
+        assert_eq!(s.auto_lock_minutes().unwrap(), 3);
+    }
+    a.change_passphrase(PASS, "changed in tab a", 50).await.unwrap();
+    assert_eq!(
+        b.put("b/late", "raw-aes-keyring", "late", &[3; 32], 60).await.unwrap_err(),
+        KeyStoreError::Locked,
+        "a tab with the old key wrote after a passphrase change"
+    );
+    assert!(!b.is_unlocked());
+    assert_eq!(b.set_auto_lock_minutes(9).await.unwrap_err(), KeyStoreError::Locked);
+    assert_eq!(a.refresh().await.unwrap(), vec![]);
+    assert_eq!(a.get("b/late").unwrap_err().code(), "NotFound");
+    assert_eq!(a.auto_lock_minutes().unwrap(), 3);
 }
 
 /// Settings or a record from a newer secplay are refused as too new, never misread.
