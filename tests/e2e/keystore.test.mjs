@@ -331,3 +331,47 @@ test("KeyStore (package) in two pages: onchange hears changed and locked", async
   for (const p of problems) assertClean(p);
   await context.close();
 });
+
+// A kept KMS world that does not read (here: one byte of it flipped at rest) is reported on the KMS
+// page, and the page's fresh world is never saved over it.
+test("KMS page: a kept world that does not read is reported and never overwritten", async () => {
+  const { page, context, problems } = await watchedPage(browser, server.origin);
+  await page.goto(`${server.origin}/#/keys`);
+  await status(page, "new");
+  await unlock(page, PASS);
+  await page.click('nav a[href="#/kms"]');
+  await page.waitForSelector("#kms-operation");
+  await waitFor("the first save of the KMS world", async () => (await worldVersion(page)) >= 1);
+  const flipped = await page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open("secplay-keystore:secplay");
+    req.onsuccess = () => {
+      const db = req.result, tx = db.transaction("worlds", "readwrite"), os = tx.objectStore("worlds");
+      const get = os.get("kms/world");
+      get.onsuccess = () => {
+        const b = new Uint8Array(get.result);
+        b[b.length - 1] ^= 1;
+        os.put(b, "kms/world");
+      };
+      tx.oncomplete = () => { db.close(); resolve(true); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+  assert.ok(flipped);
+  const before = (await rawIdb(page)).find(([s, k]) => s === "worlds" && k === "kms/world")[2];
+  await page.reload();
+  await status(page, "locked");
+  await unlock(page, PASS);
+  await page.waitForSelector('#keys-issues:has-text("kms/world")');
+  await page.click('nav a[href="#/kms"]');
+  await page.waitForSelector('#kms-kept-problem[data-problem="unreadable"]');
+  assert.match(await page.textContent("#kms-kept-problem"), /RecordCorrupted[\s\S]*Nothing was overwritten/);
+  await page.selectOption("#kms-operation", "CreateKey");
+  await page.click("#kms-send");
+  await page.waitForSelector("#kms-result");
+  await new Promise((ok) => setTimeout(ok, 2_500));
+  const after = (await rawIdb(page)).find(([s, k]) => s === "worlds" && k === "kms/world")[2];
+  assert.deepEqual(after, before, "the page saved its fresh world over the kept one");
+  await page.screenshot({ path: join(shots, "kms-kept-unreadable.png"), fullPage: true });
+  assertClean(problems);
+  await context.close();
+});

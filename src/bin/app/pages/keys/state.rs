@@ -315,8 +315,7 @@ impl KeysState {
                 let was = self.status == Status::Unlocked;
                 self.lock();
                 if was {
-                    self.notice =
-                        Some("Locked in another tab (or it locked itself there): unlock again here.".into());
+                    self.notice = Some("Locked in another tab, or by auto-lock: unlock again here.".into());
                 }
             }
             Action::Elsewhere(Event::Deleted) => self.problem = Some(DbProblem::Deleted),

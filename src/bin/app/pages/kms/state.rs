@@ -467,6 +467,23 @@ reducible!(KmsState, Action);
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_kept_world_is_shown_and_an_unreadable_one_stays_reported() {
+        let mut w = World::new();
+        w.regions.push("eu-north-1".into());
+        let s = KmsState::default().reduce(Action::Kept(Box::new(w)));
+        assert!(s.world.regions.iter().any(|r| r == "eu-north-1"));
+        assert!(s.notice.as_deref().unwrap_or_default().contains("kept in the key store"));
+        let s =
+            s.reduce(Action::KeptProblem(Some(KeptProblem::NotSaved("QuotaExceeded".into(), "q".into()))));
+        let s = s.reduce(Action::KeptProblem(None));
+        assert_eq!(s.kept, None, "a later save that worked clears a failed one");
+        let unreadable = KeptProblem::Unreadable("RecordCorrupted".into(), "tag".into());
+        let s = s.reduce(Action::KeptProblem(Some(unreadable.clone())));
+        let s = s.reduce(Action::KeptProblem(None)).reduce(Action::Reset);
+        assert_eq!(s.kept, Some(unreadable), "an unreadable kept world stays reported");
+    }
+
     fn send(s: KmsState, op: &str, request: Option<Value>) -> KmsState {
         let mut s = s.reduce(Action::Operation(op.into()));
         if let Some(r) = request {
