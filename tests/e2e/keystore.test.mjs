@@ -358,6 +358,7 @@ test("KMS page: a kept world that does not read is reported and never overwritte
   }));
   assert.ok(flipped);
   const before = (await rawIdb(page)).find(([s, k]) => s === "worlds" && k === "kms/world")[2];
+  await page.click('nav a[href="#/keys"]');
   await page.reload();
   await status(page, "locked");
   await unlock(page, PASS);

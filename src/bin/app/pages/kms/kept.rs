@@ -37,7 +37,14 @@ pub fn read(found: Result<Vec<u8>, KeyStoreError>) -> Read {
         Err(KeyStoreError::NotFound(_)) => Read::Absent,
         Err(KeyStoreError::Busy) => Read::Later,
         Err(KeyStoreError::Locked) => Read::Nothing,
-        Err(e) => Read::Unreadable(e.code().to_string(), e.to_string()),
+        Err(e) => {
+            let code = e.code().to_string();
+            match e {
+                // Set aside at unlock: the reason already names the record.
+                KeyStoreError::RecordCorrupted { reason, .. } => Read::Unreadable(code, reason),
+                e => Read::Unreadable(code, e.to_string()),
+            }
+        }
     }
 }
 
@@ -93,8 +100,8 @@ mod tests {
         let p = Problem::Unreadable(code, message.clone());
         assert!(p.explain().contains(&message) && p.explain().contains("Nothing was overwritten"));
         let set_aside = KeyStoreError::RecordCorrupted { id: WORLD_ID.into(), reason: "tag".into() };
-        let Read::Unreadable(code, _) = read(Err(set_aside)) else { panic!("a set-aside record read") };
-        assert_eq!(code, "RecordCorrupted");
+        let Read::Unreadable(code, message) = read(Err(set_aside)) else { panic!("a set-aside record read") };
+        assert_eq!((code.as_str(), message.as_str()), ("RecordCorrupted", "tag"));
         assert_eq!(Problem::NotSaved("QuotaExceeded".into(), "full".into()).name(), "not-saved");
     }
 }
