@@ -380,7 +380,8 @@ fn event_id(arn: &str, at: i64) -> String {
 }
 
 /// The DNS validation record ACM gives for `domain`: `_<token>.<domain>.` CNAME
-/// `_<token>.<token>.acm-validations.aws.`. A wildcard shares its base domain's record. The
+/// `_<token>.<token>.acm-validations.aws.`. A wildcard is given its base domain's record (as ACM
+/// does in practice; *unverified*: no ACM page read here says so). The
 /// tokens here are derived from the name (ACM's own are random per request and account), so the
 /// shape, not the value, is what this shows.
 pub fn validation_record(domain: &str, account: &str) -> Value {
