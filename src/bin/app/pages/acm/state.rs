@@ -264,12 +264,12 @@ mod tests {
 
     #[test]
     fn every_example_inspects_and_has_a_timeline() {
-        for i in 0..EXAMPLES.len() {
+        for (i, ex) in EXAMPLES.iter().enumerate() {
             let mut s = AcmState::default();
             s.apply(Action::Example(i));
             let insp = s.inspection.clone().unwrap().unwrap();
-            assert!(!insp["certificates"].as_array().unwrap().is_empty(), "{}", EXAMPLES[i].title);
-            assert!(s.timeline.clone().unwrap().is_ok(), "{}", EXAMPLES[i].title);
+            assert!(!insp["certificates"].as_array().unwrap().is_empty(), "{}", ex.title);
+            assert!(s.timeline.clone().unwrap().is_ok(), "{}", ex.title);
         }
     }
 
