@@ -116,9 +116,9 @@ fn inspection_view(v: &Value) -> Html {
     let links = list(at(v, &["chain", "links"]));
     html! {
         <>
-        <section class={classes!("card", if problems.iter().any(|p| p["severity"] == "error") { "err" } else if problems.is_empty() { "ok" } else { "warn" })} id="acm-chain">
+        <section class={classes!("card", if problems.iter().any(|p| p["severity"] == "error") { "err" } else if problems.iter().any(|p| p["severity"] == "warning") { "warn" } else { "ok" })} id="acm-chain">
             <h2>{"Chain"}</h2>
-            if problems.is_empty() { <p>{"No problems: each certificate is followed by its issuer."}</p> }
+            if problems.iter().all(|p| p["severity"] == "info") { <p>{"No problems: each certificate is followed by its issuer."}</p> }
             <ul class="acm-problems">
                 { for problems.iter().map(|p| html! {
                     <li class={classes!("acm-problem", p["severity"].as_str().unwrap_or("info").to_owned())} data-code={s(&p["code"])}>
@@ -142,11 +142,23 @@ fn inspection_view(v: &Value) -> Html {
     }
 }
 
+fn event_item(e: &Value) -> Html {
+    html! {
+        <li class={classes!(if e["past"] == true { "past" } else { "future" })} data-kind={s(&e["kind"])}>
+            <span class="mono">{ s(&e["time"]) }</span>{" "}<strong>{ s(&e["kind"]) }</strong>{" — "}{ s(&e["detail"]) }
+        </li>
+    }
+}
+
 fn timeline_view(t: &Value) -> Html {
     let st = &t["state"];
     let events = list(&t["events"]);
     let daily: Vec<&Value> = events.iter().filter(|e| e["kind"] == "ApproachingExpiration").collect();
-    let others: Vec<&Value> = events.iter().filter(|e| e["kind"] != "ApproachingExpiration").collect();
+    let daily_at = daily.first().and_then(|e| e["at"].as_i64()).unwrap_or(i64::MAX);
+    let (before, after): (Vec<&Value>, Vec<&Value>) = events
+        .iter()
+        .filter(|e| e["kind"] != "ApproachingExpiration")
+        .partition(|e| e["at"].as_i64().unwrap_or(0) < daily_at);
     let badge = |ok: bool, text: String, id: &'static str| {
         html! {
             <span id={id} class={classes!("badge", if ok { "allow" } else { "block" })}>{ text }</span>
@@ -175,11 +187,7 @@ fn timeline_view(t: &Value) -> Html {
             }
             <h3>{"Timeline"}</h3>
             <ol class="acm-timeline" id="acm-timeline">
-                { for others.iter().map(|e| html! {
-                    <li class={classes!(if e["past"] == true { "past" } else { "future" })} data-kind={s(&e["kind"])}>
-                        <span class="mono">{ s(&e["time"]) }</span>{" "}<strong>{ s(&e["kind"]) }</strong>{" — "}{ s(&e["detail"]) }
-                    </li>
-                }) }
+                { for before.iter().map(|e| event_item(e)) }
                 if let (Some(first), Some(last)) = (daily.first(), daily.last()) {
                     <li data-kind="ApproachingExpiration" id="acm-daily">
                         <span class="mono">{ format!("{} … {}", s(&first["time"]), s(&last["time"])) }</span>{" "}
@@ -188,6 +196,7 @@ fn timeline_view(t: &Value) -> Html {
                         <details><summary>{"First EventBridge event"}</summary><pre class="mono">{ serde_json::to_string_pretty(&first["eventBridge"]).unwrap_or_default() }</pre></details>
                     </li>
                 }
+                { for after.iter().map(|e| event_item(e)) }
             </ol>
             <h3>{"Where it must be"}</h3>
             <table class="fields" id="acm-placements">
