@@ -220,3 +220,26 @@ fn validity_is_judged_at_the_given_time() {
     assert_eq!(at("2027-02-03T00:00:00Z"), "valid");
     assert_eq!(at("2027-02-03T00:00:01Z"), "expired");
 }
+
+/// An ML-DSA-65 subject key (openssl 3.0 cannot make one): the RSA leaf's to-be-signed part with
+/// its SubjectPublicKeyInfo swapped for an ML-DSA-65 key from the KMS engine, re-assembled as DER.
+/// The key is named from its OID (2.16.840.1.101.3.4.3.18, FIPS 204); the link signature, now over
+/// other bytes, would not verify (not checked here: no issuer in the input).
+#[test]
+fn an_ml_dsa_key_is_named() {
+    use secplay::kms::material::KeyMaterial;
+    use x509_cert::der::{Any, Decode, Encode};
+    let spki =
+        KeyMaterial::generate(secplay::kms::material::KeySpec::MlDsa65).unwrap().public_key_der().unwrap();
+    let der = fixture("rsa2048.der");
+    let outer: Vec<Any> = Vec::decode(&mut x509_cert::der::SliceReader::new(&der).unwrap()).unwrap();
+    let mut tbs: Vec<Any> = Vec::<Any>::from_der(&outer[0].to_der().unwrap()).unwrap();
+    tbs[6] = Any::from_der(&spki).unwrap();
+    let new_tbs = Any::from_der(&tbs.to_der().unwrap()).unwrap();
+    let cert = vec![new_tbs, outer[1].clone(), outer[2].clone()].to_der().unwrap();
+    let v = secplay::acm::json::inspect(&cert, None).unwrap();
+    let key = &v["certificates"][0]["publicKey"];
+    assert_eq!(key["algorithm"], "ML-DSA-65");
+    assert_eq!(key["oid"], "2.16.840.1.101.3.4.3.18");
+    assert!(key["acmKeyAlgorithm"].is_null());
+}
