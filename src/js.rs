@@ -9,6 +9,7 @@
 //! before conversion. `tests/js/boundary.test.mjs` holds every export to this; a new export needs
 //! an entry there.
 
+pub mod acm;
 pub mod args;
 pub mod envelope;
 pub mod error;

@@ -8,6 +8,7 @@
 //!   built without it, since it calls the engines directly);
 //! - [`web`]: browser services (WebCrypto) shared by the JS API and the yew app in `src/bin/app/`.
 
+pub mod acm;
 pub mod common;
 pub mod crypto;
 pub mod keystore;

@@ -67,6 +67,7 @@ PY
                   "${op%% *}" "${op#* }" > "$dir/${op%% *}"
               done
               printf '\000POST /\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIAAAAAAAAAAAAAAAAA/20260528/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=%064d\r\n\r\n{}' 0 > "$dir/unsigned" ;;
+    acm_pem) cp tests/acm/data/*.pem tests/acm/data/*.der "$dir/" ;;
     *) printf '{"algorithm":"RSA-OAEP-256+A256GCM","wrappedKey":"","iv":"","ciphertext":"","tag":""}' > "$dir/seed" ;;
   esac
 }

@@ -38,6 +38,7 @@ const acl = { WebACL: { Name: "t", Id: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", D
     Statement: { SqliMatchStatement: { FieldToMatch: { QueryString: {} }, TextTransformations: [{ Priority: 0, Type: "URL_DECODE" }] } } }] } };
 const wafRequest = { method: "GET", uri: "/?id=1%27%20OR%20%271%27%3D%271", headers: [["Host", "example.com"]], clientIp: "192.0.2.10" };
 const rsa = await pkg.generateRsaKeyPair(2048);
+const certPem = readFileSync(new URL("../acm/data/rsa2048.pem", import.meta.url), "utf8");
 const envelope = pkg.envelopeSeal(bytes, rsa.publicKeyPem);
 const geoDb = new pkg.GeoDatabase(geoBin);
 const ciphertext = await pkg.esdkEncrypt(bytes, esdkOpts);
@@ -168,6 +169,8 @@ const ARGS = {
   // The KMS emulator: a wrong JS type is InvalidInput like everywhere; a request of the right type
   // that KMS refuses throws the AWS exception (`aws: true` lets those through as coded errors).
   evaluateReplication: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Input, {}] },
+  inspectCertificate: { params: [["cert", "bytesOrString"], ["options", "object?"]], valid: () => [certPem, { at: 1780000000 }] },
+  acmTimeline: { params: [["cert", "bytesOrString"], ["options", "object?"]], valid: () => [certPem, { type: "AMAZON_ISSUED" }] },
   ReplicationEvaluator: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Inventory, {}] },
   "ReplicationEvaluator#header": stream(newReplication, checkReplication, [], () => []),
   "ReplicationEvaluator#push": stream(newReplication, checkReplication, [["chunk", "bytesOrString"]], () => ['"src-bucket","k","NOT-SSE"\n']),

@@ -106,3 +106,18 @@ export function endpoint(kms: Kms, body: Uint8Array): [string, number, boolean] 
     { sourceIp: "127.0.0.1", now: Date.now() / 1000 });
   return [c.accessKeyId, r.status, r.mutating];
 }
+
+import {
+  inspectCertificate, acmTimeline, type CertificateInspection, type CertificateInfo, type ChainProblem,
+  type AcmTimeline, type AcmTimelineEvent, type AcmTimelineOptions,
+} from "../../pkg/secplay.js";
+
+export function acm(pem: string, der: Uint8Array): [string, number, string | null] {
+  const r: CertificateInspection = inspectCertificate(pem, { at: 1780000000 });
+  const leaf: CertificateInfo | undefined = r.certificates[0];
+  const p: ChainProblem | undefined = r.chain.problems[0];
+  const options: AcmTimelineOptions = { type: "AMAZON_ISSUED", inUse: false, daysBeforeExpiry: 30, hosts: ["a.example.com"] };
+  const t: AcmTimeline = acmTimeline(der, options);
+  const e: AcmTimelineEvent | undefined = t.events.find((x) => x.kind === "ApproachingExpiration");
+  return [(leaf?.sha256 ?? "") + t.state.configRule, (leaf?.publicKey.bits ?? 0) + t.placements.length + (e?.at ?? 0), p?.code ?? null];
+}

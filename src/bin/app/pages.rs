@@ -2,6 +2,7 @@
 //! natively) beside the components that render it (wasm32). A new page is one more module here,
 //! one more [`crate::route::Route`] and one arm in the shell.
 
+pub mod acm;
 pub mod envelope;
 pub mod esdk;
 #[cfg(target_arch = "wasm32")]

@@ -15,12 +15,13 @@ pub enum Route {
     Kms,
     S3,
     Keys,
+    Acm,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 8] = [
+    pub const NAV: [Route; 9] = [
         Route::Overview,
         Route::Envelope,
         Route::Esdk,
@@ -28,6 +29,7 @@ impl Route {
         Route::Policies,
         Route::S3,
         Route::Waf,
+        Route::Acm,
         Route::Keys,
     ];
 
@@ -45,6 +47,7 @@ impl Route {
             "kms" => Route::Kms,
             "s3" => Route::S3,
             "keys" => Route::Keys,
+            "acm" => Route::Acm,
             _ => Route::NotFound,
         }
     }
@@ -60,6 +63,7 @@ impl Route {
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
             Route::Keys => "#/keys",
+            Route::Acm => "#/acm",
         }
     }
 
@@ -74,6 +78,7 @@ impl Route {
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
             Route::Keys => "Key store",
+            Route::Acm => "ACM certificates",
             Route::NotFound => "Not found",
         }
     }
