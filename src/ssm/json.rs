@@ -44,11 +44,19 @@ pub fn call_with(
     let c = Call { ctx: &ctx, who, operation };
     let result = ops::dispatch(store, w, &c, refs, request);
     *store.api_calls.entry(key).or_insert(0) += 1;
+    // A parameter written with policies may have one due at once (a notification before an
+    // expiration that is already near).
+    catch_up(store, w);
     result
 }
 
-/// Applies the parameter policies that fell due up to the world's clock.
+/// Applies the parameter policies that fell due up to the world's clock. Policies fall due only
+/// when the clock moves or a parameter is written with policies (which clears `evaluated_to`), so
+/// a call at an instant already evaluated costs nothing.
 pub fn catch_up(store: &mut Store, w: &World) -> Vec<Value> {
+    if store.evaluated_to == Some(w.now) {
+        return Vec::new();
+    }
     let events = policies::run_clock(store, w.now);
     store.evaluated_to = Some(w.now);
     events

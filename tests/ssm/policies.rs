@@ -100,3 +100,19 @@ fn policy_errors() {
     put(&mut e, json!([two.clone(), two.clone()]), "IncompatiblePolicyException");
     put(&mut e, Value::Array(vec![two; 11]), "PoliciesLimitExceededException");
 }
+
+#[test]
+fn a_notification_already_due_when_written_fires_at_once() {
+    let mut e = env();
+    // Expires in one day, notify two days before: the notification is due at once.
+    put_with(
+        &mut e,
+        "/soon",
+        json!([
+            {"Type": "Expiration", "Version": "1.0", "Attributes": {"Timestamp": "2026-01-02T00:00:00Z"}},
+            {"Type": "ExpirationNotification", "Version": "1.0", "Attributes": {"Before": "2", "Unit": "Days"}}
+        ]),
+    );
+    let kinds: Vec<_> = e.s.events.iter().map(|v| v["detail-type"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["Parameter Store Change", "Parameter Store Policy Action"]);
+}

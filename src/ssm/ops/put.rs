@@ -290,6 +290,7 @@ pub fn put_parameter(
         .map(str::to_string)
         .or_else(|| existing.as_ref().map(|e| e.description.clone()))
         .unwrap_or_default();
+    let has_policies = !policies.is_empty();
     let version = Version {
         version: version_no,
         param_type: ty,
@@ -313,6 +314,9 @@ pub fn put_parameter(
     param.versions.push(version);
     if param.versions.len() > MAX_VERSIONS {
         param.versions.remove(0);
+    }
+    if has_policies {
+        store.evaluated_to = None;
     }
     let op = if existing.is_some() { "Update" } else { "Create" };
     let ev = events::change(&account, &region, w.now, op, name, ty, &description);
