@@ -3,7 +3,7 @@ import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
-  type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse,
+  type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse, Ssm, type SsmCostOptions,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
@@ -101,4 +101,12 @@ export function endpoint(kms: Kms, body: Uint8Array): [string, number, boolean] 
   const r: KmsHttpResponse = kms.handleHttp("POST", "/", { "x-amz-target": "TrentService.ListKeys" }, body,
     { sourceIp: "127.0.0.1", now: Date.now() / 1000 });
   return [c.accessKeyId, r.status, r.mutating];
+}
+
+export function parameterStore(kms: Kms): [string, number] {
+  const ssm = new Ssm(kms);
+  ssm.call("PutParameter", { Name: "/my-department/my-app/db", Value: "s3cret", Type: "SecureString" }, "arn:aws:iam::111122223333:role/Admin");
+  const p = ssm.call("GetParameter", { Name: "/my-department/my-app/db", WithDecryption: true }, { principal: "arn:aws:iam::111122223333:role/Admin" });
+  const opts: SsmCostOptions = { higherThroughput: true };
+  return [p.Parameter.Value, ssm.costEstimate(opts).totalUsd];
 }
