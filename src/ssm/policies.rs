@@ -4,8 +4,9 @@
 //! as the user guide gives them ("Assigning parameter policies in Parameter Store",
 //! <https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html>).
 //!
-//! [`parse`] reads the `Policies` member (a JSON array of policies, at most 10, one of each
-//! type); [`run_clock`] applies what falls due when the simulated clock has moved, emitting the
+//! [`parse`] reads the `Policies` member (a JSON array of policies, at most 10, one of each type:
+//! "You can't, for example, specify two Expiration policies", `IncompatiblePolicyException` in the
+//! API reference); [`run_clock`] applies what falls due when the simulated clock has moved, emitting the
 //! events ([`super::events`]). Not modelled: the ~minutes AWS may take to act on a policy.
 
 use serde::{Deserialize, Serialize};

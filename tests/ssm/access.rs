@@ -67,10 +67,10 @@ fn get_parameters_by_path_is_authorized_on_the_path() {
     let mut e = env();
     e.put("/my-department/my-app/a", "1");
     let app = app_user(&mut e);
-    // The policy's resource `…/my-app/*` does not cover the path `/my-department/my-app` itself.
+    // A path above the user's subtree is outside `…/my-app/*`.
     e.code_as(
         "GetParametersByPath",
-        json!({"Path": "/my-department/my-app"}),
+        json!({"Path": "/my-department/"}),
         app.as_str(),
         "AccessDeniedException",
     );

@@ -38,7 +38,7 @@ fn existing_name_needs_overwrite_and_versions_count_up() {
 #[test]
 fn overwrite_keeps_the_type_and_refuses_tags() {
     // HierarchyTypeMismatchException: "you can't change a parameter from a String type to a
-    // SecureString type" (API reference, PutParameter errors).
+    // SecureString type" (https://docs.aws.amazon.com/botocore/latest/reference/services/ssm/client/exceptions/HierarchyTypeMismatchException.html).
     let mut e = env();
     e.put("/a", "1");
     e.code(
