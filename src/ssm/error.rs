@@ -71,6 +71,9 @@ exceptions! {
     invalid_filter_option => "InvalidFilterOption",
     invalid_filter_value => "InvalidFilterValue",
     invalid_next_token => "InvalidNextToken",
+    invalid_resource_type => "InvalidResourceType",
+    invalid_resource_id => "InvalidResourceId",
+    too_many_tags => "TooManyTagsError",
 }
 
 impl SsmError {

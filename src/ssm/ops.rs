@@ -6,13 +6,15 @@
 //! Order of checks, as AWS: request validation, authorization, then the operation's own errors.
 //! Families: [`put`] (PutParameter), [`read`] (GetParameter, GetParameters,
 //! GetParametersByPath, GetParameterHistory), [`labels`] (Label/UnlabelParameterVersion),
-//! [`delete`] (DeleteParameter, DeleteParameters), [`describe`] (DescribeParameters).
+//! [`delete`] (DeleteParameter, DeleteParameters), [`describe`] (DescribeParameters), [`tags`]
+//! (Add/RemoveTagsFromResource, ListTagsForResource).
 
 pub mod delete;
 pub mod describe;
 pub mod labels;
 pub mod put;
 pub mod read;
+pub mod tags;
 
 use serde_json::{json, Value};
 
@@ -26,6 +28,7 @@ use crate::kms::world::{CallerContext, World};
 
 /// Every operation this engine answers.
 pub const OPERATIONS: &[&str] = &[
+    "AddTagsToResource",
     "DeleteParameter",
     "DeleteParameters",
     "DescribeParameters",
@@ -34,7 +37,9 @@ pub const OPERATIONS: &[&str] = &[
     "GetParameters",
     "GetParametersByPath",
     "LabelParameterVersion",
+    "ListTagsForResource",
     "PutParameter",
+    "RemoveTagsFromResource",
     "UnlabelParameterVersion",
 ];
 
@@ -94,6 +99,9 @@ pub fn dispatch(
         "DeleteParameter" => delete::delete_parameter(store, w, c, request),
         "DeleteParameters" => delete::delete_parameters(store, w, c, request),
         "DescribeParameters" => describe::describe_parameters(store, w, c, request),
+        "AddTagsToResource" => tags::add_tags(store, w, c, request),
+        "RemoveTagsFromResource" => tags::remove_tags(store, w, c, request),
+        "ListTagsForResource" => tags::list_tags(store, w, c, request),
         op => Err(SsmError::unknown_operation(format!(
             "`{op}` is not a Parameter Store operation this emulator answers (it answers {})",
             OPERATIONS.join(", ")

@@ -10,4 +10,5 @@ mod model;
 mod params;
 mod paths;
 mod policies;
+mod tags;
 mod tiers;

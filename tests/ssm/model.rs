@@ -278,6 +278,27 @@ fn every_operation_answers_in_the_model_shapes() {
         json!({"ParameterFilters": [{"Key": "Type", "Values": ["Nope"]}]}),
         "InvalidFilterValue",
     );
+    r.call(
+        "AddTagsToResource",
+        json!({"ResourceType": "Parameter", "ResourceId": "/m/s", "Tags": [{"Key": "a", "Value": "b"}]}),
+    )
+    .unwrap();
+    r.call("ListTagsForResource", json!({"ResourceType": "Parameter", "ResourceId": "/m/s"})).unwrap();
+    r.call(
+        "RemoveTagsFromResource",
+        json!({"ResourceType": "Parameter", "ResourceId": "/m/s", "TagKeys": ["a"]}),
+    )
+    .unwrap();
+    r.fails(
+        "ListTagsForResource",
+        json!({"ResourceType": "Document", "ResourceId": "/m/s"}),
+        "InvalidResourceType",
+    );
+    r.fails(
+        "ListTagsForResource",
+        json!({"ResourceType": "Parameter", "ResourceId": "/m/none"}),
+        "InvalidResourceId",
+    );
     r.call("DeleteParameter", json!({"Name": "/m/l"})).unwrap();
     r.call("DeleteParameters", json!({"Names": ["/m/ami", "/m/none"]})).unwrap();
     let missing: Vec<_> = OPERATIONS.iter().filter(|o| !r.seen.contains(**o)).collect();

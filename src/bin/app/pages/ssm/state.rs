@@ -93,6 +93,15 @@ pub fn template(op: &str) -> String {
         }
         "DeleteParameter" => json!({"Name": "/my-department/my-app/setting"}),
         "DeleteParameters" => json!({"Names": ["/my-department/my-app/setting"]}),
+        "AddTagsToResource" => {
+            json!({"ResourceType": "Parameter", "ResourceId": "/my-department/my-app/setting", "Tags": [{"Key": "team", "Value": "blue"}]})
+        }
+        "RemoveTagsFromResource" => {
+            json!({"ResourceType": "Parameter", "ResourceId": "/my-department/my-app/setting", "TagKeys": ["team"]})
+        }
+        "ListTagsForResource" => {
+            json!({"ResourceType": "Parameter", "ResourceId": "/my-department/my-app/setting"})
+        }
         _ => json!({}),
     };
     serde_json::to_string_pretty(&v).unwrap_or_default()
