@@ -15,7 +15,7 @@
 //! - [`public`]: `/aws/service/…` and the Secrets Manager reference seam; [`cost`]: the estimate.
 //!
 //! Not modelled: shared (cross-account) parameters and resource policies, the default-tier and
-//! throughput service settings, AddTagsToResource and the other tag operations, parameter
+//! throughput service settings, tags of other resource types than parameters, parameter
 //! references in SSM documents, throttling, snapshots of the store (the KMS snapshot carries the
 //! KMS world only).
 
