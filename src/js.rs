@@ -19,6 +19,7 @@ pub mod keystore;
 pub mod kms;
 pub mod policy;
 pub mod s3;
+pub mod ssm;
 pub mod waf;
 
 use wasm_bindgen::prelude::*;

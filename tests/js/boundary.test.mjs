@@ -57,6 +57,7 @@ const KINDS = {
   arrayOrText: (v) => Array.isArray(v) || typeof v === "string",
   json: (v) => Array.isArray(v) || plainObject(v) || typeof v === "string",
   GeoDatabase: (v) => v instanceof pkg.GeoDatabase,
+  Kms: (v) => v instanceof pkg.Kms,
 };
 const JSON_KINDS = ["object", "objectOrText", "arrayOrText", "json"];
 
@@ -86,6 +87,12 @@ const checkKms = (k) => {
   assert.equal(k.call("Decrypt", { CiphertextBlob: blob }, KMS_ADMIN).Plaintext, "aGk=");
 };
 const kms = (params, valid) => ({ ...stream(newKms, checkKms, params, valid), aws: true });
+const newSsm = () => new pkg.Ssm(new pkg.Kms());
+const checkSsm = (s) => {
+  s.call("PutParameter", { Name: `/b/${Math.random().toString(36).slice(2)}`, Value: "v", Type: "SecureString" }, KMS_ADMIN);
+  assert.ok(s.call("DescribeParameters", {}, KMS_ADMIN).Parameters.length > 0);
+};
+const ssm = (params, valid) => ({ ...stream(newSsm, checkSsm, params, valid), aws: true });
 const s3Cases = JSON.parse(readFileSync(new URL("../s3/cases.json", import.meta.url), "utf8"));
 const s3Input = s3Cases.bases.base;
 const s3Inventory = { ...s3Input, objects: undefined, inventory: { fileSchema: "Bucket, Key, EncryptionStatus" } };
@@ -213,15 +220,22 @@ const ARGS = {
   "KeyStore#changePassphrase": stream(() => keyStoreCp, checkKeyStoreCp, [["old", "string"], ["newPassphrase", "string"]], () => ["boundary passphrase", "boundary passphrase"]),
   "Kms#createAccessKey": kms([["principal", "string"]], () => [KMS_ADMIN]),
   "Kms#adminCredentials": kms([], () => []),
+  Ssm: { aws: true, params: [["kms", "Kms"]], valid: () => [new pkg.Kms()] },
+  "Ssm#call": ssm([["operation", "string"], ["request", "objectOrText?"], ["caller", "objectOrText"]], () => ["DescribeParameters", {}, KMS_ADMIN]),
+  "Ssm#advanceClock": ssm([["days", "number"]], () => [1]),
+  "Ssm#events": ssm([], () => []),
+  "Ssm#costEstimate": ssm([["options", "objectOrText?"]], () => [{}]),
+  "Ssm#state": ssm([], () => []),
   "Kms#handleHttp": kms([["method", "string"], ["path", "string"], ["headers", "objectOrText"], ["body", "bytes"], ["context", "objectOrText?"]],
     () => ["POST", "/", { "x-amz-target": "TrentService.ListKeys" }, new Uint8Array(0), { sourceIp: "192.0.2.1" }]),
 };
 
 // Exports that are not the package's API: wasm-bindgen's loaders, and the raw entry points of the
 // ESDK's hash worker (`src/web/hash_worker.rs`; kept out of secplay.d.ts, they take numbers and touch
-// no JS value). `free` and `__secplayLend` (see `GeoDatabase::borrow_from`) take no arguments.
+// no JS value). `free`, `__secplayLend` (see `GeoDatabase::borrow_from`) and `__secplayLendWorld` (see
+// `Ssm`'s `borrow_world`) take no arguments.
 const NOT_API = new Set(["default", "initSync", "__secplay_hash_begin", "__secplay_hash_buffer", "__secplay_hash_update", "__secplay_hash_finish"]);
-const NOT_API_METHODS = new Set(["constructor", "free", "__destroy_into_raw", "__secplayLend"]);
+const NOT_API_METHODS = new Set(["constructor", "free", "__destroy_into_raw", "__secplayLend", "__secplayLendWorld"]);
 
 const isClass = (f) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
 

@@ -3,7 +3,7 @@ import init, {
   initSync, version, generateDataKey, aesGcmEncrypt, aesGcmDecrypt, generateRsaKeyPair, envelopeSeal, envelopeOpen,
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
-  type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse,
+  type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse, Ssm, type SsmCostOptions,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
@@ -120,4 +120,12 @@ export function acm(pem: string, der: Uint8Array): [string, number, string | nul
   const t: AcmTimeline = acmTimeline(der, options);
   const e: AcmTimelineEvent | undefined = t.events.find((x) => x.kind === "ApproachingExpiration");
   return [(leaf?.sha256 ?? "") + t.state.configRule, (leaf?.publicKey.bits ?? 0) + t.placements.length + (e?.at ?? 0), p?.code ?? null];
+}
+
+export function parameterStore(kms: Kms): [string, number] {
+  const ssm = new Ssm(kms);
+  ssm.call("PutParameter", { Name: "/my-department/my-app/db", Value: "s3cret", Type: "SecureString" }, "arn:aws:iam::111122223333:role/Admin");
+  const p = ssm.call("GetParameter", { Name: "/my-department/my-app/db", WithDecryption: true }, { principal: "arn:aws:iam::111122223333:role/Admin" });
+  const opts: SsmCostOptions = { higherThroughput: true };
+  return [p.Parameter.Value, ssm.costEstimate(opts).totalUsd];
 }

@@ -13,4 +13,5 @@ pub mod kms;
 pub mod overview;
 pub mod policy;
 pub mod s3;
+pub mod ssm;
 pub mod waf;

@@ -23,6 +23,9 @@ pub fn Overview() -> Html {
                 <li><a href="#/s3">{"S3 replication"}</a>{": a replication configuration, its buckets, role \
                     and keys as AWS prints them: per object and destination whether it replicates, under which \
                     key, and why not, with the policy statement that decided; S3 Inventory reports in a worker."}</li>
+                <li><a href="#/ssm">{"Parameter Store"}</a>{": SSM parameters with paths, versions and labels, \
+                    SecureString encrypted through the KMS emulator, tiers, policies on a clock, and \
+                    path-based access with the policy trace of a denial."}</li>
                 <li><a href="#/waf">{"WAF"}</a>{": paste a web ACL and a request (raw HTTP or curl) and see \
                     what AWS WAF does: the log record, the rule that decided, capacity, SQLi/XSS explained."}</li>
             </ul>
