@@ -19,6 +19,7 @@ pub mod kms;
 pub mod policy;
 pub mod s3;
 pub mod waf;
+pub mod waf_replay;
 
 use wasm_bindgen::prelude::*;
 

@@ -9,6 +9,8 @@
 //! line (`2024-05-06T12:00:00.000Z {…}`: a timestamp, a space, the record); a CloudWatch event
 //! whose `message` member holds the record as text. AWS WAF logs carry no body.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use crate::waf::log::LogRecord;
@@ -250,26 +252,32 @@ fn add_rule(out: &mut Vec<String>, id: &str) {
     }
 }
 
+fn add_rule_cow<'a>(out: &mut Vec<Cow<'a, str>>, id: Cow<'a, str>) {
+    if id != "Default_Action" && !id.is_empty() && !out.contains(&id) {
+        out.push(id);
+    }
+}
+
 /// The rules a log record says matched: the terminating rule, the web ACL's non-terminating
 /// matches, and each rule group's terminating and non-terminating rules (as
 /// `<ruleGroupId>/<ruleId>`). The same for a logged record and a replayed one.
-pub fn matched_rules(rec: &LogRecord) -> Vec<String> {
+pub fn matched_rules(rec: &LogRecord) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
-    add_rule(&mut out, &rec.terminating_rule_id);
+    add_rule_cow(&mut out, Cow::Borrowed(&rec.terminating_rule_id));
     for hit in &rec.non_terminating_matching_rules {
-        add_rule(&mut out, &hit.rule_id);
+        add_rule_cow(&mut out, Cow::Borrowed(&hit.rule_id));
     }
     for g in &rec.rule_group_list {
         for hit in g.terminating_rule.iter().chain(&g.non_terminating_matching_rules) {
-            add_rule(&mut out, &group_rule(&g.rule_group_id, &hit.rule_id));
+            add_rule_cow(&mut out, Cow::Owned(group_rule(&g.rule_group_id, &hit.rule_id)));
         }
     }
     out
 }
 
 /// The label names on a replayed record, sorted.
-pub fn labels(rec: &LogRecord) -> Vec<String> {
-    let mut v: Vec<String> = rec.labels.iter().map(|l| l.name.clone()).collect();
+pub fn labels(rec: &LogRecord) -> Vec<&str> {
+    let mut v: Vec<&str> = rec.labels.iter().map(|l| l.name.as_str()).collect();
     v.sort_unstable();
     v.dedup();
     v

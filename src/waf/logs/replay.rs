@@ -4,6 +4,7 @@
 //! stream through.
 
 use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -180,7 +181,7 @@ pub struct Replay {
     first_unjudged: usize,
     acl_rules: HashMap<String, usize>,
     labels: BTreeMap<String, (u64, u64)>,
-    clients: HashMap<String, ClientDiff>,
+    clients: HashMap<IpAddr, ClientDiff>,
     transitions: BTreeMap<(String, String), u64>,
     out: ReplayDiff,
 }
@@ -291,23 +292,27 @@ impl Replay {
         self.out.records += 1;
 
         for id in &logged.matched {
-            let gone = !after.contains(id);
+            let gone = !after.iter().any(|a| a == id);
             self.bump_rule(id, |r| {
                 r.matched_before += 1;
                 r.lost += u64::from(gone);
             });
         }
         for id in &after {
-            let new = !logged.matched.contains(id);
+            let new = !logged.matched.iter().any(|m| m == id);
             self.bump_rule(id, |r| {
                 r.matched_after += 1;
                 r.gained += u64::from(new);
             });
         }
 
-        let added: Vec<String> = labels_now.iter().filter(|l| !logged.labels.contains(l)).cloned().collect();
+        let added: Vec<String> = labels_now
+            .iter()
+            .filter(|l| !logged.labels.iter().any(|x| x == *l))
+            .map(|l| (*l).to_owned())
+            .collect();
         let removed: Vec<String> =
-            logged.labels.iter().filter(|l| !labels_now.contains(l)).cloned().collect();
+            logged.labels.iter().filter(|l| !labels_now.contains(&l.as_str())).cloned().collect();
         if !added.is_empty() || !removed.is_empty() {
             self.out.labels_changed += 1;
         }
@@ -341,11 +346,9 @@ impl Replay {
             self.out.unjudged += 1;
         }
 
-        let ip = logged.request.client_ip.to_string();
+        let ip = logged.request.client_ip;
         let slot = if self.clients.len() < self.limits.max_clients || self.clients.contains_key(&ip) {
-            self.clients
-                .entry(ip.clone())
-                .or_insert_with(|| ClientDiff { client_ip: ip, ..ClientDiff::default() })
+            self.clients.entry(ip).or_default()
         } else {
             &mut self.out.clients_overflow
         };
@@ -394,14 +397,15 @@ impl Replay {
             (b.added + b.removed).cmp(&(a.added + a.removed)).then_with(|| a.label.cmp(&b.label))
         });
         out.labels = labels;
-        let mut clients: Vec<&ClientDiff> = self.clients.values().collect();
-        clients.sort_by(|a, b| {
-            b.changed
-                .cmp(&a.changed)
-                .then(b.records.cmp(&a.records))
-                .then_with(|| a.client_ip.cmp(&b.client_ip))
+        let mut clients: Vec<(&IpAddr, &ClientDiff)> = self.clients.iter().collect();
+        clients.sort_by(|(ia, a), (ib, b)| {
+            b.changed.cmp(&a.changed).then(b.records.cmp(&a.records)).then_with(|| ia.cmp(ib))
         });
-        out.per_client = clients.into_iter().take(self.limits.top_clients).cloned().collect();
+        out.per_client = clients
+            .into_iter()
+            .take(self.limits.top_clients)
+            .map(|(ip, c)| ClientDiff { client_ip: ip.to_string(), ..c.clone() })
+            .collect();
         out.clients_counted = self.clients.len() as u64;
         out
     }
