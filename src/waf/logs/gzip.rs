@@ -236,8 +236,10 @@ fn header_need(h: &[u8]) -> Result<Need, WafError> {
     Ok(if h.len() >= at { Need::Done } else { Need::Exact(at - h.len()) })
 }
 
-const fn crc_table() -> [u32; 256] {
-    let mut table = [0u32; 256];
+/// CRC-32 tables for slicing by 8: `T[0]` is the classic byte table, `T[k][b]` the CRC of `b`
+/// followed by `k` zero bytes.
+const fn crc_tables() -> [[u32; 256]; 8] {
+    let mut t = [[0u32; 256]; 8];
     let mut i = 0;
     while i < 256 {
         let mut c = i as u32;
@@ -246,24 +248,72 @@ const fn crc_table() -> [u32; 256] {
             c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
             k += 1;
         }
-        // Const evaluation: `i < 256` is the loop bound; an out-of-range index would fail the build.
+        // Const evaluation: every index is below its bound (256, 8); a slip would fail the build.
         #[allow(clippy::indexing_slicing)]
         {
-            table[i] = c;
+            t[0][i] = c;
         }
         i += 1;
     }
-    table
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            #[allow(clippy::indexing_slicing)]
+            {
+                let prev = t[k - 1][i];
+                t[k][i] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
+            }
+            i += 1;
+        }
+        k += 1;
+    }
+    t
 }
 
-static CRC_TABLE: [u32; 256] = crc_table();
+static CRC: [[u32; 256]; 8] = crc_tables();
 
-/// CRC-32 (ISO-HDLC, as gzip uses) continued over `data`.
+fn tab(k: usize, i: u32) -> u32 {
+    CRC.get(k).and_then(|t| t.get((i & 0xff) as usize)).copied().unwrap_or(0)
+}
+
+/// CRC-32 (ISO-HDLC, as gzip uses) continued over `data`, eight bytes at a time.
 pub fn crc32_update(crc: u32, data: &[u8]) -> u32 {
     let mut c = !crc;
-    for &b in data {
-        let idx = ((c ^ u32::from(b)) & 0xff) as usize;
-        c = CRC_TABLE.get(idx).copied().unwrap_or(0) ^ (c >> 8);
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let lo = c ^ u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let hi = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+        c = tab(7, lo)
+            ^ tab(6, lo >> 8)
+            ^ tab(5, lo >> 16)
+            ^ tab(4, lo >> 24)
+            ^ tab(3, hi)
+            ^ tab(2, hi >> 8)
+            ^ tab(1, hi >> 16)
+            ^ tab(0, hi >> 24);
+    }
+    for &b in words.remainder() {
+        c = tab(0, c ^ u32::from(b)) ^ (c >> 8);
     }
     !c
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::crc32_update;
+
+    #[test]
+    fn crc32_check_value_and_any_split() {
+        // The CRC-32/ISO-HDLC check value (the CRC of "123456789").
+        assert_eq!(crc32_update(0, b"123456789"), 0xcbf4_3926);
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + 3) as u8).collect();
+        let whole = crc32_update(0, &data);
+        for cut in [0, 1, 7, 8, 9, 500, 999] {
+            assert_eq!(crc32_update(crc32_update(0, &data[..cut]), &data[cut..]), whole);
+        }
+    }
 }

@@ -9,7 +9,9 @@
 //! The log: the bench's 20-rule ACL (`lib.rs`) decided a pool of 20,000 of the bench's requests
 //! (70 % benign, 30 % SQLi/XSS in the query or a form body); each record is one of them with its
 //! own timestamp, request id and client address (65,536 distinct). The edit: `block-admin` set to
-//! Count and a new rule blocking `/comments`. Not a test: it checks only that every record was read.
+//! Count and a new rule blocking `/comments`; a second run leaves out the five SQLi/XSS rules. The
+//! edited ACLs go to `target/waf-logs-acl.json` for `logs.mjs`. Not a test: it checks only that
+//! every record was read. `BENCH_RECORDS` changes the count.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -211,6 +213,10 @@ fn main() {
     drop(gz.stdin.take());
     gz.wait().unwrap_or_else(|e| fail("gzip", e));
     let gz_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    // The edited ACLs and their resources, for `logs.mjs`.
+    let acls = json!({"full": edited_acl(false), "light": edited_acl(true), "resources": input::resources()});
+    let acl_path = format!("{dir}/waf-logs-acl.json");
+    std::fs::write(&acl_path, acls.to_string()).unwrap_or_else(|e| fail(&acl_path, e));
     println!(
         "\nsecplay WAF log replay, native (release): {n} records, {:.0} MiB of JSON lines, {:.1} MiB gzipped ({path})",
         text_bytes as f64 / 1048576.0,
