@@ -286,7 +286,7 @@ impl Replay {
             captcha_solved_ms: logged.captcha_solved_ms,
             challenge_solved_ms: logged.challenge_solved_ms,
         };
-        let now = self.engine.evaluate_untraced(&logged.request, &ctx);
+        let now = self.engine.evaluate_decision(&logged.request, &ctx);
         let after = matched_rules(&now);
         let labels_now = labels(&now);
         self.out.records += 1;
