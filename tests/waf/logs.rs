@@ -135,8 +135,9 @@ fn aws_doc_rate_based_example_replayed_alone_is_newly_allowed() {
 #[test]
 fn aws_doc_rate_based_example_repeated_trips_the_rule() {
     // 150 copies of the documented record in the same second: the replay's rate-based rule
-    // blocks past the limit of 100 (AWS: "blocks requests from the aggregate key when the rate
-    // exceeds the limit", https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html).
+    // rate limits the `dogname: ella` aggregate once its count passes the limit of 100 (a
+    // rate-based rule counts requests per aggregate and rate limits the groupings over the limit:
+    // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html).
     let first = EXAMPLES.lines().next().unwrap();
     let log: String = (0..150).map(|_| format!("{first}\n")).collect();
     let d = replay(&doc_rate_acl(), log.as_bytes(), Value::Null);
