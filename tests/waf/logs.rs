@@ -531,3 +531,32 @@ fn a_finished_replay_takes_no_more_input() {
     assert_eq!(r.finish().unwrap(), first);
     assert_eq!(r.push(b"{}").unwrap_err().code(), "LimitExceeded");
 }
+
+#[test]
+fn gzip_headers_with_extra_field_comment_and_header_crc_are_read() {
+    // RFC 1952 §2.3: FEXTRA (XLEN, then data), FNAME and FCOMMENT (zero-terminated), FHCRC (two
+    // bytes). The fixture's header has FNAME; rebuild it with all four around the same body.
+    assert_eq!(EXAMPLES_GZ[3], 0x08, "the fixture sets FNAME only");
+    let name_end = 10 + EXAMPLES_GZ[10..].iter().position(|&b| b == 0).unwrap() + 1;
+    let mut gz = vec![0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10 | 0x02, 0, 0, 0, 0, 0, 3];
+    gz.extend_from_slice(&[5, 0, b'A', b'B', 3, 0, 9]);
+    gz.extend_from_slice(b"aws.log\0a comment\0");
+    gz.extend_from_slice(&[0xaa, 0xbb]);
+    gz.extend_from_slice(&EXAMPLES_GZ[name_end..]);
+    let acl = doc_rate_acl();
+    let want = replay(&acl, EXAMPLES.as_bytes(), Value::Null);
+    for size in [1usize, 3, 4096] {
+        let mut r = LogReplayer::new(&acl, &Value::Null, &Value::Null, None).unwrap();
+        for c in gz.chunks(size) {
+            r.push(c).unwrap();
+        }
+        assert_eq!(r.finish().unwrap(), want, "chunks of {size}");
+    }
+    // Reserved flag bits are refused.
+    let mut reserved = gz.clone();
+    reserved[3] |= 0x80;
+    assert_eq!(
+        replay_logs(&acl, &Value::Null, &reserved, &Value::Null, None).unwrap_err().code(),
+        "InvalidGzip"
+    );
+}
