@@ -151,10 +151,14 @@ bench-policy: pkg
 # Not part of `make test` (a benchmark, minutes): bench/waf is its own Cargo project. Fetches
 # libinjection's C source from PyPI into bench/waf/target (never committed); without it the
 # table shows n/a for the C library. The Rust port libinjectionrs (crates.io) is a third column.
+# Then the log replay: a generated 1,000,000-record WAF log (gzip, about 43 MB, in bench/waf/target)
+# replayed natively and in wasm (BENCH_RECORDS changes the count).
 bench-waf: pkg
 	bench/waf/fetch-libinjection.sh || echo "bench-waf: libinjection C source unavailable; comparing without it"
 	cd bench/waf && cargo bench -j $(BENCH_JOBS) --bench waf
 	node bench/waf/wasm.mjs
+	cd bench/waf && cargo run --release -j $(BENCH_JOBS) --quiet --bin waf-logs
+	node bench/waf/logs.mjs
 
 # Not part of `make test`: the ESDK engine natively (bench/esdk, its own cargo workspace).
 bench-esdk:

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod s3;
 pub mod ssm;
 pub mod waf;
+pub mod waf_replay;
 
 use wasm_bindgen::prelude::*;
 

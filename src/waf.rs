@@ -16,6 +16,7 @@ pub mod ipset;
 pub mod json;
 pub mod jsonbody;
 pub mod log;
+pub mod logs;
 pub mod managed;
 pub mod model;
 pub mod parse;

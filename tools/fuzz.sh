@@ -49,6 +49,11 @@ PY
                import { writeFileSync } from "node:fs";
                import { readTables, encode } from "./tools/geo-build.mjs";
                writeFileSync("'"$dir"'/small", encode(readTables().map((t) => t.slice(0, 40)), "fuzz seed").bytes);' ;;
+    waf_logs) # The AWS WAF log fixtures, as text and as gzip (one and two members), each after the
+              # byte that picks the chunk size (fuzz/fuzz_targets/waf_logs.rs).
+              for f in tests/waf/data/aws-log-examples*.jsonl*; do
+                { printf '\007'; cat "$f"; } > "$dir/$(basename "$f")"
+              done ;;
     keystore) # A record and a backup made by the package, so mutations get past the magic bytes.
               [ -f pkg/secplay.js ] && node --input-type=module -e '
                 import { readFileSync, writeFileSync } from "node:fs";

@@ -167,7 +167,9 @@ impl WebAcl {
 
 /// Splits `options.geoDb` (a `Uint8Array`, decoded here) from the JSON options (any other value is
 /// left for the JSON checks).
-fn take_geo_db(options: Option<JsValue>) -> Result<(Option<JsValue>, Option<Arc<GeoDb>>), JsValue> {
+pub(super) fn take_geo_db(
+    options: Option<JsValue>,
+) -> Result<(Option<JsValue>, Option<Arc<GeoDb>>), JsValue> {
     let Some(o) = options else { return Ok((None, None)) };
     if args::object(&o, "options").is_err() {
         return Ok((Some(o), None));

@@ -107,6 +107,21 @@ pub enum WafError {
         /// What is wrong and what to do.
         reason: String,
     },
+    /// A line of a WAF log given to the log replay cannot be read at all (too long to be a log
+    /// record); lines that are merely not records are counted, not raised.
+    #[error("log line {line}: {reason}")]
+    LogLine {
+        /// 1-based line number in the (decompressed) log.
+        line: u64,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// A gzip log file is damaged or is not gzip (bad header, deflate data, CRC or length).
+    #[error("invalid gzip log: {reason}")]
+    Gzip {
+        /// What is wrong.
+        reason: String,
+    },
     /// An AWS quota is exceeded (`WAFLimitsExceededException`).
     #[error("limit exceeded: {reason}")]
     Limit {
@@ -141,13 +156,19 @@ impl WafError {
             Self::Request { .. } => "InvalidRequest",
             Self::Limit { .. } => "LimitExceeded",
             Self::GeoDatabase { .. } => "InvalidGeoDatabase",
+            Self::LogLine { .. } => "InvalidLogLine",
+            Self::Gzip { .. } => "InvalidGzip",
         }
     }
 
     /// The JSON pointer the error refers to, when it has one.
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            Self::MalformedJson { .. } | Self::Limit { .. } | Self::GeoDatabase { .. } => None,
+            Self::MalformedJson { .. }
+            | Self::Limit { .. }
+            | Self::GeoDatabase { .. }
+            | Self::LogLine { .. }
+            | Self::Gzip { .. } => None,
             Self::UnknownField { pointer, .. }
             | Self::MissingField { pointer, .. }
             | Self::WrongType { pointer, .. }

@@ -159,7 +159,24 @@ impl Engine {
         self.evaluate_with(req, ctx, false)
     }
 
+    /// Evaluates one request for its decision only: no trace, and the record's `httpRequest` and
+    /// `notes` left empty (the caller has the request): what the log replay needs, without copying
+    /// every header of every request into a record it throws away.
+    pub fn evaluate_decision(&mut self, req: &Request, ctx: &Context) -> LogRecord {
+        self.evaluate_full(req, ctx, false, false)
+    }
+
     fn evaluate_with(&mut self, req: &Request, ctx: &Context, rule_trace: bool) -> LogRecord {
+        self.evaluate_full(req, ctx, rule_trace, true)
+    }
+
+    fn evaluate_full(
+        &mut self,
+        req: &Request,
+        ctx: &Context,
+        rule_trace: bool,
+        log_request: bool,
+    ) -> LogRecord {
         let now = ctx.timestamp_ms.or(req.timestamp).unwrap_or(self.clock_ms);
         self.clock_ms = self.clock_ms.max(now);
         let mut run = Run {
@@ -180,9 +197,12 @@ impl Engine {
             pending: Vec::new(),
             group_headers: Vec::new(),
             geo: self.geo.as_deref(),
+            log_request,
         };
         let mut record = run.run();
-        record.notes.clone_from(&self.notes);
+        if log_request {
+            record.notes.clone_from(&self.notes);
+        }
         record.http_source_name = match self.resource_type.as_str() {
             "CLOUDFRONT" => "CF",
             "API_GATEWAY" => "APIGW",

@@ -120,6 +120,11 @@ impl WebAcl {
         &self.engine
     }
 
+    /// The typed engine, taken (the log replay drives it directly).
+    pub fn into_engine(self) -> Engine {
+        self.engine
+    }
+
     /// Evaluates one request `{method, uri, headers, body?, clientIp, country?, asn?, ...}`
     /// with `context` `{timestamp?, tokens?: {captcha?, challenge?}}` and returns the log record.
     pub fn evaluate(&mut self, request: &Value, context: &Value) -> Result<Value, WafError> {

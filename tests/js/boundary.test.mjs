@@ -100,6 +100,8 @@ const newReplication = () => new pkg.ReplicationEvaluator(s3Inventory);
 const checkReplication = (ev) => {
   assert.match(ev.push('"src-bucket","docs%2Fa","SSE-S3"\n'), /^docs\/a,,COMPLETED,REPLICATED,REPLICATED\n$/);
 };
+const newReplayer = () => new pkg.LogReplayer(acl);
+const checkReplayer = (r) => assert.equal(typeof r.progress().records, "number");
 // The key store (in Node: in memory, no IndexedDB), unlocked once up front.
 const keyStore = await pkg.KeyStore.open("boundary");
 await keyStore.unlock("boundary passphrase");
@@ -182,6 +184,12 @@ const ARGS = {
   "ReplicationEvaluator#header": stream(newReplication, checkReplication, [], () => []),
   "ReplicationEvaluator#push": stream(newReplication, checkReplication, [["chunk", "bytesOrString"]], () => ['"src-bucket","k","NOT-SSE"\n']),
   "ReplicationEvaluator#finish": stream(newReplication, () => {}, [], () => []),
+  replayLogs: { params: [["aclJson", "objectOrText"], ["resources", "objectOrText?"], ["logText", "bytesOrString"], ["options", "objectOrText?"]],
+    valid: () => [acl, {}, "", {}] },
+  LogReplayer: { params: [["aclJson", "objectOrText"], ["resources", "objectOrText?"], ["options", "objectOrText?"]], valid: () => [acl, {}, {}] },
+  "LogReplayer#push": stream(newReplayer, checkReplayer, [["chunk", "bytesOrString"]], () => ["\n"]),
+  "LogReplayer#progress": stream(newReplayer, checkReplayer, [], () => []),
+  "LogReplayer#finish": stream(newReplayer, () => {}, [], () => []),
   Kms: { aws: true, params: [["options", "objectOrText?"]], valid: () => [{}] },
   "Kms#call": kms([["operation", "string"], ["request", "objectOrText?"], ["caller", "objectOrText"]], () => ["ListKeys", {}, KMS_ADMIN]),
   "Kms#auditLog": kms([["filter", "objectOrText?"]], () => [{}]),

@@ -129,3 +129,19 @@ export function parameterStore(kms: Kms): [string, number] {
   const opts: SsmCostOptions = { higherThroughput: true };
   return [p.Parameter.Value, ssm.costEstimate(opts).totalUsd];
 }
+
+import {
+  replayLogs, LogReplayer, type WafReplayDiff, type WafReplayOptions, type WafReplayProgress, type WafReplaySample,
+} from "../../pkg/secplay.js";
+
+// The WAF log replay (issue 15): whole, and streamed in chunks.
+export function logReplay(acl: object, log: string, gz: Uint8Array): [number, string | null, number] {
+  const options: WafReplayOptions = { maxSamples: 10, resourceType: "APPLICATION_LOAD_BALANCER" };
+  const d: WafReplayDiff = replayLogs(acl, null, log, options);
+  const s: WafReplaySample | undefined = d.samples[0];
+  const r = new LogReplayer(acl, {}, options);
+  const p: WafReplayProgress = r.push(gz);
+  const done: WafReplayDiff = r.finish();
+  const rule = d.perRule.find((x) => x.unjudged !== undefined);
+  return [d.newlyBlocked + done.records + p.records, s?.requestId ?? rule?.ruleId ?? null, s?.request.headers.length ?? 0];
+}

@@ -5,6 +5,7 @@ mod detectors;
 mod eval;
 mod geo;
 mod json;
+mod logs;
 mod parse;
 mod quality;
 mod robustness;

@@ -61,6 +61,8 @@ pub(super) struct Run<'a> {
     pub(super) group_headers: Vec<(String, String)>,
     /// The offline geo database, when the engine has one.
     pub(super) geo: Option<&'a crate::waf::geo::GeoDb>,
+    /// Whether the record carries the request (`httpRequest`); off for a decision only.
+    pub(super) log_request: bool,
 }
 
 /// What one rule did.
@@ -78,11 +80,10 @@ pub(super) fn lossy(bytes: &[u8]) -> String {
 impl Run<'_> {
     pub(super) fn run(&mut self) -> LogRecord {
         let geo = self.client_origin();
-        let mut rec = LogRecord {
-            timestamp: self.now,
-            format_version: 1,
-            webacl_id: self.acl.arn.clone(),
-            http_request: HttpRequest {
+        let http_request = if !self.log_request {
+            HttpRequest::default()
+        } else {
+            HttpRequest {
                 client_ip: self.req.client_ip.to_string(),
                 country: geo.country.clone(),
                 headers: self
@@ -96,7 +97,13 @@ impl Run<'_> {
                 http_version: "HTTP/1.1".to_owned(),
                 http_method: self.req.method.clone(),
                 fragment: self.req.fragment().map(str::to_owned),
-            },
+            }
+        };
+        let mut rec = LogRecord {
+            timestamp: self.now,
+            format_version: 1,
+            webacl_id: if self.log_request { self.acl.arn.clone() } else { String::new() },
+            http_request,
             geo,
             ..LogRecord::default()
         };

@@ -23,7 +23,9 @@ fn percent_encode(s: &str) -> String {
 fn main() {
     for name in ["sqli.txt", "xss.txt", "benign.txt", "benign-technical.txt"] {
         for (n, line) in input::corpus(name).iter().enumerate() {
-            for (form, text) in [("raw", line.clone()), ("pct", percent_encode(line)), ("upper", line.to_uppercase())] {
+            for (form, text) in
+                [("raw", line.clone()), ("pct", percent_encode(line)), ("upper", line.to_uppercase())]
+            {
                 let b = text.as_bytes();
                 println!(
                     "{name}:{n}:{form} low={:?} high={:?} xss={:?}",
