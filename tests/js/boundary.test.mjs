@@ -92,6 +92,8 @@ const newReplication = () => new pkg.ReplicationEvaluator(s3Inventory);
 const checkReplication = (ev) => {
   assert.match(ev.push('"src-bucket","docs%2Fa","SSE-S3"\n'), /^docs\/a,,COMPLETED,REPLICATED,REPLICATED\n$/);
 };
+const newScanner = () => new pkg.SensitiveDataScanner();
+const checkScanner = (s) => assert.equal(s.push("a.b@example.com ").bytesScanned > 0, true);
 // The key store (in Node: in memory, no IndexedDB), unlocked once up front.
 const keyStore = await pkg.KeyStore.open("boundary");
 await keyStore.unlock("boundary passphrase");
@@ -167,6 +169,10 @@ const ARGS = {
   parseRequestText: { params: [["text", "string"], ["clientIp", "string"]], valid: () => ["GET / HTTP/1.1\r\nHost: a\r\n\r\n", "192.0.2.1"] },
   // The KMS emulator: a wrong JS type is InvalidInput like everywhere; a request of the right type
   // that KMS refuses throws the AWS exception (`aws: true` lets those through as coded errors).
+  scanSensitiveData: { params: [["input", "bytesOrString"], ["options", "object?"]], valid: () => ["mail a.b@example.com", {}] },
+  SensitiveDataScanner: { params: [["options", "object?"]], valid: () => [{}] },
+  "SensitiveDataScanner#push": stream(newScanner, checkScanner, [["chunk", "bytesOrString"]], () => ["x"]),
+  "SensitiveDataScanner#finish": stream(newScanner, () => {}, [], () => []),
   evaluateReplication: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Input, {}] },
   ReplicationEvaluator: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Inventory, {}] },
   "ReplicationEvaluator#header": stream(newReplication, checkReplication, [], () => []),

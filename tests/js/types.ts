@@ -6,6 +6,7 @@ import init, {
   type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
+  scanSensitiveData, SensitiveDataScanner, type ScanReport, type ScanOptions, type SensitiveDataFinding,
 } from "../../pkg/secplay.js";
 
 export function decide(input: PolicyEvalInput): [PolicyEvalResult["decision"], string[]] {
@@ -101,4 +102,14 @@ export function endpoint(kms: Kms, body: Uint8Array): [string, number, boolean] 
   const r: KmsHttpResponse = kms.handleHttp("POST", "/", { "x-amz-target": "TrentService.ListKeys" }, body,
     { sourceIp: "127.0.0.1", now: Date.now() / 1000 });
   return [c.accessKeyId, r.status, r.mutating];
+}
+
+export function scanTypes(text: string, chunks: Uint8Array[]): [string[], number, string | null] {
+  const opts: ScanOptions = { types: ["CREDIT_CARD_NUMBER", "EMAIL_ADDRESS"], maxFindings: 10 };
+  const r: ScanReport = scanSensitiveData(text, opts);
+  const s = new SensitiveDataScanner(opts);
+  for (const c of chunks) s.push(c);
+  const streamed: ScanReport = s.finish();
+  const f: SensitiveDataFinding[] = r.findings;
+  return [f.map((x) => `${x.type}@${x.start.line}:${x.start.column} ${x.masked}`), streamed.bytesScanned, r.finding?.type ?? null];
 }
