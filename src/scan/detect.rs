@@ -41,6 +41,7 @@ struct Detectors {
     ssn: Regex,
     ssn_bare: Regex,
     rrn: Regex,
+    rrn_bare: Regex,
     date: Regex,
     email: Regex,
     phone: Regex,
@@ -62,7 +63,8 @@ fn build() -> Result<Detectors, regex::Error> {
         ))?,
         ssn: r(r"(\d{3})[- ](\d{2})[- ](\d{4})")?,
         ssn_bare: r(r"(\d{3})(\d{2})(\d{4})")?,
-        rrn: r(r"\d{6}-?\d{7}")?,
+        rrn: r(r"\d{6}-\d{7}")?,
+        rrn_bare: r(r"\d{13}")?,
         date: r(&format!(
             r"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}|{MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}(?:st|nd|rd|th)? {MONTHS}\.?,? \d{{4}}"
         ))?,
@@ -121,6 +123,37 @@ fn keyword_before(w: &[u8], start: usize, words: &[&str]) -> bool {
     let Some(before) = w.get(from..start) else { return false };
     let lower = before.to_ascii_lowercase();
     words.iter().any(|k| memchr::memmem::find(&lower, k.as_bytes()).is_some())
+}
+
+/// Where a keyword-bound detector can match: from each occurrence of one of `words` (in the lower-cased
+/// window) to `KEYWORD_SPAN + reach` bytes after it, merged. Detectors that need a keyword run their
+/// pattern only there; edges and keywords are still checked on the whole window, so the candidates
+/// are those a scan of the whole window would give.
+fn keyword_regions(lower: &[u8], words: &[&str], reach: usize) -> Vec<(usize, usize)> {
+    let mut starts: Vec<usize> = Vec::new();
+    for k in words {
+        starts.extend(memchr::memmem::find_iter(lower, k.as_bytes()));
+    }
+    starts.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for s in starts {
+        let e = lower.len().min(s + KEYWORD_SPAN + reach);
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Matches of `re` inside `regions` of `w`, as (start, end) in `w`.
+fn matches_in(re: &Regex, w: &[u8], regions: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for &(a, b) in regions {
+        let Some(part) = w.get(a..b) else { continue };
+        out.extend(re.find_iter(part).map(|m| (a + m.start(), a + m.end())));
+    }
+    out
 }
 
 fn digits_of(s: &[u8]) -> Vec<u8> {
@@ -218,15 +251,15 @@ pub fn candidates(w: &[u8], enabled: &dyn Fn(Kind) -> bool) -> Result<Vec<Candid
         }
     }
 
+    let lower = w.to_ascii_lowercase();
     if enabled(Kind::AwsSecretKey) {
-        for m in d.aws_secret.find_iter(w) {
-            let (s, e) = (m.start(), m.end());
-            let t = m.as_bytes();
+        // Every keyword holds `secret` or `credential`; the key comes within the keyword span after it.
+        for (s, e) in matches_in(&d.aws_secret, w, &keyword_regions(&lower, &["secret", "credential"], 64)) {
+            let Some(t) = w.get(s..e) else { continue };
             let left = s.checked_sub(1).and_then(|i| byte(w, i));
-            if t.len() != 40
-                || left.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
-                || byte(w, e) == Some(b'=')
-            {
+            let right = byte(w, e);
+            let edge = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+');
+            if t.len() != 40 || edge(left) || edge(right) || right == Some(b'=') {
                 continue;
             }
             let mixed = t.iter().any(u8::is_ascii_uppercase)
@@ -311,11 +344,12 @@ pub fn candidates(w: &[u8], enabled: &dyn Fn(Kind) -> bool) -> Result<Vec<Candid
     }
 
     if enabled(Kind::KoreaRrn) {
-        for m in d.rrn.find_iter(w) {
-            let (s, e) = (m.start(), m.end());
-            let t = m.as_bytes();
-            let hyphen = t.len() == 14;
-            if !left_ok(w, s) || !right_ok(w, e) || (!hyphen && !keyword_before(w, s, RRN_WORDS)) {
+        let mut found: Vec<(usize, usize)> = d.rrn.find_iter(w).map(|m| (m.start(), m.end())).collect();
+        // Thirteen digits without the hyphen only after a keyword.
+        found.extend(matches_in(&d.rrn_bare, w, &keyword_regions(&lower, RRN_WORDS, 20)));
+        for (s, e) in found {
+            let Some(t) = w.get(s..e) else { continue };
+            if !left_ok(w, s) || !right_ok(w, e) || (t.len() == 13 && !keyword_before(w, s, RRN_WORDS)) {
                 continue;
             }
             match checks::korea_rrn(&digits_of(t)) {
@@ -329,37 +363,43 @@ pub fn candidates(w: &[u8], enabled: &dyn Fn(Kind) -> bool) -> Result<Vec<Candid
     }
 
     if enabled(Kind::UsaSsn) {
+        let ssn_regions = keyword_regions(&lower, SSN_WORDS, 16);
+        let whole = [(0, w.len())];
         for (re, need_keyword) in [(&d.ssn, false), (&d.ssn_bare, true)] {
-            for c in re.captures_iter(w) {
-                let Some(m) = c.get(0) else { continue };
-                let (s, e) = (m.start(), m.end());
-                let t = m.as_bytes();
-                // Separators, when present, are the same on both sides (`123-45-6789`, `123 45 6789`).
-                if t.len() == 11 && t.get(3) != t.get(6) {
-                    continue;
-                }
-                let part = |i| c.get(i).map(|g| num(g.as_bytes())).unwrap_or(0);
-                if left_ok(w, s)
-                    && right_ok(w, e)
-                    && (!need_keyword || keyword_before(w, s, SSN_WORDS))
-                    && checks::ssn(part(1), part(2), part(3))
-                {
-                    push(s, e, Kind::UsaSsn, "area, group and serial in range");
+            let regions: &[(usize, usize)] = if need_keyword { &ssn_regions } else { &whole };
+            for &(a, b) in regions {
+                let Some(part) = w.get(a..b) else { continue };
+                for c in re.captures_iter(part) {
+                    let Some(m) = c.get(0) else { continue };
+                    let (s, e) = (a + m.start(), a + m.end());
+                    let t = m.as_bytes();
+                    // Separators, when present, are the same on both sides (`123-45-6789`, `123 45 6789`).
+                    if t.len() == 11 && t.get(3) != t.get(6) {
+                        continue;
+                    }
+                    let part = |i| c.get(i).map(|g| num(g.as_bytes())).unwrap_or(0);
+                    if left_ok(w, s)
+                        && right_ok(w, e)
+                        && (!need_keyword || keyword_before(w, s, SSN_WORDS))
+                        && checks::ssn(part(1), part(2), part(3))
+                    {
+                        push(s, e, Kind::UsaSsn, "area, group and serial in range");
+                    }
                 }
             }
         }
     }
 
     if enabled(Kind::DateOfBirth) {
-        for m in d.date.find_iter(w) {
-            let (s, e) = (m.start(), m.end());
-            if left_ok(w, s) && right_ok(w, e) && date_ok(m.as_bytes()) && keyword_before(w, s, DOB_WORDS) {
+        for (s, e) in matches_in(&d.date, w, &keyword_regions(&lower, DOB_WORDS, 32)) {
+            let Some(t) = w.get(s..e) else { continue };
+            if left_ok(w, s) && right_ok(w, e) && date_ok(t) && keyword_before(w, s, DOB_WORDS) {
                 push(s, e, Kind::DateOfBirth, "a date near a birth keyword");
             }
         }
     }
 
-    if enabled(Kind::Email) {
+    if enabled(Kind::Email) && memchr::memchr(b'@', w).is_some() {
         for m in d.email.find_iter(w) {
             let (s, e) = (m.start(), m.end());
             let t = m.as_bytes();

@@ -17,7 +17,7 @@ use super::kind::Kind;
 use super::mask;
 
 /// Bytes decided per pass.
-pub const WINDOW: usize = 64 * 1024;
+pub const WINDOW: usize = 256 * 1024;
 /// Bytes seen after a window (more than the longest match).
 pub const OVERLAP: usize = MAX_MATCH + 4 * 1024;
 /// Bytes kept before a window.
