@@ -21,7 +21,8 @@ pub enum Kind {
     JsonWebToken,
     /// An AWS secret access key near a keyword (Macie `AWS_CREDENTIALS`).
     AwsSecretKey,
-    /// An AWS access key id (`AKIA…`, `ASIA…`): ours, Macie has no identifier for the id alone.
+    /// An AWS access key id (`AKIA…` long-term, `ASIA…` temporary): ours, Macie has no identifier
+    /// for the id alone. Other unique-id prefixes (`AIDA` users, `AROA` roles, …) name, not grant.
     AwsAccessKeyId,
     /// An IBAN with its country's length and a valid mod-97 check: ours.
     Iban,

@@ -293,7 +293,7 @@ fn positive(r: &mut Rng, i: usize) -> Sample {
             ("IBAN", "iban", sentence(r, &lead, &v, TAILS))
         }
         2 => {
-            let p = *r.pick(&["AKIA", "ASIA", "AKIA", "AIDA", "AROA"]);
+            let p = *r.pick(&["AKIA", "ASIA", "AKIA"]);
             let v = format!("{p}{}", r.from(BASE32, 16));
             let lead = [
                 "aws_access_key_id = ",
@@ -431,7 +431,11 @@ fn negative(r: &mut Rng, i: usize) -> Sample {
             let n = *r.pick(&[15usize, 17, 19]);
             ("aws-id-length", format!("aws_access_key_id = AKIA{}", r.from(BASE32, n)))
         }
-        6 => ("aws-id-prefix", format!("key AKIB{}", r.from(BASE32, 16))),
+        6 => {
+            // Unique ids of users and roles (AIDA, AROA) name an identity; they grant nothing.
+            let p = *r.pick(&["AKIB", "AIDA", "AROA"]);
+            ("aws-id-prefix", format!("key {p}{}", r.from(BASE32, 16)))
+        }
         7 => (
             "aws-secret-example",
             format!(

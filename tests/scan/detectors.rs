@@ -75,6 +75,8 @@ fn aws_access_key_id_shape() {
     assert!(!found("AKIAIOSFODNN7EXAMPL", "AWS_ACCESS_KEY_ID"), "19 characters");
     assert!(!found("AKIAIOSFODNN7EXAMPLEX", "AWS_ACCESS_KEY_ID"), "21 characters");
     assert!(!found("AKIAIOSFODNN1EXAMPLE", "AWS_ACCESS_KEY_ID"), "1 is not base32");
+    assert!(!found("AIDAJQABLZS4A3QDU576", "AWS_ACCESS_KEY_ID"), "a user's unique id is not a key");
+    assert!(!found("AROADBQP57FF2AEXAMPLE", "AWS_ACCESS_KEY_ID"), "nor a role's");
 }
 
 // Macie AWS_CREDENTIALS: keyword required; its two documented example keys are never reported
