@@ -23,7 +23,7 @@ BENCH_TARGET_DIR ?= $(HOME)/.cache/secplay/bench-target
 # The stages of `make test`, in order; each one's time is printed at the end.
 TEST_STAGES := setup-test lint test-native test-wasm test-js test-e2e size
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser bench-kms bench-s3 clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser bench-kms bench-s3 bench-scan clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -36,6 +36,7 @@ help:
 	@echo "make bench-esdk-browser   the ESDK engine vs @aws-crypto/client-browser in headless Chromium (BENCH_MIB=100)"
 	@echo "make bench-kms   KMS calls in process (native, wasm) and the local endpoint beside moto (requests/s)"
 	@echo "make bench-s3    1,000,000 S3 Inventory rows through the replication evaluator, native and wasm (rows/s, memory)"
+	@echo "make bench-scan  the sensitive-data scanner beside Presidio and detect-secrets (P/R/F1), MB/s native and wasm"
 
 setup:
 	@tools/setup.sh build
@@ -99,7 +100,7 @@ lint: lint-extra
 
 # bench/* and fuzz/ compile against today's library, with their lock files as committed.
 lint-extra:
-	for d in bench/esdk bench/waf bench/policy bench/kms bench/s3 fuzz; do \
+	for d in bench/esdk bench/waf bench/policy bench/kms bench/s3 bench/scan fuzz; do \
 	  (cd $$d && CARGO_TARGET_DIR=$(BENCH_TARGET_DIR) cargo check --locked --quiet --all-targets) || { echo "lint: $$d does not compile"; exit 1; }; \
 	done
 
@@ -190,5 +191,19 @@ bench-s3: pkg
 	cd bench/s3 && cargo run --release -j $(BENCH_JOBS) --quiet --bin s3-inventory
 	node bench/s3/wasm.mjs
 
+# Not part of `make test` (a benchmark, a few minutes): the labelled set (tests/scan/corpus.rs) through
+# ours (bench/scan, its own cargo workspace) and through Presidio's pattern recognizers and
+# detect-secrets (PyPI, pinned in bench/scan/requirements.txt, in their own virtualenv
+# bench/scan/.venv); precision/recall/F1 per type, then MB/s natively and in wasm in Node over pkg/.
+SCAN_BENCH_VENV := bench/scan/.venv/.installed
+$(SCAN_BENCH_VENV): bench/scan/requirements.txt
+	python3 -m venv bench/scan/.venv
+	bench/scan/.venv/bin/pip install --quiet --disable-pip-version-check -r bench/scan/requirements.txt
+	touch $@
+bench-scan: pkg $(SCAN_BENCH_VENV)
+	cd bench/scan && cargo run --release -j $(BENCH_JOBS) --quiet --bin scan-bench -- $(TARGET_DIR)/scan-bench
+	bench/scan/.venv/bin/python bench/scan/peers.py $(TARGET_DIR)/scan-bench
+	node bench/scan/wasm.mjs $(TARGET_DIR)/scan-bench
+
 clean:
-	rm -rf dist pkg www/generated target bench/policy/target bench/waf/target bench/esdk/target bench/kms/target bench/s3/target bench/kms/.venv bench/esdk-browser/node_modules bench/esdk-browser/build
+	rm -rf dist pkg www/generated target bench/policy/target bench/waf/target bench/esdk/target bench/kms/target bench/s3/target bench/scan/target bench/kms/.venv bench/scan/.venv bench/esdk-browser/node_modules bench/esdk-browser/build

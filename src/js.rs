@@ -20,6 +20,7 @@ pub mod kms;
 pub mod policy;
 pub mod s3;
 pub mod ssm;
+pub mod scan;
 pub mod waf;
 pub mod waf_replay;
 

@@ -16,6 +16,7 @@ pub mod kms;
 pub mod policy;
 pub mod s3;
 pub mod ssm;
+pub mod scan;
 pub mod waf;
 
 #[cfg(all(target_arch = "wasm32", feature = "js-api"))]

@@ -102,6 +102,8 @@ const checkReplication = (ev) => {
 };
 const newReplayer = () => new pkg.LogReplayer(acl);
 const checkReplayer = (r) => assert.equal(typeof r.progress().records, "number");
+const newScanner = () => new pkg.SensitiveDataScanner();
+const checkScanner = (s) => assert.equal(s.push("a.b@example.com ").bytesScanned > 0, true);
 // The key store (in Node: in memory, no IndexedDB), unlocked once up front.
 const keyStore = await pkg.KeyStore.open("boundary");
 await keyStore.unlock("boundary passphrase");
@@ -177,6 +179,10 @@ const ARGS = {
   parseRequestText: { params: [["text", "string"], ["clientIp", "string"]], valid: () => ["GET / HTTP/1.1\r\nHost: a\r\n\r\n", "192.0.2.1"] },
   // The KMS emulator: a wrong JS type is InvalidInput like everywhere; a request of the right type
   // that KMS refuses throws the AWS exception (`aws: true` lets those through as coded errors).
+  scanSensitiveData: { params: [["input", "bytesOrString"], ["options", "object?"]], valid: () => ["mail a.b@example.com", {}] },
+  SensitiveDataScanner: { params: [["options", "object?"]], valid: () => [{}] },
+  "SensitiveDataScanner#push": stream(newScanner, checkScanner, [["chunk", "bytesOrString"]], () => ["x"]),
+  "SensitiveDataScanner#finish": stream(newScanner, () => {}, [], () => []),
   evaluateReplication: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Input, {}] },
   inspectCertificate: { params: [["cert", "bytesOrString"], ["options", "object?"]], valid: () => [certPem, { at: 1780000000 }] },
   acmTimeline: { params: [["cert", "bytesOrString"], ["options", "object?"]], valid: () => [certPem, { type: "AMAZON_ISSUED" }] },

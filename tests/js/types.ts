@@ -6,6 +6,7 @@ import init, {
   type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse, Ssm, type SsmCostOptions,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
+  scanSensitiveData, SensitiveDataScanner, type ScanReport, type ScanOptions, type SensitiveDataFinding,
 } from "../../pkg/secplay.js";
 
 export function decide(input: PolicyEvalInput): [PolicyEvalResult["decision"], string[]] {
@@ -144,4 +145,15 @@ export function logReplay(acl: object, log: string, gz: Uint8Array): [number, st
   const done: WafReplayDiff = r.finish();
   const rule = d.perRule.find((x) => x.unjudged !== undefined);
   return [d.newlyBlocked + done.records + p.records, s?.requestId ?? rule?.ruleId ?? null, s?.request.headers.length ?? 0];
+}
+
+import {
+export function scanTypes(text: string, chunks: Uint8Array[]): [string[], number, string | null] {
+  const opts: ScanOptions = { types: ["CREDIT_CARD_NUMBER", "EMAIL_ADDRESS"], maxFindings: 10 };
+  const r: ScanReport = scanSensitiveData(text, opts);
+  const s = new SensitiveDataScanner(opts);
+  for (const c of chunks) s.push(c);
+  const streamed: ScanReport = s.finish();
+  const f: SensitiveDataFinding[] = r.findings;
+  return [f.map((x) => `${x.type}@${x.start.line}:${x.start.column} ${x.masked}`), streamed.bytesScanned, r.finding?.type ?? null];
 }

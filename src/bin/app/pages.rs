@@ -14,4 +14,5 @@ pub mod overview;
 pub mod policy;
 pub mod s3;
 pub mod ssm;
+pub mod scan;
 pub mod waf;

@@ -15,6 +15,7 @@ pub enum Route {
     Kms,
     S3,
     Ssm,
+    Scan,
     Keys,
     Acm,
     NotFound,
@@ -22,7 +23,7 @@ pub enum Route {
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 9] = [
+    pub const NAV: [Route; 11] = [
         Route::Overview,
         Route::Envelope,
         Route::Esdk,
@@ -30,8 +31,9 @@ impl Route {
         Route::Policies,
         Route::S3,
         Route::Ssm,
-        Route::Waf,
         Route::Acm,
+        Route::Scan,
+        Route::Waf,
         Route::Keys,
     ];
 
@@ -49,6 +51,7 @@ impl Route {
             "kms" => Route::Kms,
             "s3" => Route::S3,
             "ssm" => Route::Ssm,
+            "scan" => Route::Scan,
             "keys" => Route::Keys,
             "acm" => Route::Acm,
             _ => Route::NotFound,
@@ -66,6 +69,7 @@ impl Route {
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
             Route::Ssm => "#/ssm",
+            Route::Scan => "#/scan",
             Route::Keys => "#/keys",
             Route::Acm => "#/acm",
         }
@@ -82,6 +86,7 @@ impl Route {
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
             Route::Ssm => "Parameter Store",
+            Route::Scan => "Sensitive data",
             Route::Keys => "Key store",
             Route::Acm => "ACM certificates",
             Route::NotFound => "Not found",

@@ -10,4 +10,5 @@ pub mod geo;
 pub mod keystore;
 pub mod location;
 pub mod s3_worker;
+pub mod scan_worker;
 pub mod webcrypto;
