@@ -14,6 +14,7 @@ pub mod keystore;
 pub mod kms;
 pub mod policy;
 pub mod s3;
+pub mod secrets;
 pub mod waf;
 
 #[cfg(all(target_arch = "wasm32", feature = "js-api"))]
