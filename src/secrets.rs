@@ -13,9 +13,10 @@
 //! - [`auth`]: `secretsmanager:*` authorization (identity policies and the resource policy);
 //! - [`ops`]: the operations; [`password`]: GetRandomPassword; [`error`]: the exceptions.
 //!
-//! Modelled: the operations in [`ops::OPERATIONS`] with the rules their modules cite. Not
-//! modelled (yet): resource policies, rotation, replication, BatchGetSecretValue, managed external
-//! secrets, cross-account replicas, throttling and the eventual consistency AWS warns of.
+//! Modelled: the operations in [`ops::OPERATIONS`] with the rules their modules cite, resource
+//! policies evaluated with identity policies (cross-account needs both, and a customer key).
+//! Not modelled (yet): rotation, replication, BatchGetSecretValue, managed external secrets,
+//! cross-account replicas, throttling and the eventual consistency AWS warns of.
 //!
 //! [`World`]: crate::kms::World
 

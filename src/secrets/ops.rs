@@ -7,8 +7,10 @@
 //! (`InvalidRequestException` while scheduled for deletion), then the operation's own errors.
 //!
 //! Families live in their own files: [`secrets`] (create, describe, list, update, delete,
-//! restore, tags), [`values`] (values, versions and staging labels).
+//! restore, tags), [`values`] (values, versions and staging labels), [`policy`] (resource
+//! policies).
 
+pub mod policy;
 pub mod secrets;
 pub mod values;
 
@@ -35,18 +37,22 @@ pub struct Call<'c> {
 /// Every operation this engine answers.
 pub const OPERATIONS: &[&str] = &[
     "CreateSecret",
+    "DeleteResourcePolicy",
     "DeleteSecret",
     "DescribeSecret",
     "GetRandomPassword",
+    "GetResourcePolicy",
     "GetSecretValue",
     "ListSecretVersionIds",
     "ListSecrets",
+    "PutResourcePolicy",
     "PutSecretValue",
     "RestoreSecret",
     "TagResource",
     "UntagResource",
     "UpdateSecret",
     "UpdateSecretVersionStage",
+    "ValidateResourcePolicy",
 ];
 
 /// Runs one operation.
@@ -65,6 +71,10 @@ pub fn dispatch(c: &mut Call<'_>, operation: &str, request: &Value) -> Result<Va
         "UpdateSecretVersionStage" => values::update_secret_version_stage(c, request),
         "ListSecretVersionIds" => values::list_secret_version_ids(c, request),
         "GetRandomPassword" => super::password::get_random_password(c, request),
+        "PutResourcePolicy" => policy::put_resource_policy(c, request),
+        "GetResourcePolicy" => policy::get_resource_policy(c, request),
+        "DeleteResourcePolicy" => policy::delete_resource_policy(c, request),
+        "ValidateResourcePolicy" => policy::validate_resource_policy(c, request),
         op => Err(SecretsError::unknown_operation(format!(
             "`{op}` is not a Secrets Manager operation this engine answers; it answers {}",
             OPERATIONS.join(", ")

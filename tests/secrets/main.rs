@@ -8,4 +8,5 @@ mod kms;
 mod lifecycle;
 mod model;
 mod password;
+mod policy;
 mod versions;

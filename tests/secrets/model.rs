@@ -232,6 +232,11 @@ fn requests_responses_and_errors_of_a_scenario_match_the_model() {
             json!({"SecretId": "m/db", "VersionStage": "AWSCURRENT", "RemoveFromVersionId": t1}),
         ),
         ("GetRandomPassword", json!({"PasswordLength": 2})),
+        ("PutResourcePolicy", json!({"SecretId": "m/db", "ResourcePolicy": "{"})),
+        (
+            "PutResourcePolicy",
+            json!({"SecretId": "m/db", "ResourcePolicy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}", "BlockPublicPolicy": true}),
+        ),
     ] {
         assert!(answered(&m, &mut e, op, req.clone(), &mut p).is_none(), "{op} {req} should fail");
     }
