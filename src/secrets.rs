@@ -14,8 +14,9 @@
 //! - [`ops`]: the operations; [`password`]: GetRandomPassword; [`error`]: the exceptions.
 //!
 //! Modelled: the operations in [`ops::OPERATIONS`] with the rules their modules cite, resource
-//! policies evaluated with identity policies (cross-account needs both, and a customer key).
-//! Not modelled (yet): rotation, replication, BatchGetSecretValue, managed external secrets,
+//! policies evaluated with identity policies (cross-account needs both, and a customer key),
+//! rotation through an emulated function on a schedule ([`schedule`]) on the simulated clock.
+//! Not modelled (yet): replication, managed rotation, BatchGetSecretValue, managed external secrets,
 //! cross-account replicas, throttling and the eventual consistency AWS warns of.
 //!
 //! [`World`]: crate::kms::World
@@ -26,8 +27,9 @@ pub mod error;
 pub mod json;
 pub mod ops;
 pub mod password;
+pub mod schedule;
 pub mod store;
 
 pub use error::SecretsError;
-pub use json::{call, tick};
+pub use json::{advance_clock, call, put_rotation_function, rotation_history, tick};
 pub use store::Store;

@@ -8,9 +8,10 @@
 //!
 //! Families live in their own files: [`secrets`] (create, describe, list, update, delete,
 //! restore, tags), [`values`] (values, versions and staging labels), [`policy`] (resource
-//! policies).
+//! policies), [`rotation`] (rotation and its schedule).
 
 pub mod policy;
+pub mod rotation;
 pub mod secrets;
 pub mod values;
 
@@ -36,6 +37,7 @@ pub struct Call<'c> {
 
 /// Every operation this engine answers.
 pub const OPERATIONS: &[&str] = &[
+    "CancelRotateSecret",
     "CreateSecret",
     "DeleteResourcePolicy",
     "DeleteSecret",
@@ -48,6 +50,7 @@ pub const OPERATIONS: &[&str] = &[
     "PutResourcePolicy",
     "PutSecretValue",
     "RestoreSecret",
+    "RotateSecret",
     "TagResource",
     "UntagResource",
     "UpdateSecret",
@@ -75,6 +78,8 @@ pub fn dispatch(c: &mut Call<'_>, operation: &str, request: &Value) -> Result<Va
         "GetResourcePolicy" => policy::get_resource_policy(c, request),
         "DeleteResourcePolicy" => policy::delete_resource_policy(c, request),
         "ValidateResourcePolicy" => policy::validate_resource_policy(c, request),
+        "RotateSecret" => rotation::rotate_secret(c, request),
+        "CancelRotateSecret" => rotation::cancel_rotate_secret(c, request),
         op => Err(SecretsError::unknown_operation(format!(
             "`{op}` is not a Secrets Manager operation this engine answers; it answers {}",
             OPERATIONS.join(", ")

@@ -25,6 +25,37 @@ pub struct Store {
     /// The simulated time up to which the clock's work (deletions, rotations) has run.
     #[serde(default)]
     pub ticked_to: i64,
+    /// Rotation function ARN → how the emulated function behaves (not an AWS API: the
+    /// playground's stand-in for deploying a Lambda function).
+    #[serde(default)]
+    pub functions: BTreeMap<String, RotationFunction>,
+}
+
+/// How an emulated rotation function behaves.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RotationFunction {
+    /// The step at which it fails (`createSecret`, `setSecret`, `testSecret`, `finishSecret`);
+    /// absent = every step succeeds.
+    #[serde(default)]
+    pub fail_at: Option<String>,
+    /// The execution role it calls Secrets Manager as; absent = the secret's account root.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// One entry of a secret's rotation timeline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationEvent {
+    pub time: i64,
+    /// The version the rotation makes (its `ClientRequestToken`).
+    pub version_id: String,
+    /// `createSecret`, `setSecret`, `testSecret`, `finishSecret`, or `RotationStarted`,
+    /// `RotationSucceeded`, `RotationFailed`, `RotationCancelled`, `RotationSkipped`.
+    pub step: String,
+    pub ok: bool,
+    pub message: String,
 }
 
 /// One secret in one account and region.
@@ -54,15 +85,18 @@ pub struct Secret {
     #[serde(default)]
     pub rotation: Option<Rotation>,
     pub last_rotated: Option<i64>,
-    /// Rotation in progress: the version id a failed or unfinished rotation left `AWSPENDING` on.
-    #[serde(default)]
-    pub rotation_in_progress: Option<String>,
     /// Replica regions → status (see [`super::replication`]); a replica names its primary.
     #[serde(default)]
     pub replicas: BTreeMap<String, Replica>,
     #[serde(default)]
     pub primary_arn: Option<String>,
+    /// The rotation timeline, oldest first (at most [`MAX_HISTORY`] entries).
+    #[serde(default)]
+    pub history: Vec<RotationEvent>,
 }
+
+/// Rotation timeline entries kept per secret.
+pub const MAX_HISTORY: usize = 500;
 
 /// One version of a secret's value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -105,17 +139,13 @@ impl std::fmt::Debug for Sealed {
 #[serde(rename_all = "camelCase")]
 pub struct Rotation {
     pub enabled: bool,
-    /// The rotation function's ARN (user-visible steps), or `None` for managed rotation.
+    /// The rotation function's ARN.
     pub lambda_arn: Option<String>,
     pub automatically_after_days: Option<i64>,
     pub schedule_expression: Option<String>,
     pub duration: Option<String>,
     /// When the next rotation falls due (start of its window).
     pub next: Option<i64>,
-    /// The step at which the user's function fails (`createSecret`, `setSecret`, `testSecret`,
-    /// `finishSecret`), to see what AWS leaves behind; `None` = it succeeds.
-    #[serde(default)]
-    pub fail_at: Option<String>,
 }
 
 /// One replica of a primary secret.

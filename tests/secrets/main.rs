@@ -9,4 +9,5 @@ mod lifecycle;
 mod model;
 mod password;
 mod policy;
+mod rotation;
 mod versions;

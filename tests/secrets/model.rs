@@ -232,6 +232,11 @@ fn requests_responses_and_errors_of_a_scenario_match_the_model() {
             json!({"SecretId": "m/db", "VersionStage": "AWSCURRENT", "RemoveFromVersionId": t1}),
         ),
         ("GetRandomPassword", json!({"PasswordLength": 2})),
+        ("RotateSecret", json!({"SecretId": "m/bin"})),
+        (
+            "RotateSecret",
+            json!({"SecretId": "m/db", "RotationRules": {"ScheduleExpression": "rate(1 hours)"}}),
+        ),
         ("PutResourcePolicy", json!({"SecretId": "m/db", "ResourcePolicy": "{"})),
         (
             "PutResourcePolicy",

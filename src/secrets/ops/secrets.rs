@@ -113,9 +113,9 @@ pub fn create_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
         versions: Vec::new(),
         rotation: None,
         last_rotated: None,
-        rotation_in_progress: None,
         replicas: BTreeMap::new(),
         primary_arn: None,
+        history: Vec::new(),
     };
     let mut extra: Vec<(&str, String)> = vec![];
     let tag_keys: Vec<String> = tag_list.iter().map(|(k, _)| k.clone()).collect();

@@ -130,6 +130,15 @@ pub fn add_version(
         s.move_stage(st, &id);
     }
     s.last_changed = now;
+    // A new AWSCURRENT value counts as a rotation for `AutomaticallyAfterDays` (RotationRules,
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html).
+    if s.version(&id).is_some_and(|v| v.stages.iter().any(|x| x == AWSCURRENT)) {
+        if let Some(r) = s.rotation.as_mut().filter(|r| r.enabled) {
+            if let Some(n) = r.automatically_after_days {
+                r.next = Some(day_of(now) + n * DAY);
+            }
+        }
+    }
     // Prune: the oldest deprecated versions more than a day old, while over the limit.
     while s.versions.len() > MAX_VERSIONS {
         let Some(i) = s.versions.iter().position(|v| v.stages.is_empty() && v.created + DAY <= now) else {
