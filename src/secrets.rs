@@ -15,8 +15,9 @@
 //!
 //! Modelled: the operations in [`ops::OPERATIONS`] with the rules their modules cite, resource
 //! policies evaluated with identity policies (cross-account needs both, and a customer key),
-//! rotation through an emulated function on a schedule ([`schedule`]) on the simulated clock.
-//! Not modelled (yet): replication, managed rotation, BatchGetSecretValue, managed external secrets,
+//! rotation through an emulated function on a schedule ([`schedule`]) on the simulated clock,
+//! replicas in other regions under their own region's keys.
+//! Not modelled (yet): managed rotation, BatchGetSecretValue, managed external secrets,
 //! cross-account replicas, throttling and the eventual consistency AWS warns of.
 //!
 //! [`World`]: crate::kms::World

@@ -8,9 +8,11 @@
 //!
 //! Families live in their own files: [`secrets`] (create, describe, list, update, delete,
 //! restore, tags), [`values`] (values, versions and staging labels), [`policy`] (resource
-//! policies), [`rotation`] (rotation and its schedule).
+//! policies), [`rotation`] (rotation and its schedule), [`replication`] (replicas in other
+//! regions).
 
 pub mod policy;
+pub mod replication;
 pub mod rotation;
 pub mod secrets;
 pub mod values;
@@ -49,8 +51,11 @@ pub const OPERATIONS: &[&str] = &[
     "ListSecrets",
     "PutResourcePolicy",
     "PutSecretValue",
+    "RemoveRegionsFromReplication",
+    "ReplicateSecretToRegions",
     "RestoreSecret",
     "RotateSecret",
+    "StopReplicationToReplica",
     "TagResource",
     "UntagResource",
     "UpdateSecret",
@@ -80,6 +85,9 @@ pub fn dispatch(c: &mut Call<'_>, operation: &str, request: &Value) -> Result<Va
         "ValidateResourcePolicy" => policy::validate_resource_policy(c, request),
         "RotateSecret" => rotation::rotate_secret(c, request),
         "CancelRotateSecret" => rotation::cancel_rotate_secret(c, request),
+        "ReplicateSecretToRegions" => replication::replicate_secret_to_regions(c, request),
+        "RemoveRegionsFromReplication" => replication::remove_regions_from_replication(c, request),
+        "StopReplicationToReplica" => replication::stop_replication_to_replica(c, request),
         op => Err(SecretsError::unknown_operation(format!(
             "`{op}` is not a Secrets Manager operation this engine answers; it answers {}",
             OPERATIONS.join(", ")

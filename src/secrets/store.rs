@@ -156,6 +156,9 @@ pub struct Replica {
     pub status: String,
     pub status_message: String,
     pub last_accessed: Option<i64>,
+    /// A secret of the same name holds the region: nothing is copied there.
+    #[serde(default)]
+    pub name_conflict: bool,
 }
 
 impl Secret {

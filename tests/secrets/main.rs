@@ -9,5 +9,6 @@ mod lifecycle;
 mod model;
 mod password;
 mod policy;
+mod replication;
 mod rotation;
 mod versions;

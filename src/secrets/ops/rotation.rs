@@ -118,6 +118,7 @@ pub fn rotate_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
     allow(c, "RotateSecret", Some(&arn), &extra)?;
     let s = secret(c.store, &arn)?;
     not_deleted(s)?;
+    super::replication::not_replica(s)?;
     let lambda = lambda
         .map(str::to_string)
         .or_else(|| s.rotation.as_ref().and_then(|r| r.lambda_arn.clone()))
@@ -313,6 +314,7 @@ pub fn run(w: &mut World, store: &mut Store, arn: &str, version_id: &str) -> boo
         }
         s.last_rotated = Some(now);
     }
+    super::replication::sync(&mut c, arn);
     log(c.store, arn, event(now, version_id, "RotationSucceeded", true, "AWSCURRENT is the new version"));
     true
 }

@@ -61,13 +61,14 @@ pub fn create_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
     let description = p.str("Description", 0, 2048).map_err(e)?;
     let kms_key_id = p.str("KmsKeyId", 0, 2048).map_err(e)?.filter(|k| !k.is_empty());
     let tag_list = tags(request.get("Tags"))?.unwrap_or_default();
-    for m in ["AddReplicaRegions", "Type", "CrossAccountPrimaryARN"] {
+    for m in ["Type", "CrossAccountPrimaryARN"] {
         if p.has(m) {
             return Err(SecretsError::invalid_parameter(format!(
                 "`{m}` is not modelled by this engine yet (replication, managed external secrets)"
             )));
         }
     }
+    let force = p.bool("ForceOverwriteReplicaSecret").map_err(e)?.unwrap_or(false);
     let value = read_value(&p)?;
     let account = c.who.account.clone().ok_or_else(|| {
         SecretsError::invalid_request("a service principal cannot own secrets; call as an IAM principal")
@@ -150,6 +151,12 @@ pub fn create_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
             }
         }
     }
+    if let Some(regions) = request.get("AddReplicaRegions") {
+        super::replication::add_replicas(c, &arn, regions, force)?;
+        if let Some(o) = out.as_object_mut() {
+            o.insert("ReplicationStatus".into(), super::replication::status_json(secret(c.store, &arn)?));
+        }
+    }
     Ok(out)
 }
 
@@ -203,7 +210,12 @@ pub fn describe(s: &Secret) -> Value {
         s.versions.iter().filter(|v| !v.stages.is_empty()).map(|v| (v.id.clone(), json!(v.stages))).collect();
     o.insert("VersionIdsToStages".into(), Value::Object(stages));
     o.insert("CreatedDate".into(), ts(s.created));
-    o.insert("PrimaryRegion".into(), json!(s.region));
+    let primary_region =
+        s.primary_arn.as_deref().and_then(|a| a.split(':').nth(3)).unwrap_or(&s.region).to_string();
+    o.insert("PrimaryRegion".into(), json!(primary_region));
+    if !s.replicas.is_empty() {
+        o.insert("ReplicationStatus".into(), super::replication::status_json(s));
+    }
     Value::Object(o)
 }
 
@@ -355,6 +367,7 @@ pub fn update_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
     let arn = find(c, id)?;
     allow(c, "UpdateSecret", Some(&arn), &[])?;
     not_deleted(secret(c.store, &arn)?)?;
+    super::replication::not_replica(secret(c.store, &arn)?)?;
     if let Some(k) = kms_key_id {
         let new_key = (!k.is_empty()).then(|| k.to_string());
         rekey(c, &arn, new_key)?;
@@ -372,6 +385,7 @@ pub fn update_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
             o.insert("VersionId".into(), json!(added.id));
         }
     }
+    super::replication::sync(c, &arn);
     Ok(out)
 }
 
@@ -433,6 +447,11 @@ pub fn delete_secret(c: &mut Call<'_>, request: &Value) -> Result<Value, Secrets
         return Err(SecretsError::invalid_request(
             "You can't delete a primary secret that is replicated to other Regions: remove the replicas \
              first (RemoveRegionsFromReplication).",
+        ));
+    }
+    if s.primary_arn.is_some() {
+        return Err(SecretsError::invalid_request(
+            "A replica is deleted from its primary: call RemoveRegionsFromReplication in the primary's region.",
         ));
     }
     let name = s.name.clone();

@@ -229,7 +229,9 @@ pub fn put_secret_value(c: &mut Call<'_>, request: &Value) -> Result<Value, Secr
     let arn = find(c, id)?;
     allow(c, "PutSecretValue", Some(&arn), &[])?;
     not_deleted(secret(c.store, &arn)?)?;
+    super::replication::not_replica(secret(c.store, &arn)?)?;
     let added = add_version(c, &arn, token, &value, stages)?;
+    super::replication::sync(c, &arn);
     let s = secret(c.store, &arn)?;
     let stages = s.version(&added.id).map(|v| v.stages.clone()).unwrap_or_default();
     Ok(json!({"ARN": arn, "Name": s.name, "VersionId": added.id, "VersionStages": stages}))
@@ -244,6 +246,7 @@ pub fn update_secret_version_stage(c: &mut Call<'_>, request: &Value) -> Result<
     let move_to = p.str("MoveToVersionId", 32, 64).map_err(SecretsError::from_params)?;
     let arn = find(c, id)?;
     allow(c, "UpdateSecretVersionStage", Some(&arn), &[("secretsmanager:VersionStage", stage.to_string())])?;
+    super::replication::not_replica(secret(c.store, &arn)?)?;
     let s = secret_mut(c.store, &arn)?;
     not_deleted(s)?;
     let holder = s.with_stage(stage).map(|v| v.id.clone());
@@ -289,7 +292,9 @@ pub fn update_secret_version_stage(c: &mut Call<'_>, request: &Value) -> Result<
         }
     }
     s.last_changed = c.w.now;
-    Ok(json!({"ARN": arn, "Name": s.name}))
+    let name = s.name.clone();
+    super::replication::sync(c, &arn);
+    Ok(json!({"ARN": arn, "Name": name}))
 }
 
 /// ListSecretVersionIds.
