@@ -18,6 +18,7 @@ pub mod keystore;
 pub mod kms;
 pub mod policy;
 pub mod s3;
+pub mod secrets;
 pub mod waf;
 
 use wasm_bindgen::prelude::*;

@@ -106,7 +106,6 @@ pub struct Kms {
 impl Kms {
     /// The world this instance calls into, for the services that share it (Parameter Store,
     /// Secrets Manager): their keys, principals, clock and audit log are this KMS's.
-    #[allow(dead_code)] // until the first service wrapper (Ssm, SecretsManager) uses it
     pub(crate) fn shared_world(&self) -> Rc<RefCell<World>> {
         Rc::clone(&self.world)
     }

@@ -56,6 +56,7 @@ const KINDS = {
   arrayOrText: (v) => Array.isArray(v) || typeof v === "string",
   json: (v) => Array.isArray(v) || plainObject(v) || typeof v === "string",
   GeoDatabase: (v) => v instanceof pkg.GeoDatabase,
+  Kms: (v) => v instanceof pkg.Kms,
 };
 const JSON_KINDS = ["object", "objectOrText", "arrayOrText", "json"];
 
@@ -85,6 +86,12 @@ const checkKms = (k) => {
   assert.equal(k.call("Decrypt", { CiphertextBlob: blob }, KMS_ADMIN).Plaintext, "aGk=");
 };
 const kms = (params, valid) => ({ ...stream(newKms, checkKms, params, valid), aws: true });
+const newSecrets = () => new pkg.SecretsManager(new pkg.Kms());
+const checkSecrets = (sm) => {
+  sm.call("CreateSecret", { Name: `check-${Math.random()}`.replace("0.", ""), SecretString: "v" }, KMS_ADMIN);
+  assert.ok(Array.isArray(sm.call("ListSecrets", {}, KMS_ADMIN).SecretList));
+};
+const secrets = (params, valid) => ({ ...stream(newSecrets, checkSecrets, params, valid), aws: true });
 const s3Cases = JSON.parse(readFileSync(new URL("../s3/cases.json", import.meta.url), "utf8"));
 const s3Input = s3Cases.bases.base;
 const s3Inventory = { ...s3Input, objects: undefined, inventory: { fileSchema: "Bucket, Key, EncryptionStatus" } };
@@ -189,6 +196,11 @@ const ARGS = {
   "Kms#setPermissionsBoundary": kms([["arn", "string"], ["policy", "objectOrText?"]], () => [KMS_ADMIN, null]),
   "Kms#setScps": kms([["account", "string"], ["levels", "arrayOrText"]], () => ["111122223333", []]),
   "Kms#world": kms([], () => []),
+  SecretsManager: { aws: true, params: [["kms", "Kms"]], valid: () => [new pkg.Kms()] },
+  "SecretsManager#call": secrets([["operation", "string"], ["request", "objectOrText?"], ["caller", "objectOrText"]], () => ["ListSecrets", {}, KMS_ADMIN]),
+  "SecretsManager#advanceClock": secrets([["days", "number"]], () => [1]),
+  "SecretsManager#putRotationFunction": secrets([["functionArn", "string"], ["options", "objectOrText?"]], () => ["arn:aws:lambda:us-east-1:111122223333:function:f", {}]),
+  "SecretsManager#rotationHistory": secrets([["secretId", "string"], ["caller", "objectOrText"]], () => ["none", KMS_ADMIN]),
   KeyStore: { params: [] },
   // A static method: called on the class itself.
   "KeyStore#open": { make: () => pkg.KeyStore, params: [["name", "string"]], valid: () => ["boundary-2"] },
@@ -218,7 +230,7 @@ const ARGS = {
 // ESDK's hash worker (`src/web/hash_worker.rs`; kept out of secplay.d.ts, they take numbers and touch
 // no JS value). `free` and `__secplayLend` (see `GeoDatabase::borrow_from`) take no arguments.
 const NOT_API = new Set(["default", "initSync", "__secplay_hash_begin", "__secplay_hash_buffer", "__secplay_hash_update", "__secplay_hash_finish"]);
-const NOT_API_METHODS = new Set(["constructor", "free", "__destroy_into_raw", "__secplayLend"]);
+const NOT_API_METHODS = new Set(["constructor", "free", "__destroy_into_raw", "__secplayLend", "__secplayLendWorld"]);
 
 const isClass = (f) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
 

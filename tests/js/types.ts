@@ -4,6 +4,7 @@ import init, {
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
   type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse,
+  SecretsManager, type RotationEvent, type SecretsClockResult,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
 } from "../../pkg/secplay.js";
@@ -101,4 +102,14 @@ export function endpoint(kms: Kms, body: Uint8Array): [string, number, boolean] 
   const r: KmsHttpResponse = kms.handleHttp("POST", "/", { "x-amz-target": "TrentService.ListKeys" }, body,
     { sourceIp: "127.0.0.1", now: Date.now() / 1000 });
   return [c.accessKeyId, r.status, r.mutating];
+}
+
+// Secrets Manager over a Kms instance's world (README: "Secrets Manager").
+export function secretsRotation(kms: Kms): [string, number, number] {
+  const sm = new SecretsManager(kms);
+  sm.call("CreateSecret", { Name: "db", SecretString: "v" }, "arn:aws:iam::111122223333:role/Admin");
+  sm.putRotationFunction("arn:aws:lambda:us-east-1:111122223333:function:f", { failAt: "setSecret" });
+  const h: RotationEvent[] = sm.rotationHistory("db", "arn:aws:iam::111122223333:role/Admin");
+  const c: SecretsClockResult = sm.advanceClock(1);
+  return [h.length ? h[0].step : "", c.events.length, c.kms.now];
 }
