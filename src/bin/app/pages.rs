@@ -12,4 +12,5 @@ pub mod kms;
 pub mod overview;
 pub mod policy;
 pub mod s3;
+pub mod secrets;
 pub mod waf;

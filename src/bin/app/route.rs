@@ -14,19 +14,21 @@ pub enum Route {
     Esdk,
     Kms,
     S3,
+    Secrets,
     Keys,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 8] = [
+    pub const NAV: [Route; 9] = [
         Route::Overview,
         Route::Envelope,
         Route::Esdk,
         Route::Kms,
         Route::Policies,
         Route::S3,
+        Route::Secrets,
         Route::Waf,
         Route::Keys,
     ];
@@ -44,6 +46,7 @@ impl Route {
             "esdk" => Route::Esdk,
             "kms" => Route::Kms,
             "s3" => Route::S3,
+            "secrets" => Route::Secrets,
             "keys" => Route::Keys,
             _ => Route::NotFound,
         }
@@ -59,6 +62,7 @@ impl Route {
             Route::Esdk => "#/esdk",
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
+            Route::Secrets => "#/secrets",
             Route::Keys => "#/keys",
         }
     }
@@ -73,6 +77,7 @@ impl Route {
             Route::Esdk => "Encryption SDK",
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
+            Route::Secrets => "Secrets Manager",
             Route::Keys => "Key store",
             Route::NotFound => "Not found",
         }

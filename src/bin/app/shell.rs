@@ -39,6 +39,7 @@ pub fn App() -> Html {
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::Kms => html! { <pages::kms::KmsPage /> },
         Route::S3 => html! { <pages::s3::S3Page /> },
+        Route::Secrets => html! { <pages::secrets::SecretsPage /> },
         Route::Keys => html! { <pages::keys::KeysPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
@@ -57,7 +58,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Secrets).then_some("wide"))}>{ page }</main>
         </div>
     }
 }
