@@ -21,6 +21,7 @@ pub mod policy;
 pub mod s3;
 pub mod ssm;
 pub mod scan;
+pub mod secrets;
 pub mod waf;
 pub mod waf_replay;
 

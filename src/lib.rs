@@ -17,6 +17,7 @@ pub mod policy;
 pub mod s3;
 pub mod ssm;
 pub mod scan;
+pub mod secrets;
 pub mod waf;
 
 #[cfg(all(target_arch = "wasm32", feature = "js-api"))]

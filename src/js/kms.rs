@@ -402,3 +402,33 @@ fn credentials(c: &access_keys::Credentials) -> Result<JsValue, JsValue> {
         "principal": c.principal,
     }))
 }
+
+thread_local! {
+    /// A world handed over by `Kms.__secplayLendWorld`, taken at once by [`borrow_world`].
+    static LENT: RefCell<Option<Rc<RefCell<World>>>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen]
+impl Kms {
+    /// Not for users: hands this instance's world to a service built over it (`new Ssm(kms)`,
+    /// `new SecretsManager(kms)`; see [`borrow_world`]).
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __secplayLendWorld, skip_typescript)]
+    pub fn lend_world(&self) {
+        LENT.with(|l| *l.borrow_mut() = Some(self.shared_world()));
+    }
+}
+
+/// The world behind `value`, which must be a live `Kms`, for a service that shares it. A `&Kms`
+/// parameter would throw an uncoded error for anything else and wasm-bindgen's checked conversion
+/// takes the object away from JS, so the object is asked to lend its world through a hidden method,
+/// and anything that does not hand one over is refused with a coded error.
+pub(crate) fn borrow_world(value: &JsValue) -> Result<Rc<RefCell<World>>, JsValue> {
+    let refuse = || args::wrong_type("kms", "a Kms instance", value);
+    args::object(value, "kms").map_err(|_| refuse())?;
+    let lend = Reflect::get(value, &JsValue::from_str("__secplayLendWorld")).map_err(|_| refuse())?;
+    let lend = lend.dyn_into::<js_sys::Function>().map_err(|_| refuse())?;
+    LENT.with(|l| l.borrow_mut().take());
+    lend.call0(value).map_err(|_| refuse())?;
+    LENT.with(|l| l.borrow_mut().take()).ok_or_else(refuse)
+}

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{self, Accept};
 use super::error::js_error;
 use super::json::to_js;
-use super::kms::Kms;
+use super::kms::borrow_world;
 use crate::kms::World;
 use crate::ssm::{self as engine, SsmError, Store};
 
@@ -22,33 +22,6 @@ use crate::ssm::{self as engine, SsmError, Store};
 const TS: &'static str = r#"
 export interface SsmCostOptions { account?: string; region?: string; higherThroughput?: boolean }
 "#;
-
-thread_local! {
-    /// A world handed over by `Kms.__secplayLendWorld`, taken at once by [`borrow_world`].
-    static LENT: RefCell<Option<Rc<RefCell<World>>>> = const { RefCell::new(None) };
-}
-
-#[wasm_bindgen]
-impl Kms {
-    /// Not for users: hands this instance's world to `new Ssm(kms)` (see [`borrow_world`]).
-    #[wasm_bindgen(js_name = __secplayLendWorld, skip_typescript)]
-    pub fn lend_world(&self) {
-        LENT.with(|l| *l.borrow_mut() = Some(self.shared_world()));
-    }
-}
-
-/// The world behind `value`, which must be a live `Kms`. A `&Kms` parameter would throw an
-/// uncoded error for anything else; so the object is asked to lend its world through a hidden
-/// method, and anything that does not hand one over is refused.
-fn borrow_world(value: &JsValue) -> Result<Rc<RefCell<World>>, JsValue> {
-    let refuse = || args::wrong_type("kms", "a Kms instance", value);
-    args::object(value, "kms").map_err(|_| refuse())?;
-    let lend = Reflect::get(value, &JsValue::from_str("__secplayLendWorld")).map_err(|_| refuse())?;
-    let lend = lend.dyn_into::<js_sys::Function>().map_err(|_| refuse())?;
-    LENT.with(|l| l.borrow_mut().take());
-    lend.call0(value).map_err(|_| refuse())?;
-    LENT.with(|l| l.borrow_mut().take()).ok_or_else(refuse)
-}
 
 /// The error a JS caller sees: `name` and `code` = the AWS exception, `trace` when denied.
 fn ssm_error(e: &SsmError) -> JsValue {

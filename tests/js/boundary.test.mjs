@@ -93,6 +93,12 @@ const checkSsm = (s) => {
   assert.ok(s.call("DescribeParameters", {}, KMS_ADMIN).Parameters.length > 0);
 };
 const ssm = (params, valid) => ({ ...stream(newSsm, checkSsm, params, valid), aws: true });
+const newSecrets = () => new pkg.SecretsManager(new pkg.Kms());
+const checkSecrets = (sm) => {
+  sm.call("CreateSecret", { Name: `check-${Math.random()}`.replace("0.", ""), SecretString: "v" }, KMS_ADMIN);
+  assert.ok(Array.isArray(sm.call("ListSecrets", {}, KMS_ADMIN).SecretList));
+};
+const secrets = (params, valid) => ({ ...stream(newSecrets, checkSecrets, params, valid), aws: true });
 const s3Cases = JSON.parse(readFileSync(new URL("../s3/cases.json", import.meta.url), "utf8"));
 const s3Input = s3Cases.bases.base;
 const s3Inventory = { ...s3Input, objects: undefined, inventory: { fileSchema: "Bucket, Key, EncryptionStatus" } };
@@ -213,6 +219,11 @@ const ARGS = {
   "Kms#setPermissionsBoundary": kms([["arn", "string"], ["policy", "objectOrText?"]], () => [KMS_ADMIN, null]),
   "Kms#setScps": kms([["account", "string"], ["levels", "arrayOrText"]], () => ["111122223333", []]),
   "Kms#world": kms([], () => []),
+  SecretsManager: { aws: true, params: [["kms", "Kms"]], valid: () => [new pkg.Kms()] },
+  "SecretsManager#call": secrets([["operation", "string"], ["request", "objectOrText?"], ["caller", "objectOrText"]], () => ["ListSecrets", {}, KMS_ADMIN]),
+  "SecretsManager#advanceClock": secrets([["days", "number"]], () => [1]),
+  "SecretsManager#putRotationFunction": secrets([["functionArn", "string"], ["options", "objectOrText?"]], () => ["arn:aws:lambda:us-east-1:111122223333:function:f", {}]),
+  "SecretsManager#rotationHistory": secrets([["secretId", "string"], ["caller", "objectOrText"]], () => ["none", KMS_ADMIN]),
   KeyStore: { params: [] },
   // A static method: called on the class itself.
   "KeyStore#open": { make: () => pkg.KeyStore, params: [["name", "string"]], valid: () => ["boundary-2"] },

@@ -4,6 +4,7 @@ import init, {
   type Envelope, type SealedBytes, type RsaKeyPairPem,
   esdkEncrypt, esdkDecrypt, EsdkEncryptor, EsdkDecryptor, type EsdkOptions, type EsdkDecryptResult,
   type EsdkKeyring, Kms, type KmsAccessKey, type KmsHttpResponse, Ssm, type SsmCostOptions,
+  SecretsManager, type RotationEvent, type SecretsClockResult,
   evaluatePolicy, validatePolicy, type PolicyEvalInput, type PolicyEvalResult, type PolicyFinding,
   WebAcl, GeoDatabase, loadGeoDatabase, type WafOptions, type WafLogRecord, type GeoLookup,
   scanSensitiveData, SensitiveDataScanner, type ScanReport, type ScanOptions, type SensitiveDataFinding,
@@ -147,7 +148,6 @@ export function logReplay(acl: object, log: string, gz: Uint8Array): [number, st
   return [d.newlyBlocked + done.records + p.records, s?.requestId ?? rule?.ruleId ?? null, s?.request.headers.length ?? 0];
 }
 
-import {
 export function scanTypes(text: string, chunks: Uint8Array[]): [string[], number, string | null] {
   const opts: ScanOptions = { types: ["CREDIT_CARD_NUMBER", "EMAIL_ADDRESS"], maxFindings: 10 };
   const r: ScanReport = scanSensitiveData(text, opts);
@@ -156,4 +156,14 @@ export function scanTypes(text: string, chunks: Uint8Array[]): [string[], number
   const streamed: ScanReport = s.finish();
   const f: SensitiveDataFinding[] = r.findings;
   return [f.map((x) => `${x.type}@${x.start.line}:${x.start.column} ${x.masked}`), streamed.bytesScanned, r.finding?.type ?? null];
+}
+
+// Secrets Manager over a Kms instance's world (README: "Secrets Manager").
+export function secretsRotation(kms: Kms): [string, number, number] {
+  const sm = new SecretsManager(kms);
+  sm.call("CreateSecret", { Name: "db", SecretString: "v" }, "arn:aws:iam::111122223333:role/Admin");
+  sm.putRotationFunction("arn:aws:lambda:us-east-1:111122223333:function:f", { failAt: "setSecret" });
+  const h: RotationEvent[] = sm.rotationHistory("db", "arn:aws:iam::111122223333:role/Admin");
+  const c: SecretsClockResult = sm.advanceClock(1);
+  return [h.length ? h[0].step : "", c.events.length, c.kms.now];
 }

@@ -15,4 +15,5 @@ pub mod policy;
 pub mod s3;
 pub mod ssm;
 pub mod scan;
+pub mod secrets;
 pub mod waf;

@@ -16,6 +16,7 @@ pub enum Route {
     S3,
     Ssm,
     Scan,
+    Secrets,
     Keys,
     Acm,
     NotFound,
@@ -23,7 +24,7 @@ pub enum Route {
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 11] = [
+    pub const NAV: [Route; 12] = [
         Route::Overview,
         Route::Envelope,
         Route::Esdk,
@@ -33,6 +34,7 @@ impl Route {
         Route::Ssm,
         Route::Acm,
         Route::Scan,
+        Route::Secrets,
         Route::Waf,
         Route::Keys,
     ];
@@ -52,6 +54,7 @@ impl Route {
             "s3" => Route::S3,
             "ssm" => Route::Ssm,
             "scan" => Route::Scan,
+            "secrets" => Route::Secrets,
             "keys" => Route::Keys,
             "acm" => Route::Acm,
             _ => Route::NotFound,
@@ -70,6 +73,7 @@ impl Route {
             Route::S3 => "#/s3",
             Route::Ssm => "#/ssm",
             Route::Scan => "#/scan",
+            Route::Secrets => "#/secrets",
             Route::Keys => "#/keys",
             Route::Acm => "#/acm",
         }
@@ -87,6 +91,7 @@ impl Route {
             Route::S3 => "S3 replication",
             Route::Ssm => "Parameter Store",
             Route::Scan => "Sensitive data",
+            Route::Secrets => "Secrets Manager",
             Route::Keys => "Key store",
             Route::Acm => "ACM certificates",
             Route::NotFound => "Not found",

@@ -40,6 +40,7 @@ pub fn App() -> Html {
         Route::Kms => html! { <pages::kms::KmsPage /> },
         Route::S3 => html! { <pages::s3::S3Page /> },
         Route::Ssm => html! { <pages::ssm::SsmPage /> },
+        Route::Secrets => html! { <pages::secrets::SecretsPage /> },
         Route::Keys => html! { <pages::keys::KeysPage /> },
         Route::Acm => html! { <pages::acm::AcmPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
@@ -59,7 +60,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
         </div>
     }
 }
