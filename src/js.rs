@@ -19,9 +19,9 @@ pub mod keystore;
 pub mod kms;
 pub mod policy;
 pub mod s3;
-pub mod ssm;
 pub mod scan;
 pub mod secrets;
+pub mod ssm;
 pub mod waf;
 pub mod waf_replay;
 

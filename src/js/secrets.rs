@@ -11,7 +11,6 @@ use std::rc::Rc;
 use js_sys::Reflect;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::args::{self, Accept};
 use super::json::to_js;

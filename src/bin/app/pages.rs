@@ -13,7 +13,7 @@ pub mod kms;
 pub mod overview;
 pub mod policy;
 pub mod s3;
-pub mod ssm;
 pub mod scan;
 pub mod secrets;
+pub mod ssm;
 pub mod waf;

@@ -43,6 +43,7 @@ pub fn App() -> Html {
         Route::Secrets => html! { <pages::secrets::SecretsPage /> },
         Route::Keys => html! { <pages::keys::KeysPage /> },
         Route::Acm => html! { <pages::acm::AcmPage /> },
+        Route::Scan => html! { <pages::scan::ScanPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
