@@ -29,6 +29,7 @@ pub mod json;
 pub mod ops;
 pub mod password;
 pub mod schedule;
+pub mod ssm_reference;
 pub mod store;
 
 pub use error::SecretsError;

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use js_sys::Reflect;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::args::{self, Accept};
 use super::json::to_js;
@@ -86,7 +87,28 @@ fn out(v: Result<Value, SecretsError>) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub struct SecretsManager {
     world: Rc<RefCell<World>>,
-    store: Store,
+    /// Shared with a Parameter Store connected to this instance (`Ssm.connectSecretsManager`).
+    store: Rc<RefCell<Store>>,
+}
+
+/// A Secrets Manager instance's world and store, as lent to a Parameter Store.
+pub(crate) type Lent = (Rc<RefCell<World>>, Rc<RefCell<Store>>);
+
+thread_local! {
+    /// A store handed over by `SecretsManager.__secplayLendStore`, taken at once by [`borrow_store`].
+    static LENT: RefCell<Option<Lent>> = const { RefCell::new(None) };
+}
+
+/// The world and store behind `value`, which must be a live `SecretsManager` (asked through a
+/// hidden method, as `Kms` lends its world): anything else is refused with a coded error.
+pub(crate) fn borrow_store(value: &JsValue) -> Result<Lent, JsValue> {
+    let refuse = || args::wrong_type("secretsManager", "a SecretsManager instance", value);
+    args::object(value, "secretsManager").map_err(|_| refuse())?;
+    let lend = Reflect::get(value, &JsValue::from_str("__secplayLendStore")).map_err(|_| refuse())?;
+    let lend = lend.dyn_into::<js_sys::Function>().map_err(|_| refuse())?;
+    LENT.with(|l| l.borrow_mut().take());
+    lend.call0(value).map_err(|_| refuse())?;
+    LENT.with(|l| l.borrow_mut().take()).ok_or_else(refuse)
 }
 
 #[wasm_bindgen]
@@ -98,7 +120,7 @@ impl SecretsManager {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Kms")] kms: JsValue,
     ) -> Result<SecretsManager, JsValue> {
-        Ok(SecretsManager { world: borrow_world(&kms)?, store: Store::default() })
+        Ok(SecretsManager { world: borrow_world(&kms)?, store: Rc::new(RefCell::new(Store::default())) })
     }
 
     /// Runs one Secrets Manager operation (`"CreateSecret"`, …) with its AWS JSON request, as
@@ -113,7 +135,7 @@ impl SecretsManager {
         let req = json_arg(request, "request")?;
         let who = caller_arg(caller)?;
         let mut w = self.world.try_borrow_mut().map_err(|_| busy())?;
-        out(engine::call(&mut w, &mut self.store, &op, &req, &who))
+        out(engine::call(&mut w, &mut *self.store.try_borrow_mut().map_err(|_| busy())?, &op, &req, &who))
     }
 
     /// Moves the shared clock forward by `days` (fractions allowed): KMS's due work, then
@@ -123,7 +145,11 @@ impl SecretsManager {
         let d = days.as_f64().filter(|d| d.is_finite() && *d >= 0.0 && *d <= 36_500.0);
         let d = d.ok_or_else(|| args::wrong_type("days", "a number from 0 to 36500", &days))?;
         let mut w = self.world.try_borrow_mut().map_err(|_| busy())?;
-        out(engine::advance_clock(&mut w, &mut self.store, (d * 86_400.0).round() as i64))
+        out(engine::advance_clock(
+            &mut w,
+            &mut *self.store.try_borrow_mut().map_err(|_| busy())?,
+            (d * 86_400.0).round() as i64,
+        ))
     }
 
     /// Sets how the emulated rotation function `functionArn` behaves (not an AWS API: the
@@ -136,7 +162,7 @@ impl SecretsManager {
     ) -> Result<JsValue, JsValue> {
         let arn = args::string(&function_arn, "functionArn")?;
         let o = json_arg(options, "options")?;
-        out(engine::put_rotation_function(&mut self.store, &arn, &o))
+        out(engine::put_rotation_function(&mut *self.store.try_borrow_mut().map_err(|_| busy())?, &arn, &o))
     }
 
     /// A secret's rotation timeline, for a caller allowed `secretsmanager:DescribeSecret` on it.
@@ -149,6 +175,18 @@ impl SecretsManager {
         let id = args::string(&secret_id, "secretId")?;
         let who = caller_arg(caller)?;
         let mut w = self.world.try_borrow_mut().map_err(|_| busy())?;
-        out(engine::rotation_history(&mut w, &mut self.store, &id, &who))
+        out(engine::rotation_history(
+            &mut w,
+            &mut *self.store.try_borrow_mut().map_err(|_| busy())?,
+            &id,
+            &who,
+        ))
+    }
+
+    /// Not for users: hands this instance's world and store to `Ssm.connectSecretsManager`.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = __secplayLendStore, skip_typescript)]
+    pub fn lend_store(&self) {
+        LENT.with(|l| *l.borrow_mut() = Some((Rc::clone(&self.world), Rc::clone(&self.store))));
     }
 }

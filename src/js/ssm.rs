@@ -15,7 +15,10 @@ use super::args::{self, Accept};
 use super::error::js_error;
 use super::json::to_js;
 use super::kms::borrow_world;
+use super::secrets::borrow_store;
 use crate::kms::World;
+use crate::secrets::ssm_reference::References;
+use crate::secrets::Store as SecretsStore;
 use crate::ssm::{self as engine, SsmError, Store};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -65,6 +68,8 @@ fn json_arg(v: JsValue, what: &str) -> Result<Value, JsValue> {
 pub struct Ssm {
     world: Rc<RefCell<World>>,
     store: Store,
+    /// The Secrets Manager behind `/aws/reference/secretsmanager/…`, once connected.
+    secrets: Option<Rc<RefCell<SecretsStore>>>,
 }
 
 #[wasm_bindgen]
@@ -72,7 +77,7 @@ impl Ssm {
     /// An empty Parameter Store sharing `kms`'s world.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Kms")] kms: JsValue) -> Result<Ssm, JsValue> {
-        Ok(Ssm { world: borrow_world(&kms)?, store: Store::new() })
+        Ok(Ssm { world: borrow_world(&kms)?, store: Store::new(), secrets: None })
     }
 
     /// Runs one operation (`"PutParameter"`, …) with its AWS JSON request, as `caller` (a
@@ -93,7 +98,32 @@ impl Ssm {
             args::Json::Value(v) => v,
         };
         let mut w = self.world.try_borrow_mut().map_err(|_| busy())?;
-        out(engine::call(&mut self.store, &mut w, &op, &req, &who))
+        match &self.secrets {
+            None => out(engine::call(&mut self.store, &mut w, &op, &req, &who)),
+            Some(sm) => {
+                let mut sm = sm.try_borrow_mut().map_err(|_| busy())?;
+                let mut refs = References { store: &mut sm };
+                out(engine::call_with(&mut self.store, &mut w, &mut refs, &op, &req, &who))
+            }
+        }
+    }
+
+    /// Answers `/aws/reference/secretsmanager/<id>` reads from `secretsManager` (a
+    /// `SecretsManager` over the same `Kms`): each is its `GetSecretValue` as the caller.
+    #[wasm_bindgen(js_name = connectSecretsManager)]
+    pub fn connect_secrets_manager(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SecretsManager")] secrets_manager: JsValue,
+    ) -> Result<(), JsValue> {
+        let (world, store) = borrow_store(&secrets_manager)?;
+        if !Rc::ptr_eq(&world, &self.world) {
+            return Err(js_error(
+                "InvalidInput",
+                "`secretsManager` is over another Kms: connect one made with this Parameter Store's Kms",
+            ));
+        }
+        self.secrets = Some(store);
+        Ok(())
     }
 
     /// Moves the shared clock forward by `days` (as `Kms.advanceClock`) and applies parameter

@@ -58,6 +58,7 @@ const KINDS = {
   json: (v) => Array.isArray(v) || plainObject(v) || typeof v === "string",
   GeoDatabase: (v) => v instanceof pkg.GeoDatabase,
   Kms: (v) => v instanceof pkg.Kms,
+  SecretsManager: (v) => v instanceof pkg.SecretsManager,
 };
 const JSON_KINDS = ["object", "objectOrText", "arrayOrText", "json"];
 
@@ -251,6 +252,7 @@ const ARGS = {
   "Ssm#events": ssm([], () => []),
   "Ssm#costEstimate": ssm([["options", "objectOrText?"]], () => [{}]),
   "Ssm#state": ssm([], () => []),
+  "Ssm#connectSecretsManager": ssm([["secretsManager", "SecretsManager"]], () => [new pkg.SecretsManager(new pkg.Kms())]),
   "Kms#handleHttp": kms([["method", "string"], ["path", "string"], ["headers", "objectOrText"], ["body", "bytes"], ["context", "objectOrText?"]],
     () => ["POST", "/", { "x-amz-target": "TrentService.ListKeys" }, new Uint8Array(0), { sourceIp: "192.0.2.1" }]),
 };
@@ -258,9 +260,9 @@ const ARGS = {
 // Exports that are not the package's API: wasm-bindgen's loaders, and the raw entry points of the
 // ESDK's hash worker (`src/web/hash_worker.rs`; kept out of secplay.d.ts, they take numbers and touch
 // no JS value). `free`, `__secplayLend` (see `GeoDatabase::borrow_from`) and `__secplayLendWorld` (see
-// `Ssm`'s `borrow_world`) take no arguments.
+// `borrow_world` in src/js/kms.rs) and `__secplayLendStore` (`borrow_store` in src/js/secrets.rs) take no arguments.
 const NOT_API = new Set(["default", "initSync", "__secplay_hash_begin", "__secplay_hash_buffer", "__secplay_hash_update", "__secplay_hash_finish"]);
-const NOT_API_METHODS = new Set(["constructor", "free", "__destroy_into_raw", "__secplayLend", "__secplayLendWorld"]);
+const NOT_API_METHODS = new Set(["constructor", "free", "__destroy_into_raw", "__secplayLend", "__secplayLendWorld", "__secplayLendStore"]);
 
 const isClass = (f) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
 

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, Kms, Ssm } from "../../pkg/secplay.js";
+import { initSync, Kms, SecretsManager, Ssm } from "../../pkg/secplay.js";
 
 initSync({ module: readFileSync(new URL("../../pkg/secplay_bg.wasm", import.meta.url)) });
 const ADMIN = "arn:aws:iam::111122223333:role/Admin";
@@ -80,4 +80,23 @@ test("a call while the shared world is in use is Busy, not a panic", () => {
   ssm.call("PutParameter", { Name: "/a", Value: "x", Type: "SecureString" }, ADMIN);
   other.call("PutParameter", { Name: "/a", Value: "y", Type: "SecureString" }, ADMIN);
   assert.equal(kms.call("ListAliases", {}, ADMIN).Aliases.filter((a) => a.AliasName === "alias/aws/ssm").length, 1);
+});
+
+test("a connected Secrets Manager answers /aws/reference/secretsmanager/ reads as the caller", () => {
+  const kms = new Kms();
+  const admin = "arn:aws:iam::111122223333:role/Admin";
+  const ssm = new Ssm(kms);
+  const sm = new SecretsManager(kms);
+  sm.call("CreateSecret", { Name: "prod/db", SecretString: "v1" }, admin);
+  const name = "/aws/reference/secretsmanager/prod/db";
+  assert.throws(() => ssm.call("GetParameter", { Name: name, WithDecryption: true }, admin), { code: "ParameterNotFound" });
+  ssm.connectSecretsManager(sm);
+  const p = ssm.call("GetParameter", { Name: name, WithDecryption: true }, admin).Parameter;
+  assert.equal(p.Value, "v1");
+  assert.equal(p.Type, "SecureString");
+  assert.equal(JSON.parse(p.SourceResult).Name, "prod/db");
+  sm.call("PutSecretValue", { SecretId: "prod/db", SecretString: "v2" }, admin);
+  assert.equal(ssm.call("GetParameter", { Name: `${name}:AWSPREVIOUS`, WithDecryption: true }, admin).Parameter.Value, "v1");
+  assert.throws(() => ssm.connectSecretsManager(new SecretsManager(new Kms())), { code: "InvalidInput" });
+  assert.throws(() => ssm.connectSecretsManager({}), { code: "InvalidInput" });
 });

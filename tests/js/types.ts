@@ -161,6 +161,7 @@ export function scanTypes(text: string, chunks: Uint8Array[]): [string[], number
 // Secrets Manager over a Kms instance's world (README: "Secrets Manager").
 export function secretsRotation(kms: Kms): [string, number, number] {
   const sm = new SecretsManager(kms);
+  new Ssm(kms).connectSecretsManager(sm);
   sm.call("CreateSecret", { Name: "db", SecretString: "v" }, "arn:aws:iam::111122223333:role/Admin");
   sm.putRotationFunction("arn:aws:lambda:us-east-1:111122223333:function:f", { failAt: "setSecret" });
   const h: RotationEvent[] = sm.rotationHistory("db", "arn:aws:iam::111122223333:role/Admin");

@@ -10,5 +10,6 @@ mod model;
 mod params;
 mod paths;
 mod policies;
+mod references;
 mod tags;
 mod tiers;

@@ -26,8 +26,21 @@ fn one(
     full: &str,
     decrypt: bool,
 ) -> Result<Result<Value, SsmError>, SsmError> {
-    let (name, sel) = split_selector(full)?;
-    if let Some(id) = name.strip_prefix(REFERENCE_PREFIX) {
+    if let Some(rest) = full.strip_prefix(REFERENCE_PREFIX) {
+        // A secret's versions are named by a version id (a UUID, which may start with a digit)
+        // or a staging label: only an all-digit selector is a (refused) version number.
+        let (id, sel) = match rest.split_once(':') {
+            None => (rest, Selector::Latest),
+            Some((id, v)) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+                (id, Selector::Version(v.parse().unwrap_or(i64::MAX)))
+            }
+            Some((id, l)) if !l.is_empty() && !l.contains(':') => (id, Selector::Label(l.to_string())),
+            Some(_) => {
+                return Err(SsmError::validation(format!(
+                    "`{full}` is not a secret reference with one `:version-id` or `:staging-label`"
+                )))
+            }
+        };
         if !decrypt {
             return Err(SsmError::validation(
                 "WithDecryption flag must be True for retrieving a Secret Manager secret.",
@@ -40,6 +53,7 @@ fn one(
             v
         }));
     }
+    let (name, sel) = split_selector(full)?;
     check_name(name)?;
     if let Some(pp) = public::find(c.region(), name) {
         if sel != Selector::Latest && sel != Selector::Version(1) {
