@@ -53,8 +53,11 @@ test("Parameter Store page: the notes' examples, KMS audit entries, a denial's t
   assert.match(await example(page, "public"), /US East \(N\. Virginia\)/);
   await example(page, "tiers");
   assert.equal(await text(page, "#ssm-error-code"), "ValidationException");
-  await example(page, "secrets-reference");
-  assert.equal(await text(page, "#ssm-error-code"), "ParameterNotFound");
+  // The reference is Secrets Manager's GetSecretValue as the caller: its Decrypt is in the KMS log.
+  const secret = await example(page, "secrets-reference");
+  assert.match(secret, /correct horse/);
+  assert.match(secret, /"Type": "SecureString"/);
+  assert.match(await text(page, "#ssm-kms-audit"), /secretsmanager\.us-east-1\.amazonaws\.com/);
 
   // The expiration policy: the notification already fired; one more day deletes the parameter.
   await example(page, "expiration");

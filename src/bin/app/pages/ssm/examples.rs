@@ -24,6 +24,8 @@ pub struct Example {
     pub title: &'static str,
     pub explain: &'static str,
     pub setup: Vec<(&'static str, Value)>,
+    /// Secrets Manager calls run first (as Admin), for the reference example.
+    pub secrets_setup: Vec<(&'static str, Value)>,
     /// Whether the example adds the `my-app` user, allowed `/my-department/my-app/*` only.
     pub app_user: bool,
     /// Days to move the clock after the setup.
@@ -69,6 +71,7 @@ pub fn all() -> Vec<Example> {
             id: "path-iam",
             title: "Hierarchy and path-based IAM",
             explain: "A user allowed arn:…:parameter/my-department/my-app/* reads its whole subtree in one GetParametersByPath, SecureString decrypted through KMS (the AWS-managed key aws/ssm allows it through SSM).",
+            secrets_setup: vec![],
             setup: tree_setup(),
             app_user: true,
             advance_days: 0,
@@ -80,6 +83,7 @@ pub fn all() -> Vec<Example> {
             id: "path-denied",
             title: "Denied outside the path",
             explain: "The same user asks for another application's parameter: no identity-based policy allows ssm:GetParameter on it. The trace shows why.",
+            secrets_setup: vec![],
             setup: tree_setup(),
             app_user: true,
             advance_days: 0,
@@ -91,6 +95,7 @@ pub fn all() -> Vec<Example> {
             id: "secure-string",
             title: "SecureString with and without decryption",
             explain: "Without WithDecryption the value is the KMS ciphertext and KMS is not called; with it, KMS logs a Decrypt invoked by ssm.<region>.amazonaws.com with the PARAMETER_ARN encryption context.",
+            secrets_setup: vec![],
             setup: tree_setup(),
             app_user: false,
             advance_days: 0,
@@ -102,6 +107,7 @@ pub fn all() -> Vec<Example> {
             id: "labels",
             title: "Versions and labels",
             explain: "Three versions of a parameter; the label prod is on version 2, so name:prod reads it. Move it with LabelParameterVersion.",
+            secrets_setup: vec![],
             setup: vec![
                 ("PutParameter", json!({"Name": "/my-department/my-app/feature-flag", "Value": "off", "Type": "String"})),
                 ("PutParameter", json!({"Name": "/my-department/my-app/feature-flag", "Value": "canary", "Overwrite": true})),
@@ -118,6 +124,7 @@ pub fn all() -> Vec<Example> {
             id: "public",
             title: "Public parameters",
             explain: "AWS publishes parameters every account can read: region facts and the latest Amazon Linux AMI ids (the AMI ids here are stand-ins).",
+            secrets_setup: vec![],
             setup: vec![],
             app_user: false,
             advance_days: 0,
@@ -129,6 +136,7 @@ pub fn all() -> Vec<Example> {
             id: "expiration",
             title: "Advanced tier: an expiration policy on the clock",
             explain: "An advanced parameter that expires on 2026-01-07, with a notification 2 days before. The clock moved 5 days: the notification fired; advance 1 more day and the parameter is deleted (see the EventBridge events).",
+            secrets_setup: vec![],
             setup: vec![(
                 "PutParameter",
                 json!({"Name": "/my-department/my-app/temp-token", "Value": "expires soon", "Type": "SecureString", "Tier": "Advanced",
@@ -147,6 +155,7 @@ pub fn all() -> Vec<Example> {
             id: "tiers",
             title: "Standard tier limit",
             explain: "A 5,000-character value does not fit the standard tier's 4 KB: AWS answers ValidationException. Change Tier to Advanced (or Intelligent-Tiering) and send again.",
+            secrets_setup: vec![],
             setup: vec![],
             app_user: false,
             advance_days: 0,
@@ -157,7 +166,8 @@ pub fn all() -> Vec<Example> {
         Example {
             id: "secrets-reference",
             title: "Secrets Manager reference",
-            explain: "/aws/reference/secretsmanager/<id> reads a Secrets Manager secret through Parameter Store (WithDecryption must be true). Not connected in this playground yet: the error says so.",
+            explain: "/aws/reference/secretsmanager/<id> reads a Secrets Manager secret through Parameter Store (WithDecryption must be true): Parameter Store calls GetSecretValue as you, so you need secretsmanager:GetSecretValue too, and Secrets Manager's Decrypt shows in the KMS audit log. Add :AWSPREVIOUS or a version id to the name for another version.",
+            secrets_setup: vec![("CreateSecret", json!({"Name": "prod/db", "SecretString": "{\"username\":\"app\",\"password\":\"correct horse\"}"}))],
             setup: vec![],
             app_user: false,
             advance_days: 0,

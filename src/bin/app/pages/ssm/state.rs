@@ -10,6 +10,8 @@
 use std::rc::Rc;
 
 use secplay::kms::{time, World};
+use secplay::secrets::ssm_reference::References;
+use secplay::secrets::Store as SecretsStore;
 use secplay::ssm::{self, ops::OPERATIONS, Store};
 use serde_json::{json, Value};
 
@@ -21,6 +23,8 @@ use super::examples::{self, Example};
 pub struct SsmState {
     pub world: Rc<World>,
     pub store: Rc<Store>,
+    /// The Secrets Manager behind `/aws/reference/secretsmanager/…` (same world).
+    pub secrets: Rc<SecretsStore>,
     pub principal: String,
     pub region: String,
     pub operation: String,
@@ -58,6 +62,7 @@ impl Default for SsmState {
         let mut s = SsmState {
             world: Rc::new(world),
             store: Rc::new(Store::new()),
+            secrets: Rc::new(SecretsStore::default()),
             principal: examples::admin(),
             region,
             operation: "PutParameter".into(),
@@ -166,8 +171,11 @@ impl SsmState {
             }
         };
         let (mut world, mut store) = ((*self.world).clone(), (*self.store).clone());
+        let mut secrets = (*self.secrets).clone();
         let before = world.audit.len();
-        let result = ssm::call(&mut store, &mut world, &op, &req, &self.caller());
+        let mut refs = References { store: &mut secrets };
+        let result = ssm::call_with(&mut store, &mut world, &mut refs, &op, &req, &self.caller());
+        self.secrets = Rc::new(secrets);
         self.kms_events = world.audit.get(before..).map(<[Value]>::to_vec).unwrap_or_default();
         self.response = Some(match result {
             Ok(v) => {
@@ -220,6 +228,13 @@ impl SsmState {
         }
         let admin = json!(examples::admin());
         let mut failed = None;
+        let mut secrets = SecretsStore::default();
+        for (op, req) in &ex.secrets_setup {
+            if let Err(e) = secplay::secrets::call(&mut world, &mut secrets, op, req, &admin) {
+                failed = Some(format!("setup {op} failed: {} {e}", e.code()));
+            }
+        }
+        self.secrets = Rc::new(secrets);
         for (op, req) in &ex.setup {
             if let Err(e) = ssm::call(&mut store, &mut world, op, req, &admin) {
                 failed = Some(format!("setup {op} failed: {} {e}", e.code()));
@@ -324,7 +339,7 @@ mod tests {
                 ex.id,
                 s.notice
             );
-            let expect_error = matches!(ex.id, "path-denied" | "tiers" | "secrets-reference");
+            let expect_error = matches!(ex.id, "path-denied" | "tiers");
             match (&s.response, expect_error) {
                 (Some(Response::Ok { .. }), false) | (Some(Response::Err { .. }), true) => {}
                 other => panic!("{}: {other:?}", ex.id),
