@@ -8,100 +8,11 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 
+#[path = "../shared/botocore_model.rs"]
+mod botocore_model;
+use botocore_model::Model;
+
 const MODEL: &str = "../shared/vectors/aws-models/secretsmanager-2017-10-17.service-2.json";
-
-struct Model(Value);
-
-impl Model {
-    fn load() -> Model {
-        Model(
-            serde_json::from_str(&std::fs::read_to_string(MODEL).expect("the botocore model in ../shared"))
-                .unwrap(),
-        )
-    }
-
-    fn check(&self, name: &str, v: &Value, path: &str, out: &mut Vec<String>) {
-        let s = &self.0["shapes"][name];
-        let bound = |n: usize, out: &mut Vec<String>| {
-            if s["min"].as_u64().is_some_and(|m| (n as u64) < m)
-                || s["max"].as_u64().is_some_and(|m| n as u64 > m)
-            {
-                out.push(format!("{path}: length {n} out of bounds of {name}"));
-            }
-        };
-        match s["type"].as_str().unwrap_or("?") {
-            "structure" => {
-                let Some(o) = v.as_object() else { return out.push(format!("{path}: not an object")) };
-                let members = s["members"].as_object().unwrap();
-                for (k, mv) in o {
-                    match members.get(k) {
-                        Some(m) => self.check(m["shape"].as_str().unwrap(), mv, &format!("{path}.{k}"), out),
-                        None => out.push(format!("{path}: `{k}` is not a member of {name}")),
-                    }
-                }
-                for r in s["required"].as_array().into_iter().flatten() {
-                    if !o.contains_key(r.as_str().unwrap()) {
-                        out.push(format!("{path}: required `{r}` missing"));
-                    }
-                }
-            }
-            "string" => {
-                let Some(t) = v.as_str() else { return out.push(format!("{path}: not a string")) };
-                if let Some(e) = s["enum"].as_array() {
-                    if !e.iter().any(|x| x == t) {
-                        out.push(format!("{path}: `{t}` not in enum {name}"));
-                    }
-                }
-                bound(t.chars().count(), out);
-            }
-            "blob" => {
-                use base64::Engine as _;
-                match v.as_str().and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok()) {
-                    Some(b) => bound(b.len(), out),
-                    None => out.push(format!("{path}: not base64")),
-                }
-            }
-            "integer" | "long" => {
-                let Some(n) = v.as_i64() else { return out.push(format!("{path}: not an integer")) };
-                if s["min"].as_i64().is_some_and(|m| n < m) || s["max"].as_i64().is_some_and(|m| n > m) {
-                    out.push(format!("{path}: {n} out of range"));
-                }
-            }
-            "boolean" => {
-                if !v.is_boolean() {
-                    out.push(format!("{path}: not a boolean"));
-                }
-            }
-            "timestamp" => {
-                if !v.is_number() {
-                    out.push(format!("{path}: a timestamp is epoch seconds in AWS JSON 1.1"));
-                }
-            }
-            "list" => {
-                let Some(items) = v.as_array() else { return out.push(format!("{path}: not a list")) };
-                bound(items.len(), out);
-                let m = s["member"]["shape"].as_str().unwrap();
-                for (i, it) in items.iter().enumerate() {
-                    self.check(m, it, &format!("{path}[{i}]"), out);
-                }
-            }
-            "map" => {
-                let Some(o) = v.as_object() else { return out.push(format!("{path}: not a map")) };
-                bound(o.len(), out);
-                let (ks, vs) = (s["key"]["shape"].as_str().unwrap(), s["value"]["shape"].as_str().unwrap());
-                for (k, mv) in o {
-                    self.check(ks, &json!(k), &format!("{path}.<key>"), out);
-                    self.check(vs, mv, &format!("{path}.{k}"), out);
-                }
-            }
-            other => out.push(format!("{path}: unhandled shape type {other}")),
-        }
-    }
-
-    fn op(&self, name: &str) -> &Value {
-        &self.0["operations"][name]
-    }
-}
 
 /// Runs a call, checking request, response and error against the model.
 fn checked(m: &Model, e: &mut Env, op: &str, req: Value, problems: &mut Vec<String>) -> Option<Value> {
@@ -136,7 +47,7 @@ fn answered(m: &Model, e: &mut Env, op: &str, req: Value, problems: &mut Vec<Str
 
 #[test]
 fn every_operation_is_in_the_model() {
-    let m = Model::load();
+    let m = Model::load(MODEL);
     for op in OPERATIONS {
         assert!(m.op(op).is_object(), "{op}");
     }
@@ -144,7 +55,7 @@ fn every_operation_is_in_the_model() {
 
 #[test]
 fn requests_responses_and_errors_of_a_scenario_match_the_model() {
-    let m = Model::load();
+    let m = Model::load(MODEL);
     let mut e = Env::new();
     let mut p = Vec::new();
     let t1 = token(1);

@@ -15,109 +15,11 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 
+#[path = "../shared/botocore_model.rs"]
+mod botocore_model;
+use botocore_model::Model;
+
 const MODEL: &str = "../shared/vectors/aws-models/ssm-2014-11-06.service-2.json";
-
-struct Model(Value);
-
-impl Model {
-    fn load() -> Model {
-        Model(
-            serde_json::from_str(
-                &std::fs::read_to_string(MODEL).expect("the botocore SSM model in ../shared"),
-            )
-            .unwrap(),
-        )
-    }
-
-    fn shape(&self, name: &str) -> &Value {
-        &self.0["shapes"][name]
-    }
-
-    /// Every way `v` breaks shape `name`, with a path.
-    fn check(&self, name: &str, v: &Value, path: &str, out: &mut Vec<String>) {
-        let s = self.shape(name);
-        let ty = s["type"].as_str().unwrap_or("?");
-        let bound = |n: usize, out: &mut Vec<String>| {
-            if let Some(min) = s["min"].as_u64() {
-                if (n as u64) < min {
-                    out.push(format!("{path}: length {n} < min {min}"));
-                }
-            }
-            if let Some(max) = s["max"].as_u64() {
-                if n as u64 > max {
-                    out.push(format!("{path}: length {n} > max {max}"));
-                }
-            }
-        };
-        match ty {
-            "structure" => {
-                let Some(o) = v.as_object() else { return out.push(format!("{path}: not an object")) };
-                let members = s["members"].as_object().unwrap();
-                for (k, mv) in o {
-                    match members.get(k) {
-                        Some(m) => self.check(m["shape"].as_str().unwrap(), mv, &format!("{path}.{k}"), out),
-                        None => out.push(format!("{path}: `{k}` is not a member of {name}")),
-                    }
-                }
-                for r in s["required"].as_array().into_iter().flatten() {
-                    if !o.contains_key(r.as_str().unwrap()) {
-                        out.push(format!("{path}: required `{r}` missing"));
-                    }
-                }
-            }
-            "string" => {
-                let Some(t) = v.as_str() else { return out.push(format!("{path}: not a string")) };
-                if let Some(e) = s["enum"].as_array() {
-                    if !e.iter().any(|x| x == t) {
-                        out.push(format!("{path}: `{t}` not in enum {name}"));
-                    }
-                }
-                bound(t.chars().count(), out);
-            }
-            "blob" => {
-                use base64::Engine as _;
-                match v.as_str().and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok()) {
-                    Some(b) => bound(b.len(), out),
-                    None => out.push(format!("{path}: not base64")),
-                }
-            }
-            "integer" | "long" => {
-                let Some(n) = v.as_i64() else { return out.push(format!("{path}: not an integer")) };
-                if s["min"].as_i64().is_some_and(|m| n < m) || s["max"].as_i64().is_some_and(|m| n > m) {
-                    out.push(format!("{path}: {n} out of range"));
-                }
-            }
-            "boolean" => {
-                if !v.is_boolean() {
-                    out.push(format!("{path}: not a boolean"));
-                }
-            }
-            "timestamp" => {
-                if !v.is_number() {
-                    out.push(format!("{path}: a timestamp is epoch seconds in AWS JSON 1.1"));
-                }
-            }
-            "list" => {
-                let Some(items) = v.as_array() else { return out.push(format!("{path}: not a list")) };
-                bound(items.len(), out);
-                let m = s["member"]["shape"].as_str().unwrap();
-                for (i, it) in items.iter().enumerate() {
-                    self.check(m, it, &format!("{path}[{i}]"), out);
-                }
-            }
-            "map" => {
-                let Some(o) = v.as_object() else { return out.push(format!("{path}: not a map")) };
-                bound(o.len(), out);
-                let (ks, vs) = (s["key"]["shape"].as_str().unwrap(), s["value"]["shape"].as_str().unwrap());
-                for (k, mv) in o {
-                    self.check(ks, &json!(k), &format!("{path}.<key>"), out);
-                    self.check(vs, mv, &format!("{path}.{k}"), out);
-                }
-            }
-            other => out.push(format!("{path}: unhandled shape type {other}")),
-        }
-    }
-}
 
 struct Run<'m> {
     m: &'m Model,
@@ -129,7 +31,7 @@ struct Run<'m> {
 impl Run<'_> {
     /// Calls an operation and checks request, response or error against the model.
     fn call(&mut self, op: &str, req: Value) -> Result<Value, String> {
-        let o = &self.m.0["operations"][op];
+        let o = &self.m.json["operations"][op];
         assert!(o.is_object(), "{op} is not in the model");
         let mut problems = Vec::new();
         if let Some(input) = o["input"]["shape"].as_str() {
@@ -176,7 +78,7 @@ impl Run<'_> {
 
 #[test]
 fn every_operation_answers_in_the_model_shapes() {
-    let m = Model::load();
+    let m = Model::load(MODEL);
     let mut r = Run { m: &m, w: World::new(), s: Store::new(), seen: BTreeSet::new() };
     let pol = json!([{"Type": "Expiration", "Version": "1.0", "Attributes": {"Timestamp": "2027-01-01T00:00:00Z"}}]).to_string();
     r.call("PutParameter", json!({"Name": "/m/a", "Value": "v", "Type": "String", "Description": "d", "Tags": [{"Key": "k", "Value": "v"}]})).unwrap();
@@ -307,7 +209,7 @@ fn every_operation_answers_in_the_model_shapes() {
 
 #[test]
 fn every_exception_the_engine_names_is_in_the_model() {
-    let m = Model::load();
+    let m = Model::load(MODEL);
     for name in secplay::ssm::error::EXCEPTIONS {
         if [
             "ValidationException",
@@ -319,6 +221,6 @@ fn every_exception_the_engine_names_is_in_the_model() {
         {
             continue;
         }
-        assert!(m.0["shapes"][*name].is_object(), "{name} is not a shape of the SSM model");
+        assert!(m.json["shapes"][*name].is_object(), "{name} is not a shape of the SSM model");
     }
 }
