@@ -9,6 +9,7 @@ pub mod file_worker;
 pub mod geo;
 pub mod keystore;
 pub mod location;
+pub mod module_worker;
 pub mod s3_worker;
 pub mod scan_worker;
 pub mod webcrypto;

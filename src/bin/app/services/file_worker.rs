@@ -9,13 +9,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
 use gloo_file::ObjectUrl;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use wasm_bindgen::JsCast;
-use web_sys::{Blob, File, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{Blob, File};
 use yew::Callback;
+
+use super::module_worker::ModuleWorker;
 
 use crate::pages::esdk::state::files::{Action, Mode, WorkerMessage};
 use crate::pages::esdk::state::Failure;
@@ -35,13 +35,6 @@ struct Run {
     options: String,
 }
 
-#[derive(Serialize)]
-struct Cancel {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: u32,
-}
-
 /// The result of a `done` message.
 #[derive(Deserialize)]
 struct Done {
@@ -51,49 +44,41 @@ struct Done {
 
 /// The worker, its message listener, and the current download link; the worker ends when this goes.
 pub struct FileWorker {
-    worker: Worker,
-    _on_message: EventListener,
+    worker: ModuleWorker,
     download: Rc<RefCell<Option<ObjectUrl>>>,
     /// The download name of the running job's result.
     name: Rc<RefCell<String>>,
 }
 
-fn worker_failed(message: &str) -> Failure {
+fn worker_failed(message: String) -> Failure {
     Failure::new("WorkerFailed", message)
 }
 
 impl FileWorker {
     /// Starts the worker; its messages become actions sent to `dispatch`.
     pub fn start(dispatch: Callback<Action>) -> Result<Self, Failure> {
-        let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(SCRIPT, &opts).map_err(|_| {
-            worker_failed("this browser could not start the file worker (module workers are needed)")
-        })?;
         let download = Rc::new(RefCell::new(None::<ObjectUrl>));
         let name = Rc::new(RefCell::new(String::new()));
-        let on_message = {
-            let (download, name) = (download.clone(), name.clone());
-            EventListener::new(&worker, "message", move |e| {
-                let Some(data) = e.dyn_ref::<MessageEvent>().map(MessageEvent::data) else { return };
-                let Ok(msg) = serde_wasm_bindgen::from_value::<WorkerMessage>(data.clone()) else { return };
-                let link = if msg.kind == "done" {
-                    serde_wasm_bindgen::from_value::<Done>(data).ok().map(|d| {
-                        let url = ObjectUrl::from(gloo_file::Blob::from(d.file));
-                        let href = url.to_string();
-                        // The previous result's link is revoked as it is replaced.
-                        *download.borrow_mut() = Some(url);
-                        (href, name.borrow().clone())
-                    })
-                } else {
-                    None
-                };
-                if let Some(action) = msg.action(link) {
-                    dispatch.emit(action);
-                }
-            })
-        };
-        Ok(Self { worker, _on_message: on_message, download, name })
+        let (d, n) = (download.clone(), name.clone());
+        let worker = ModuleWorker::start(SCRIPT, "file worker", move |data| {
+            let Ok(msg) = serde_wasm_bindgen::from_value::<WorkerMessage>(data.clone()) else { return };
+            let link = if msg.kind == "done" {
+                serde_wasm_bindgen::from_value::<Done>(data).ok().map(|done| {
+                    let url = ObjectUrl::from(gloo_file::Blob::from(done.file));
+                    let href = url.to_string();
+                    // The previous result's link is revoked as it is replaced.
+                    *d.borrow_mut() = Some(url);
+                    (href, n.borrow().clone())
+                })
+            } else {
+                None
+            };
+            if let Some(action) = msg.action(link) {
+                dispatch.emit(action);
+            }
+        })
+        .map_err(worker_failed)?;
+        Ok(Self { worker, download, name })
     }
 
     /// Sends job `id` to the worker: `file` through `mode` with the JS API's `options`.
@@ -103,23 +88,11 @@ impl FileWorker {
         *self.name.borrow_mut() = mode.output_name(&file.name());
         let msg =
             Run { kind: "run", id, mode: mode.word(), file: file.clone(), options: options.to_string() };
-        self.post(&msg)
+        self.worker.post(&msg).map_err(worker_failed)
     }
 
     /// Asks the worker to stop job `id` (it answers `cancelled`).
     pub fn cancel(&self, id: u32) -> Result<(), Failure> {
-        self.post(&Cancel { kind: "cancel", id })
-    }
-
-    fn post(&self, msg: &impl Serialize) -> Result<(), Failure> {
-        let value = serde_wasm_bindgen::to_value(msg)
-            .map_err(|_| worker_failed("could not build the message to the worker"))?;
-        self.worker.post_message(&value).map_err(|_| worker_failed("could not reach the file worker"))
-    }
-}
-
-impl Drop for FileWorker {
-    fn drop(&mut self) {
-        self.worker.terminate();
+        self.worker.cancel(id).map_err(worker_failed)
     }
 }
