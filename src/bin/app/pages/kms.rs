@@ -8,7 +8,7 @@ pub mod state;
 pub mod templates;
 
 #[cfg(target_arch = "wasm32")]
-mod view;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub use view::KmsPage;

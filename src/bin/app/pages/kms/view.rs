@@ -181,14 +181,15 @@ fn outcome_class(outcome: &str) -> &'static str {
     }
 }
 
-/// A denial's evaluation: the deciding statements and the trace (as the policy page shows one).
-fn trace_view(t: &Trace) -> Html {
+/// A denial's evaluation: the deciding statements and the trace (as the policy page shows one);
+/// element ids start with `prefix` (`kms`, `ssm`), as the pages that call a service show it.
+pub(crate) fn trace_view(prefix: &str, t: &Trace) -> Html {
     html! {
         <div class="kms-trace">
             <p class="decision" data-decision={t.decision.clone()}>{"Decision: "}<code>{ &t.decision }</code></p>
             if !t.matched.is_empty() {
                 <h3>{"Deciding statements"}</h3>
-                <ul id="kms-matched" class="plain">
+                <ul id={format!("{prefix}-matched")} class="plain">
                     { for t.matched.iter().map(|(policy, idx, sid, effect)| html! {
                         <li>
                             <span class={if effect == "Deny" { "badge deny" } else { "badge allow" }}>{ effect }</span>{" "}
@@ -199,7 +200,7 @@ fn trace_view(t: &Trace) -> Html {
                 </ul>
             }
             <h3>{"Trace"}</h3>
-            <ol id="kms-trace" class="trace">
+            <ol id={format!("{prefix}-trace")} class="trace">
                 { for t.steps.iter().map(|(subject, outcome, message)| html! {
                     <li class={classes!((subject == "decision").then_some("decisive"))}>
                         <span class={outcome_class(outcome)}>{ outcome }</span>{" "}
@@ -211,19 +212,21 @@ fn trace_view(t: &Trace) -> Html {
     }
 }
 
-fn response_view(r: &Response) -> Html {
+/// A call's response, or its error with the denial's trace; ids start with `prefix`.
+pub(crate) fn response_view(prefix: &str, r: &Response) -> Html {
+    let id = |what: &str| format!("{prefix}-{what}");
     match r {
         Response::Ok { operation, body } => html! {
-            <section class="card ok" id="kms-result" aria-live="polite">
+            <section class="card ok" id={id("result")} aria-live="polite">
                 <h2>{ format!("{operation}: response") }</h2>
-                <pre id="kms-response" class="mono">{ body }</pre>
+                <pre id={id("response")} class="mono">{ body }</pre>
             </section>
         },
         Response::Err { operation, code, message, trace } => html! {
-            <section class="card err" id="kms-result" role="alert">
+            <section class="card err" id={id("result")} role="alert">
                 <h2>{ format!("{operation}: error") }</h2>
-                <p id="kms-error"><code id="kms-error-code">{ code }</code>{" "}{ message }</p>
-                if let Some(t) = trace { { trace_view(t) } }
+                <p id={id("error")}><code id={id("error-code")}>{ code }</code>{" "}{ message }</p>
+                if let Some(t) = trace { { trace_view(prefix, t) } }
             </section>
         },
     }
@@ -516,7 +519,7 @@ pub fn KmsPage() -> Html {
                 <button id="kms-send" class="primary" onclick={on_click(&state, || Action::Send)}>{ format!("Call {}", state.operation) }</button>
             </section>
 
-            if let Some(r) = &state.response { { response_view(r) } }
+            if let Some(r) = &state.response { { response_view("kms", r) } }
 
             { scenarios_view(&state) }
             { audit_view(&state) }

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::super::kms::state::{Response, Trace};
+use super::super::kms::view::response_view;
 use super::examples;
 use super::state::{Action, SsmState};
 
@@ -43,50 +43,6 @@ fn on_value<E: AsRef<Event> + 'static>(
 
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn trace_view(t: &Trace) -> Html {
-    html! {
-        <div class="kms-trace">
-            <p class="decision" data-decision={t.decision.clone()}>{"Decision: "}<code>{ &t.decision }</code></p>
-            if !t.matched.is_empty() {
-                <h3>{"Deciding statements"}</h3>
-                <ul class="plain">
-                    { for t.matched.iter().map(|(policy, idx, sid, effect)| html! {
-                        <li><span class={if effect == "Deny" { "badge deny" } else { "badge allow" }}>{ effect }</span>{" "}
-                            <strong>{ policy }</strong>{ format!(", statement {idx}") }
-                            if let Some(sid) = sid { {" "}<code>{ sid }</code> }</li>
-                    }) }
-                </ul>
-            }
-            <h3>{"Trace"}</h3>
-            <ol id="ssm-trace" class="trace">
-                { for t.steps.iter().map(|(subject, outcome, message)| html! {
-                    <li class={classes!((subject == "decision").then_some("decisive"))}>
-                        <span class="badge">{ outcome }</span>{" "}<strong>{ subject }</strong>{": "}{ message }
-                    </li>
-                }) }
-            </ol>
-        </div>
-    }
-}
-
-fn response_view(r: &Response) -> Html {
-    match r {
-        Response::Ok { operation, body } => html! {
-            <section class="card ok" id="ssm-result" aria-live="polite">
-                <h2>{ format!("{operation}: response") }</h2>
-                <pre id="ssm-response" class="mono">{ body }</pre>
-            </section>
-        },
-        Response::Err { operation, code, message, trace } => html! {
-            <section class="card err" id="ssm-result" role="alert">
-                <h2>{ format!("{operation}: error") }</h2>
-                <p id="ssm-error"><code id="ssm-error-code">{ code }</code>{" "}{ message }</p>
-                if let Some(t) = trace { { trace_view(t) } }
-            </section>
-        },
-    }
 }
 
 fn kms_audit_view(events: &[Value]) -> Html {
@@ -225,7 +181,7 @@ pub fn ssm_page() -> Html {
                 <p><button id="ssm-send" class="primary" onclick={send}>{"Send"}</button>{" "}
                    <button id="ssm-reset" onclick={reset}>{"Start over"}</button></p>
             </section>
-            if let Some(r) = &state.response { { response_view(r) } }
+            if let Some(r) = &state.response { { response_view("ssm", r) } }
             { kms_audit_view(&state.kms_events) }
             { tree_view(&state) }
             <section class="card" id="ssm-clock">
