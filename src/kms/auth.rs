@@ -252,20 +252,8 @@ pub fn authorize(
         resource_account,
         context: Default::default(),
     };
+    add_global_keys(&mut req, world.now, who, ctx);
     let add = |req: &mut Request, k: &str, v: String| req.context.insert(k, vec![v], false);
-    add(&mut req, "aws:RequestedRegion", who.region.clone());
-    add(&mut req, "aws:CurrentTime", iso8601(world.now));
-    add(&mut req, "aws:EpochTime", world.now.to_string());
-    add(&mut req, "aws:SecureTransport", "true".into());
-    if let Some(ip) = &ctx.source_ip {
-        add(&mut req, "aws:SourceIp", ip.clone());
-    }
-    if let Some(v) = &ctx.vpc_endpoint {
-        add(&mut req, "aws:SourceVpce", v.clone());
-    }
-    if let Some(m) = ctx.mfa {
-        add(&mut req, "aws:MultiFactorAuthPresent", m.to_string());
-    }
     if let Some(acct) = &who.account {
         add(&mut req, "kms:CallerAccount", acct.clone());
     }
@@ -275,9 +263,6 @@ pub fn authorize(
         add(&mut req, "aws:CalledViaFirst", s.clone());
     } else {
         add(&mut req, "aws:ViaAWSService", "false".into());
-    }
-    for (k, v) in &who.tags {
-        add(&mut req, &format!("aws:PrincipalTag/{k}"), v.clone());
     }
     if let Some(k) = ask.key {
         for (t, v) in &k.tags {
@@ -351,6 +336,30 @@ pub fn authorize(
         ),
         trace: Box::new(evaluation_to_json(&eval)),
     })
+}
+
+/// The global condition keys every request carries, as AWS sets them: `aws:RequestedRegion`,
+/// `aws:CurrentTime`, `aws:EpochTime`, `aws:SecureTransport`, and from the caller `aws:SourceIp`,
+/// `aws:SourceVpce`, `aws:MultiFactorAuthPresent` and `aws:PrincipalTag/…`. KMS and the services
+/// over its world (Secrets Manager, Parameter Store) add their own keys to these.
+pub fn add_global_keys(req: &mut Request, now: i64, who: &ResolvedCaller, ctx: &CallerContext) {
+    let mut add = |k: &str, v: String| req.context.insert(k, vec![v], false);
+    add("aws:RequestedRegion", who.region.clone());
+    add("aws:CurrentTime", iso8601(now));
+    add("aws:EpochTime", now.to_string());
+    add("aws:SecureTransport", "true".into());
+    if let Some(ip) = &ctx.source_ip {
+        add("aws:SourceIp", ip.clone());
+    }
+    if let Some(v) = &ctx.vpc_endpoint {
+        add("aws:SourceVpce", v.clone());
+    }
+    if let Some(m) = ctx.mfa {
+        add("aws:MultiFactorAuthPresent", m.to_string());
+    }
+    for (k, v) in &who.tags {
+        add(&format!("aws:PrincipalTag/{k}"), v.clone());
+    }
 }
 
 fn policy_phrase(kind: PolicyKind) -> &'static str {

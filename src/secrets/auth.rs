@@ -13,8 +13,7 @@
 
 use std::sync::Arc;
 
-use crate::kms::auth::ResolvedCaller;
-use crate::kms::time::iso8601;
+use crate::kms::auth::{add_global_keys, ResolvedCaller};
 use crate::kms::{CallerContext, World};
 use crate::policy::json::evaluation_to_json;
 use crate::policy::request::{Caller, PrincipalKind};
@@ -82,23 +81,8 @@ pub fn authorize(
         resource_account,
         context: Default::default(),
     };
+    add_global_keys(&mut req, world.now, who, ctx);
     let add = |req: &mut Request, k: &str, v: String| req.context.insert(k, vec![v], false);
-    add(&mut req, "aws:RequestedRegion", who.region.clone());
-    add(&mut req, "aws:CurrentTime", iso8601(world.now));
-    add(&mut req, "aws:EpochTime", world.now.to_string());
-    add(&mut req, "aws:SecureTransport", "true".into());
-    if let Some(ip) = &ctx.source_ip {
-        add(&mut req, "aws:SourceIp", ip.clone());
-    }
-    if let Some(v) = &ctx.vpc_endpoint {
-        add(&mut req, "aws:SourceVpce", v.clone());
-    }
-    if let Some(m) = ctx.mfa {
-        add(&mut req, "aws:MultiFactorAuthPresent", m.to_string());
-    }
-    for (k, v) in &who.tags {
-        add(&mut req, &format!("aws:PrincipalTag/{k}"), v.clone());
-    }
     if let Some(s) = secret {
         add(&mut req, "secretsmanager:SecretId", s.arn.clone());
         add(&mut req, "secretsmanager:Name", s.name.clone());

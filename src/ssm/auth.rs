@@ -14,8 +14,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::kms::auth::{resolve, ResolvedCaller};
-use crate::kms::time::iso8601;
+use crate::kms::auth::{add_global_keys, resolve, ResolvedCaller};
 use crate::kms::world::{CallerContext, World};
 use crate::policy::json::evaluation_to_json;
 use crate::policy::request::{Caller, PrincipalKind};
@@ -92,24 +91,9 @@ pub fn authorize(
         resource_account: who.account.clone(),
         context: Default::default(),
     };
+    add_global_keys(&mut req, world.now, r, ctx);
     let mut add = |k: &str, v: String| req.context.insert(k, vec![v], false);
-    add("aws:RequestedRegion", r.region.clone());
-    add("aws:CurrentTime", iso8601(world.now));
-    add("aws:EpochTime", world.now.to_string());
-    add("aws:SecureTransport", "true".into());
     add("aws:ViaAWSService", "false".into());
-    if let Some(ip) = &ctx.source_ip {
-        add("aws:SourceIp", ip.clone());
-    }
-    if let Some(v) = &ctx.vpc_endpoint {
-        add("aws:SourceVpce", v.clone());
-    }
-    if let Some(m) = ctx.mfa {
-        add("aws:MultiFactorAuthPresent", m.to_string());
-    }
-    for (k, v) in &r.tags {
-        add(&format!("aws:PrincipalTag/{k}"), v.clone());
-    }
     for (k, v) in tags.into_iter().flatten() {
         add(&format!("aws:ResourceTag/{k}"), v.clone());
     }
