@@ -41,6 +41,7 @@ pub mod material;
 pub mod ops;
 pub mod params;
 pub mod scenarios;
+pub mod share;
 pub mod sigv4;
 pub mod snapshot;
 pub mod time;

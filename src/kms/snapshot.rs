@@ -93,14 +93,21 @@ pub fn restore(bytes: &[u8]) -> Result<World, KmsError> {
     let payload = body.get(HEADER..).ok_or_else(|| corrupt("payload"))?;
     let w: World =
         serde_json::from_slice(payload).map_err(|e| corrupt(&format!("its world does not read: {e}")))?;
+    check(&w).map_err(|what| corrupt(&what))?;
+    Ok(w)
+}
+
+/// What a world read from outside must hold: a clock within 1970–9999, every key and alias
+/// filed under its own ARN. Says what is wrong otherwise.
+pub fn check(w: &World) -> Result<(), String> {
     if !(0..=MAX_TIME).contains(&w.now) {
-        return Err(corrupt("its clock is outside 1970 to 9999"));
+        return Err("its clock is outside 1970 to 9999".to_owned());
     }
     if let Some((arn, _)) = w.keys.iter().find(|(arn, k)| **arn != k.arn) {
-        return Err(corrupt(&format!("key `{arn}` is filed under another ARN")));
+        return Err(format!("key `{arn}` is filed under another ARN"));
     }
     if let Some((arn, _)) = w.aliases.iter().find(|(arn, a)| **arn != a.arn) {
-        return Err(corrupt(&format!("alias `{arn}` is filed under another ARN")));
+        return Err(format!("alias `{arn}` is filed under another ARN"));
     }
-    Ok(w)
+    Ok(())
 }

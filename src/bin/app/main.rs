@@ -27,6 +27,8 @@ mod pages;
 mod route;
 #[cfg(target_arch = "wasm32")]
 mod services;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod share;
 #[cfg(target_arch = "wasm32")]
 mod shell;
 

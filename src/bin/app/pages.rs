@@ -15,5 +15,7 @@ pub mod policy;
 pub mod s3;
 pub mod scan;
 pub mod secrets;
+#[cfg(target_arch = "wasm32")]
+pub mod share_bar;
 pub mod ssm;
 pub mod waf;

@@ -3,6 +3,7 @@
 //! date, the validation CNAME, where it must live for each service, export). Its state (`state`)
 //! is plain Rust for every target, tested natively; the component (`view`) is the browser's.
 
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

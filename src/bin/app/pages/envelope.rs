@@ -2,6 +2,7 @@
 //! what opening it gave) is plain Rust for every target, tested natively; the component (`view`)
 //! is the browser's.
 
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,6 +4,7 @@
 //! Rust for every target, tested natively; the component (`view`) is the browser's.
 
 pub mod kept;
+pub mod share;
 pub mod state;
 pub mod templates;
 

@@ -4,6 +4,7 @@
 //! examples; and an S3 Inventory report evaluated in a worker. Its state (`state`) is plain Rust
 //! for every target, tested natively; the component (`view`) is the browser's.
 
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

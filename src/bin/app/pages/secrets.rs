@@ -3,6 +3,7 @@
 //! caused, and the notes' examples (DIGEST §9). Its state (`state`) is plain Rust for every
 //! target, tested natively; the component (`view`) is the browser's.
 
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@
 //! browser's.
 
 pub mod examples;
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

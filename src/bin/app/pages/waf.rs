@@ -1,6 +1,7 @@
 //! The WAF page. Its state and reducer (`state`: the texts, the built ACL, evaluations, replays)
 //! are plain Rust for every target, tested natively; the components (`view`) are the browser's.
 
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

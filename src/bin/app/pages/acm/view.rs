@@ -224,7 +224,17 @@ fn timeline_view(t: &Value) -> Html {
 
 #[function_component]
 pub fn AcmPage() -> Html {
-    let state = use_reducer(AcmState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, AcmState::default, |mut s: AcmState, a| {
+            s.apply(a);
+            s
+        })
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     let reader = use_mut_ref(|| None::<FileReader>);
     let choose = {
         let (state, reader) = (state.clone(), reader.clone());
@@ -266,6 +276,8 @@ pub fn AcmPage() -> Html {
     html! {
         <article class="acm">
             <h1>{"ACM certificates"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the certificate text and the settings; never a private key (cut out), nor a dropped file."} />
             <p class="lede">{"Paste a PEM certificate or chain, or drop a PEM or DER file: every field as openssl shows it, \
                 the chain's order and signatures, and what ACM does with it — which names it covers, managed renewal \
                 60 days before expiry, expiry events from 45 days before, the Config rule, the region each service needs. \

@@ -70,7 +70,18 @@ fn generate(state: UseReducerHandle<EnvelopeState>) {
 
 #[function_component]
 pub fn EnvelopePage() -> Html {
-    let state = use_reducer(EnvelopeState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(
+            super::share::open,
+            EnvelopeState::default,
+            EnvelopeState::reduce,
+        )
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
 
     let on_keygen = {
         let state = state.clone();
@@ -119,6 +130,8 @@ pub fn EnvelopePage() -> Html {
     html! {
         <article class="envelope">
             <h1>{"Envelope encryption"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the envelope (wrapped key and ciphertext); not the message or the key pair, so it opens only where the private key is."} />
             <p class="lede">{"A fresh 256-bit data key encrypts your message with AES-256-GCM; an RSA key pair \
                 made in this page wraps the data key with RSA-OAEP (SHA-256). Only the private key can \
                 unwrap it. This is the client-side encryption model of the notes: whoever stores the \

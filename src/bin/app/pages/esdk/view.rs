@@ -43,7 +43,14 @@ pub fn checkbox_value(e: &Event) -> bool {
 pub fn EsdkPage() -> Html {
     let keyrings = use_reducer(Keyrings::default);
     let settings = use_reducer(Settings::default);
-    let page = use_reducer(EsdkState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, EsdkState::default, EsdkState::reduce)
+    });
+    let page = use_reducer(|| opening.take());
+    let share_link = {
+        let page = page.clone();
+        Callback::from(move |()| Ok(super::share::encode(&page)))
+    };
 
     let ring_json = keyrings_json(&keyrings.entries);
     let encrypt_options = settings.encrypt_options(ring_json.clone());
@@ -70,6 +77,8 @@ pub fn EsdkPage() -> Html {
     html! {
         <article class="esdk">
             <h1>{"Encryption SDK"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the open tool and the message in the inspector; not keyrings, keys or plaintexts."} />
             <p class="lede">{"The AWS Encryption SDK message format, in this page: a fresh data key per message, \
                 wrapped by each of your keyrings, the data encrypted frame by frame with AES-GCM under the \
                 algorithm suite you choose (key commitment and ECDSA signatures included). Messages are \

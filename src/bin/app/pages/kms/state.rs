@@ -129,6 +129,8 @@ pub enum Action {
     Reset,
     /// The world kept in the key store was read.
     Kept(Box<World>),
+    /// A share link's world was opened (its keys with new material: `secplay::kms::share`).
+    Shared(Box<World>),
     /// The world is not kept in the key store, and why (`None`: saved again).
     KeptProblem(Option<KeptProblem>),
 }
@@ -222,6 +224,16 @@ impl KmsState {
                 self.run = None;
                 self.after_new_world(format!(
                     "Restored the world kept in the key store: {n} {}.",
+                    if n == 1 { "key" } else { "keys" }
+                ));
+            }
+            Action::Shared(w) => {
+                let n = w.keys.len();
+                self.world = Rc::new(*w);
+                self.run = None;
+                self.after_new_world(format!(
+                    "Opened the shared world: {n} {}, each with new key material, so ciphertexts \
+                     made before the link was written do not decrypt here.",
                     if n == 1 { "key" } else { "keys" }
                 ));
             }

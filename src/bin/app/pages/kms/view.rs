@@ -435,7 +435,14 @@ fn scenarios_view(state: &UseReducerHandle<KmsState>) -> Html {
 
 #[function_component]
 pub fn KmsPage() -> Html {
-    let state = use_reducer(KmsState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, KmsState::default, KmsState::reduce)
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| super::share::encode(&state))
+    };
     let link = use_state(|| None::<Rc<ObjectUrl>>);
     let reader = use_mut_ref(|| None::<FileReader>);
     use_persisted_world(&state);
@@ -468,6 +475,8 @@ pub fn KmsPage() -> Html {
     html! {
         <article class="kms">
             <h1>{"KMS emulator"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the world without key material (keys get new material when opened), the caller and the request (a Plaintext emptied)."} />
             <p class="lede">{"AWS KMS in this page: key policies, IAM policies and grants enforced on every call, \
                 each call in a CloudTrail-style audit log, a simulated clock and a cost estimate. Call any operation \
                 as any principal, or run the notes' scenarios step by step."}</p>

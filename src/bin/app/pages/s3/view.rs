@@ -236,7 +236,14 @@ fn summary_view(result: &Value, total: f64, ms: f64, wasm: f64) -> Html {
 
 #[function_component]
 pub fn S3Page() -> Html {
-    let state = use_reducer(S3State::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, S3State::default, S3State::reduce)
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     let file = use_mut_ref(|| None::<File>);
     let worker = use_mut_ref(|| None::<InventoryWorker>);
     let setup_error = use_state(|| None::<Problem>);
@@ -309,6 +316,8 @@ pub fn S3Page() -> Html {
     html! {
         <article class="s3">
             <h1>{"S3 replication"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds every text of the page (as AWS prints them); not an inventory file."} />
             <p class="lede">{"Paste a replication configuration as "}<code>{"aws s3api get-bucket-replication"}</code>
                 {" prints it, the buckets, the replication role's policies, the KMS keys with their policies, and the \
                 objects. For each object and destination the page says what S3 would do — replicate it, under which \

@@ -72,7 +72,27 @@ fn report_view(report: &Value, prefix: &str) -> Html {
 
 #[function_component]
 pub fn ScanPage() -> Html {
-    let state = use_reducer(ScanState::opened);
+    let opening = use_memo((), |_| {
+        let mut left_out = false;
+        let o = super::super::share_bar::Opening::new(
+            |h| {
+                super::share::open(h).map(|x| {
+                    x.map(|(actions, l)| {
+                        left_out = l;
+                        actions
+                    })
+                })
+            },
+            ScanState::opened,
+            ScanState::reduce,
+        );
+        (o, left_out)
+    });
+    let state = use_reducer(|| opening.0.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     let file = use_mut_ref(|| None::<File>);
     let worker = use_mut_ref(|| None::<ScanWorker>);
     let setup_error = use_state(|| None::<Problem>);
@@ -119,6 +139,11 @@ pub fn ScanPage() -> Html {
     html! {
         <article class="scan">
             <h1>{"Sensitive-data scanner"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.0.error.clone()}
+                holds={"A link holds which example is open; never the text being scanned."} />
+            if opening.1 {
+                <p class="card" id="share-left-out">{"The text in the shared page was not in the link (a scanned text never is): this is the example it started from."}</p>
+            }
             <p class="lede">{"Paste text or drop a file: pattern detectors with validation (Luhn and issuer ranges, IBAN \
                 mod-97, SSN ranges, the Korean RRN check digit, JWT headers, key blocks), as Amazon Macie's managed data \
                 identifiers would flag them. Findings are shown masked; nothing leaves the page."}</p>

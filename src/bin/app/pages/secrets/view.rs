@@ -33,7 +33,21 @@ fn value_of(e: &Event) -> String {
 
 #[function_component(SecretsPage)]
 pub fn secrets_page() -> Html {
-    let state = use_reducer(SecretsState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(
+            super::share::open,
+            SecretsState::default,
+            |mut s: SecretsState, a| {
+                s.apply(a);
+                s
+            },
+        )
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     let on = |f: fn(String) -> Action| {
         let state = state.clone();
         Callback::from(move |e: Event| state.dispatch(f(value_of(&e))))
@@ -58,6 +72,8 @@ pub fn secrets_page() -> Html {
     html! {
         <div class="secrets-page">
             <h1>{"Secrets Manager"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the caller and the request; never a secret value."} />
             <p>{"Secrets over the KMS emulator: each value is sealed with a data key from KMS GenerateDataKey and read with Decrypt, as the caller through secretsmanager.<region>.amazonaws.com. Rotation runs an emulated four-step function on the simulated clock."}</p>
             <section class="card" id="sm-examples">
                 <h2>{"The notes' examples"}</h2>

@@ -126,7 +126,14 @@ fn events_view(state: &SsmState) -> Html {
 /// The Parameter Store page.
 #[function_component(SsmPage)]
 pub fn ssm_page() -> Html {
-    let state = use_reducer(SsmState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, SsmState::default, SsmState::reduce)
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     let send = {
         let st = state.clone();
         Callback::from(move |_: MouseEvent| st.dispatch(Action::Send))
@@ -144,6 +151,8 @@ pub fn ssm_page() -> Html {
     html! {
         <div class="ssm">
             <h1>{"Parameter Store"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the example, the caller and the request; not the parameters or a SecureString value."} />
             <p class="lead">{"AWS Systems Manager Parameter Store over the KMS emulator's world: paths, versions and labels, SecureString encrypted by KMS as the caller through ssm.<region>.amazonaws.com, tiers and their limits, parameter policies on the simulated clock, and path-based access decided by the policy engine."}</p>
             <section class="card" id="ssm-examples-card">
                 <h2>{"The notes' examples"}</h2>

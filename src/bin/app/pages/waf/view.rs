@@ -55,7 +55,14 @@ fn origin(source: &Value) -> &'static str {
 
 #[function_component]
 pub fn WafPage() -> Html {
-    let state = use_reducer(WafState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, WafState::default, WafState::reduce)
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     // The offline geo database: fetched once, when an evaluation needs it (the reducer says so).
     {
         let dispatcher = state.dispatcher();
@@ -90,6 +97,8 @@ pub fn WafPage() -> Html {
     html! {
         <article class="waf">
             <h1>{"WAF"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the web ACL, its resources and the request; not the replay input."} />
             <p class="lede">{"Paste a web ACL as "}<code>{"aws wafv2 get-web-acl"}</code>{" prints it (or the bare "}
                 <code>{"WebACL"}</code>{"), its IP sets, regex pattern sets and rule groups, and a request as raw HTTP \
                 or a curl command. The page answers as AWS WAF would: the log record, which rule decided and why, \

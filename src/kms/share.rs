@@ -1,0 +1,185 @@
+//! A KMS world without its secrets, for a share link: accounts, principals, regions, the clock,
+//! keys (metadata, policies, grants, tags, rotation, multi-region links) and aliases — and none of
+//! the key material, import wrapping keys and tokens, access key secrets or grant tokens. The audit
+//! log and the usage counters are left out too (they would make links long; the page says so).
+//!
+//! Opening such a world gives every key made by KMS (`AWS_KMS` origin) **new** material of its
+//! spec, under the same material ids (versions shared by multi-region keys get the same new
+//! bytes, so replicas still agree): the keys work, but ciphertexts made before the link was written
+//! do not decrypt. Imported material (`EXTERNAL` origin) cannot be made up: those keys open
+//! `PendingImport`, as AWS shows a key whose imported material was deleted.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::error::KmsError;
+use super::material::{KeyMaterial, KeySpec};
+use super::snapshot;
+use super::world::{KeyState, World};
+
+/// Most keys a shared world may hold.
+pub const MAX_KEYS: usize = 200;
+/// Most material versions made anew for asymmetric and ML keys (RSA-4096 takes a while in a page).
+pub const MAX_SLOW_MATERIALS: usize = 20;
+/// Most material versions made anew in all.
+pub const MAX_MATERIALS: usize = 2_000;
+
+/// The world as a link carries it: no secret in it.
+pub fn shareable(w: &World) -> Result<Value, KmsError> {
+    let mut bare = w.clone();
+    for k in bare.keys.values_mut() {
+        for m in &mut k.materials {
+            m.bytes = Zeroizing::new(Vec::new());
+        }
+        k.pending_rotation = None;
+        k.import_parameters = None;
+    }
+    bare.access_keys.clear();
+    bare.grant_tokens.clear();
+    bare.audit.clear();
+    bare.usage.clear();
+    serde_json::to_value(&bare).map_err(|e| KmsError::kms_internal(format!("could not write the world: {e}")))
+}
+
+fn refused(what: impl Into<String>) -> KmsError {
+    KmsError::validation(format!("the shared KMS world does not open: {}", what.into()))
+}
+
+/// A world from a link, with new material for every key KMS made (see the module's note).
+/// Whatever secret a hand-made link carries is dropped, never used.
+pub fn open(v: &Value) -> Result<World, KmsError> {
+    let mut w: World = serde_json::from_value(v.clone()).map_err(|e| refused(format!("{e}")))?;
+    snapshot::check(&w).map_err(refused)?;
+    if w.keys.len() > MAX_KEYS {
+        return Err(refused(format!("it holds {} keys; a link may hold {MAX_KEYS}", w.keys.len())));
+    }
+    w.access_keys.clear();
+    w.grant_tokens.clear();
+    let (mut all, mut slow) = (0usize, 0usize);
+    for k in w.keys.values() {
+        if k.origin != "AWS_KMS" {
+            continue;
+        }
+        let spec = KeySpec::parse(&k.key_spec).map_err(|e| refused(format!("key `{}`: {e}", k.arn)))?;
+        all += k.materials.len();
+        if !matches!(
+            spec,
+            KeySpec::SymmetricDefault
+                | KeySpec::Hmac224
+                | KeySpec::Hmac256
+                | KeySpec::Hmac384
+                | KeySpec::Hmac512
+        ) {
+            slow += k.materials.len();
+        }
+    }
+    if all > MAX_MATERIALS || slow > MAX_SLOW_MATERIALS {
+        return Err(refused(format!(
+            "it needs {all} key material versions made anew ({slow} asymmetric); a link may need {MAX_MATERIALS} ({MAX_SLOW_MATERIALS} asymmetric)"
+        )));
+    }
+    let mut made: BTreeMap<String, Zeroizing<Vec<u8>>> = BTreeMap::new();
+    for k in w.keys.values_mut() {
+        k.pending_rotation = None;
+        k.import_parameters = None;
+        if k.origin != "AWS_KMS" {
+            for m in &mut k.materials {
+                m.bytes = Zeroizing::new(Vec::new());
+            }
+            if matches!(k.state, KeyState::Enabled | KeyState::Disabled) {
+                k.state = KeyState::PendingImport;
+            }
+            continue;
+        }
+        let spec = KeySpec::parse(&k.key_spec).map_err(|e| refused(format!("key `{}`: {e}", k.arn)))?;
+        for m in &mut k.materials {
+            if let Some(bytes) = made.get(&m.id) {
+                m.bytes = bytes.clone();
+                continue;
+            }
+            let fresh = KeyMaterial::generate(spec)
+                .map_err(|e| refused(format!("new material for `{}`: {e}", k.arn)))?
+                .to_bytes();
+            made.insert(m.id.clone(), fresh.clone());
+            m.bytes = fresh;
+        }
+    }
+    Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kms::json::call;
+    use serde_json::json;
+
+    fn admin(w: &World) -> Value {
+        let a = w.accounts.keys().next().cloned().unwrap_or_default();
+        json!({"principal": format!("arn:aws:iam::{a}:role/Admin")})
+    }
+
+    fn world_with_keys() -> (World, String, String) {
+        let mut w = World::new();
+        let me = admin(&w);
+        let k = call(&mut w, "CreateKey", &json!({"Description": "shared"}), &me).unwrap();
+        let id = k["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+        call(&mut w, "CreateAlias", &json!({"AliasName": "alias/shared", "TargetKeyId": id}), &me).unwrap();
+        let ct = call(&mut w, "Encrypt", &json!({"KeyId": id, "Plaintext": "aGVsbG8="}), &me).unwrap();
+        let ext = call(&mut w, "CreateKey", &json!({"Origin": "EXTERNAL"}), &me).unwrap();
+        let ext_id = ext["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+        call(&mut w, "GetParametersForImport", &json!({"KeyId": ext_id, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}), &me).unwrap();
+        (w, id, ct["CiphertextBlob"].as_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn no_secret_goes_into_the_shared_world() {
+        let (w, _, _) = world_with_keys();
+        let text = shareable(&w).unwrap().to_string();
+        for k in w.keys.values() {
+            for m in &k.materials {
+                let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &*m.bytes);
+                assert!(m.bytes.is_empty() || !text.contains(&b64), "material of {} in the link", k.arn);
+            }
+        }
+        assert!(
+            !text.contains("wrappingKey") && !text.contains("\"token\""),
+            "import parameters in the link"
+        );
+        assert!(text.contains("alias/shared") && text.contains("\"shared\""));
+    }
+
+    #[test]
+    fn an_opened_world_works_with_new_material_and_old_ciphertexts_do_not_decrypt() {
+        let (w, id, old_ct) = world_with_keys();
+        let mut back = open(&shareable(&w).unwrap()).unwrap();
+        let me = admin(&back);
+        let d = call(&mut back, "DescribeKey", &json!({"KeyId": "alias/shared"}), &me).unwrap();
+        assert_eq!(d["KeyMetadata"]["KeyId"], json!(id));
+        let ct = call(&mut back, "Encrypt", &json!({"KeyId": id, "Plaintext": "aGVsbG8="}), &me).unwrap();
+        let pt = call(&mut back, "Decrypt", &json!({"CiphertextBlob": ct["CiphertextBlob"]}), &me).unwrap();
+        assert_eq!(pt["Plaintext"], json!("aGVsbG8="));
+        let old = call(&mut back, "Decrypt", &json!({"CiphertextBlob": old_ct}), &me);
+        assert!(old.is_err(), "a ciphertext from before the link decrypted");
+        let ext = back.keys.values().find(|k| k.origin == "EXTERNAL").unwrap();
+        assert_eq!(ext.state, KeyState::PendingImport);
+        assert!(ext.import_parameters.is_none());
+    }
+
+    #[test]
+    fn a_crafted_world_is_checked_and_its_secrets_dropped() {
+        let (w, id, _) = world_with_keys();
+        let mut v = shareable(&w).unwrap();
+        let arn = w.keys.values().find(|k| k.key_id == id).unwrap().arn.clone();
+        // Material smuggled into a link is replaced, never used.
+        v["keys"][&arn]["materials"][0]["bytes"] = json!("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        let back = open(&v).unwrap();
+        assert_ne!(&*back.keys[&arn].materials[0].bytes, &[0u8; 32][..]);
+        let mut bad = shareable(&w).unwrap();
+        bad["now"] = json!(-5);
+        assert!(open(&bad).unwrap_err().to_string().contains("clock"));
+        assert!(open(&json!({"keys": 5})).is_err());
+        assert!(open(&json!([])).is_err());
+    }
+}
