@@ -45,6 +45,13 @@ export interface WafOptions {
   /** The offline geo database (`geo.bin` of this package) for GeoMatch/AsnMatch on requests without `country`/`asn`. */
   geoDb?: Uint8Array;
 }
+/** One parse error: a stable `code`, the message, and where (JSON pointer; line/column when the ACL was text). */
+export interface WafErrorItem { code: string; message: string; pointer?: string; line?: number; column?: number }
+/**
+ * `detail` of a `SecplayError` thrown by the WAF engine: the first error's `code`/`message`/`pointer`
+ * (and line/column), and `errors`, every error found (at most 100; `more` counts the rest).
+ */
+export interface WafErrorDetail extends WafErrorItem { ok: false; errors: WafErrorItem[]; more: number }
 /** What the offline geo database knows of an address. */
 export interface GeoLookup { country?: string; asn?: number }
 /** The AWS WAF log record, plus `trace` and `notes`. */

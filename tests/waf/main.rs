@@ -2,6 +2,7 @@
 //! Run one module with `cargo test --test waf <module>::`.
 
 mod detectors;
+mod errors;
 mod eval;
 mod geo;
 mod json;

@@ -18,7 +18,7 @@ use crate::waf::reader::{
 use crate::waf::regex_dialect;
 use crate::waf::transform::{Transformation, MAX_PER_STATEMENT};
 
-use super::rule_action;
+use super::{rule_action, Errors};
 
 const STATEMENTS: &[&str] = &[
     "ByteMatchStatement",
@@ -135,11 +135,15 @@ fn forwarded(
     Ok((ForwardedIp { header: header.to_owned(), fallback_match: fb }, position))
 }
 
+fn too_deep(pointer: &str) -> WafError {
+    WafError::Limit {
+        reason: format!("statements are nested more than {MAX_NESTING} levels deep at {pointer}"),
+    }
+}
+
 pub(super) fn statement(v: &Value, pointer: &str, place: Place) -> Result<Statement, WafError> {
     if place.depth > MAX_NESTING {
-        return Err(WafError::Limit {
-            reason: format!("statements are nested more than {MAX_NESTING} levels deep at {pointer}"),
-        });
+        return Err(too_deep(pointer));
     }
     let o = Obj::new(v, pointer, STATEMENTS)?;
     let present = o.present();
@@ -338,7 +342,15 @@ pub(super) fn statement(v: &Value, pointer: &str, place: Place) -> Result<Statem
                 };
                 return Err(WafError::invalid(&sp, THRESHOLD, field, param));
             }
-            let list = items.iter().map(|(v, p)| statement(v, p, nested)).collect::<Result<Vec<_>, _>>()?;
+            if nested.depth > MAX_NESTING {
+                // One error for the whole list, not one per statement in it.
+                return Err(too_deep(&sp));
+            }
+            // Each nested statement is independent: report the errors of all of them.
+            let mut errs = Errors::default();
+            let list: Vec<Statement> =
+                items.iter().filter_map(|(v, p)| errs.ok(statement(v, p, nested))).collect();
+            errs.check()?;
             if *kind == "AndStatement" {
                 Statement::And(list)
             } else {
