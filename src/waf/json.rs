@@ -351,8 +351,8 @@ pub fn apply_transformations(input: &str, transformations: &Value) -> Result<Str
     Ok(String::from_utf8_lossy(&apply_all(input.as_bytes(), &ts)).into_owned())
 }
 
-/// Like `error_value`, adding `line`/`column` of the pointed member (of the first error and
-/// of each one in `errors`) when the JSON text the errors refer to is given, so an editor can
+/// Like `error_value`, adding `line`/`column` (and `endLine`/`endColumn`, just after the
+/// value) of the pointed member, of the first error and of each one in `errors`, when the JSON text the errors refer to is given, so an editor can
 /// underline them.
 pub fn error_value_in(e: &WafError, source: &str) -> Value {
     let mut v = error_value(e);
@@ -361,9 +361,11 @@ pub fn error_value_in(e: &WafError, source: &str) -> Value {
         return v;
     };
     let place = |m: &mut Map<String, Value>| {
-        if let Some(at) = m.get("pointer").and_then(Value::as_str).and_then(|p| doc.locate(p)) {
-            m.insert("line".to_owned(), json!(at.line));
-            m.insert("column".to_owned(), json!(at.column));
+        if let Some(at) = m.get("pointer").and_then(Value::as_str).and_then(|p| doc.locate_span(p)) {
+            m.insert("line".to_owned(), json!(at.start.line));
+            m.insert("column".to_owned(), json!(at.start.column));
+            m.insert("endLine".to_owned(), json!(at.end.line));
+            m.insert("endColumn".to_owned(), json!(at.end.column));
         }
     };
     if let Value::Object(m) = &mut v {

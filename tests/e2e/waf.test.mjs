@@ -51,6 +51,20 @@ test("WAF page: examples, rate limit, errors, explainer", async () => {
   await page.waitForSelector("#waf-acl-error");
   assert.match(await page.textContent("#waf-acl-error"), /ConstraintViolation.*line \d+, column \d+/s);
 
+  // Two mistakes at once: both are listed with their places, and clicking one selects its member.
+  await page.fill("#waf-acl", acl.replace('"Limit": 100', '"Limit": 5').replace(/"Name": "[^"]+"/, '"Name": "bad name!"'));
+  await page.waitForSelector("#waf-acl-errors li[data-pointer$='/Limit']");
+  const listed = await page.$$eval("#waf-acl-errors li", (lis) => lis.map((li) => li.dataset.pointer));
+  assert.equal(listed.length, 2, JSON.stringify(listed));
+  assert.match(listed[0], /\/Name$/);
+  assert.match(await page.textContent("#waf-acl-error"), /\(and 1 more error\)/);
+  await page.click("#waf-acl-errors li[data-pointer$='/Limit'] button");
+  const selected = await page.$eval("#waf-acl", (t) => t.value.substring(t.selectionStart, t.selectionEnd));
+  assert.equal(selected, '"Limit": 5');
+  await page.click("#waf-acl-errors li:first-child button");
+  assert.equal(await page.$eval("#waf-acl", (t) => t.value.substring(t.selectionStart, t.selectionEnd)), '"Name": "bad name!"');
+  await page.screenshot({ path: join(shots, "waf-errors.png"), fullPage: true });
+
   await page.fill("#waf-probe", "<svg/onload=alert(1)>");
   await page.waitForFunction(() => document.querySelector("#waf-explain")?.textContent.includes("XSS: flagged"));
   await page.emulateMedia({ colorScheme: "dark" });

@@ -101,6 +101,10 @@ fn the_js_shape_keeps_the_first_error_and_lists_every_one_with_line_and_column()
         assert!(!one["message"].as_str().unwrap().contains("more error"), "{one}");
     }
     assert_eq!(v["line"], errors[0]["line"]);
+    // The span ends just after the member's value: `"Description": ""` on one line.
+    assert_eq!(errors[0]["endLine"], errors[0]["line"]);
+    let width = u64::try_from("\"Description\": \"\"".len()).unwrap();
+    assert_eq!(errors[0]["endColumn"].as_u64(), Some(errors[0]["column"].as_u64().unwrap() + width));
     // One error: a list of one, so callers can always read `errors`.
     let one = parse::web_acl(&json!({"WebACL": {"Name": "x"}})).unwrap_err();
     let v = error_value(&one);

@@ -7,6 +7,7 @@ mod eval;
 mod geo;
 mod json;
 mod logs;
+mod managed_config;
 mod parse;
 mod quality;
 mod robustness;

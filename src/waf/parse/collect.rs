@@ -38,6 +38,11 @@ impl Errors {
         }
     }
 
+    /// Whether no error was found so far.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.kept.is_empty() && self.more == 0
+    }
+
     /// `Ok(())` when nothing went wrong, else the one error or `Several`.
     pub(crate) fn check(self) -> Result<(), WafError> {
         let Self { mut kept, more } = self;
