@@ -118,7 +118,9 @@ fn atp_rule_set(atp: &Atp) -> Value {
             0,
             json!({"AndStatement": {"Statements": [post, path_statement(&atp.login), missing]}}),
         );
-        r["RuleLabels"] = json!([{"Name": "signal:missing_credential"}]);
+        if let Some(o) = r.as_object_mut() {
+            o.insert("RuleLabels".to_owned(), json!([{"Name": "signal:missing_credential"}]));
+        }
         rules.push(r);
     }
     group("AWSManagedRulesATPRuleSet", "awswaf:managed:aws:atp:", 50, rules)

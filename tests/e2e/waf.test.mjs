@@ -35,6 +35,19 @@ test("WAF page: examples, rate limit, errors, explainer", async () => {
   const verdict = await page.textContent("#waf-verdict");
   assert.match(verdict, /BLOCK by per-ip-limit/, verdict);
 
+  // ATP configured as in the AWS documentation: the missing password blocks, and the trace marks
+  // the group's rules as the playground's approximation, saying what is and isn't modelled.
+  await page.click("button[data-example='atp-login']");
+  await page.click("#waf-evaluate");
+  await page.waitForFunction(() => document.querySelector("#waf-rule")?.textContent === "account-takeover");
+  assert.match(await page.textContent("#waf-verdict"), /BLOCK/);
+  const approx = await page.$$eval("table.trace .approx", (els) => els.map((e) => e.textContent));
+  assert.ok(approx.some((a) => /login requests are POST to paths starting with `\/web\/login`/.test(a) && /not modelled/.test(a)), approx.join("\n"));
+  assert.ok(approx.some((a) => a.includes("approximation: the playground's rule")), approx.join("\n"));
+  assert.match(await page.textContent("#waf-notes"), /MissingCredential rule/);
+  await page.screenshot({ path: join(shots, "waf-atp.png"), fullPage: true });
+
+  await page.click("button[data-example='rate-limit']");
   // Replay ten minutes of sample traffic against the rate limit: a chart and the burst's source.
   await page.click("#waf-sample");
   await page.click("#waf-replay");

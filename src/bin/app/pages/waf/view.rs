@@ -229,6 +229,11 @@ pub fn WafPage() -> Html {
                     if let Some(labels) = at(&r, "labels").as_array().filter(|l| !l.is_empty()) {
                         <p class="muted">{"Labels: "}{ labels.iter().filter_map(|l| at(l, "name").as_str()).collect::<Vec<_>>().join(", ") }</p>
                     }
+                    if let Some(notes) = at(&r, "notes").as_array().filter(|n| !n.is_empty()) {
+                        <ul id="waf-notes" class="muted">
+                            { for notes.iter().filter_map(Value::as_str).map(|n| html! { <li>{ n }</li> }) }
+                        </ul>
+                    }
                     <table class="trace">
                         <thead><tr><th>{"priority"}</th><th>{"rule"}</th><th>{"outcome"}</th><th>{"what each statement saw (after transformations)"}</th></tr></thead>
                         <tbody>
@@ -237,7 +242,11 @@ pub fn WafPage() -> Html {
                                 <td>{ at(t, "priority").to_string() }</td>
                                 <td>{ at(t, "group").as_str().map(|g| format!("{g} / ")).unwrap_or_default() }{ at(t, "rule").as_str().unwrap_or("") }</td>
                                 <td>{ at(t, "outcome").as_str().unwrap_or("") }</td>
-                                <td>{ for at(t, "statements").as_array().into_iter().flatten().map(|s| html! {
+                                <td>
+                                    if let Some(a) = at(t, "approximation").as_str() {
+                                        <div class="approx muted" title="The playground's approximation of AWS's rule">{"≈ "}{ a }</div>
+                                    }
+                                    { for at(t, "statements").as_array().into_iter().flatten().map(|s| html! {
                                     <div class="stmt">
                                         <code>{ at(s, "path").as_str().unwrap_or("") }</code>
                                         { if at(s, "matched") == true { " matched" } else { " no match" } }
@@ -246,7 +255,8 @@ pub fn WafPage() -> Html {
                                         }) }
                                         if let Some(n) = at(s, "note").as_str() { <div class="muted">{ n }</div> }
                                     </div>
-                                }) }</td>
+                                }) }
+                                </td>
                             </tr>
                         }) }
                         </tbody>
