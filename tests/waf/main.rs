@@ -2,6 +2,7 @@
 //! Run one module with `cargo test --test waf <module>::`.
 
 mod detectors;
+mod crs_table;
 mod errors;
 mod eval;
 mod geo;
