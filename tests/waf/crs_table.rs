@@ -65,14 +65,14 @@ fn managed(name: &str, priority: u32, group: &str) -> Value {
 /// Every detector counts (never terminates), so one evaluation scores them all.
 fn acl() -> WebAcl {
     let doc = json!({"Name": "crs", "DefaultAction": {"Allow": {}}, "VisibilityConfig": vis("crs"),
-        "AssociationConfig": {"RequestBody": {"APPLICATION_LOAD_BALANCER": {"DefaultSizeInspectionLimit": "KB_64"}}},
-        "Rules": [
-            counting("xss", 0, any_field(|f| json!({"XssMatchStatement": {"FieldToMatch": f, "TextTransformations": tt()}}))),
-            counting("sqli-low", 1, any_field(|f| json!({"SqliMatchStatement": {"FieldToMatch": f, "SensitivityLevel": "LOW", "TextTransformations": tt()}}))),
-            counting("sqli-high", 2, any_field(|f| json!({"SqliMatchStatement": {"FieldToMatch": f, "SensitivityLevel": "HIGH", "TextTransformations": tt()}}))),
-            managed("common", 3, "AWSManagedRulesCommonRuleSet"),
-            managed("sqli-group", 4, "AWSManagedRulesSQLiRuleSet"),
-        ]});
+    "AssociationConfig": {"RequestBody": {"APPLICATION_LOAD_BALANCER": {"DefaultSizeInspectionLimit": "KB_64"}}},
+    "Rules": [
+        counting("xss", 0, any_field(|f| json!({"XssMatchStatement": {"FieldToMatch": f, "TextTransformations": tt()}}))),
+        counting("sqli-low", 1, any_field(|f| json!({"SqliMatchStatement": {"FieldToMatch": f, "SensitivityLevel": "LOW", "TextTransformations": tt()}}))),
+        counting("sqli-high", 2, any_field(|f| json!({"SqliMatchStatement": {"FieldToMatch": f, "SensitivityLevel": "HIGH", "TextTransformations": tt()}}))),
+        managed("common", 3, "AWSManagedRulesCommonRuleSet"),
+        managed("sqli-group", 4, "AWSManagedRulesSQLiRuleSet"),
+    ]});
     WebAcl::new(&doc, &Value::Null, &json!({"resourceType": "APPLICATION_LOAD_BALANCER"})).unwrap()
 }
 
@@ -81,7 +81,8 @@ fn request(case: &Value) -> Value {
     if let Some(h) = case.get("headers").and_then(Value::as_object) {
         headers.extend(h.iter().map(|(k, v)| json!([k, v.as_str().unwrap_or("")])));
     }
-    let mut r = json!({"method": case["method"], "uri": case["uri"], "headers": headers, "clientIp": "192.0.2.1"});
+    let mut r =
+        json!({"method": case["method"], "uri": case["uri"], "headers": headers, "clientIp": "192.0.2.1"});
     if let Some(b) = case.get("body") {
         r["body"] = b.clone();
     }
@@ -95,7 +96,8 @@ type Fired = Result<[bool; 5], String>;
 fn fired(w: &mut WebAcl, case: &Value) -> Fired {
     let rec = w.evaluate(&request(case), &Value::Null).map_err(|e| e.code().to_owned())?;
     let trace = rec["trace"].as_array().cloned().unwrap_or_default();
-    let top = |name: &str| trace.iter().any(|t| t["group"].is_null() && t["rule"] == name && t["matched"] == true);
+    let top =
+        |name: &str| trace.iter().any(|t| t["group"].is_null() && t["rule"] == name && t["matched"] == true);
     let inner = |group: &str, prefixes: &[&str]| {
         trace.iter().any(|t| {
             t["group"] == group

@@ -1,8 +1,8 @@
 //! The WAF engine's integration tests, one module per concern, linked as one binary.
 //! Run one module with `cargo test --test waf <module>::`.
 
-mod detectors;
 mod crs_table;
+mod detectors;
 mod errors;
 mod eval;
 mod geo;
