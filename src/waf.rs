@@ -18,6 +18,7 @@ pub mod jsonbody;
 pub mod log;
 pub mod logs;
 pub mod managed;
+pub mod managed_config;
 pub mod model;
 pub mod parse;
 pub mod rate;

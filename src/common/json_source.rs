@@ -116,6 +116,22 @@ impl Node {
         at
     }
 
+    /// The source range at JSON pointer `pointer`: from where [`Node::locate`] says it starts
+    /// (an object member's key) to the end of its value, so an editor can select it whole.
+    pub fn locate_span(&self, pointer: &str) -> Option<Span> {
+        let start = self.locate(pointer)?;
+        let mut node = self;
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                NodeValue::Object(members) => &members.iter().rev().find(|m| m.key == token)?.value,
+                NodeValue::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(Span { start, end: node.span?.end })
+    }
+
     /// Converts an already-parsed value (no positions).
     pub fn from_value(value: &serde_json::Value) -> Node {
         Self::from_value_depth(value, 0)

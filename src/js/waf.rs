@@ -45,6 +45,19 @@ export interface WafOptions {
   /** The offline geo database (`geo.bin` of this package) for GeoMatch/AsnMatch on requests without `country`/`asn`. */
   geoDb?: Uint8Array;
 }
+/**
+ * One parse error: a stable `code`, the message, and where: a JSON pointer (RFC 6901) and, when the
+ * ACL was given as text, the 1-based line/column where the member starts and endLine/endColumn just after it.
+ */
+export interface WafErrorItem {
+  code: string; message: string; pointer?: string;
+  line?: number; column?: number; endLine?: number; endColumn?: number;
+}
+/**
+ * `detail` of a `SecplayError` thrown by the WAF engine: the first error's `code`/`message`/`pointer`
+ * (and line/column), and `errors`, every error found (at most 100; `more` counts the rest).
+ */
+export interface WafErrorDetail extends WafErrorItem { ok: false; errors: WafErrorItem[]; more: number }
 /** What the offline geo database knows of an address. */
 export interface GeoLookup { country?: string; asn?: number }
 /** The AWS WAF log record, plus `trace` and `notes`. */

@@ -128,6 +128,24 @@ pub enum WafError {
         /// Which limit.
         reason: String,
     },
+    /// Several independent errors found in one document (parsing goes on past the first).
+    /// `code`, `pointer` and the start of the message are the first error's, so a caller that
+    /// reads one error still reads the first; `all()` lists them (at most [`MAX_ERRORS`]) and
+    /// `more` counts those left out.
+    #[error("{} (and {} more {})", first_of(.errors), .errors.len().saturating_sub(1) + .more, if .errors.len().saturating_sub(1) + .more == 1 { "error" } else { "errors" })]
+    Several {
+        /// The errors in document order, at least two, at most [`MAX_ERRORS`].
+        errors: Vec<WafError>,
+        /// How many more were found and not kept.
+        more: usize,
+    },
+}
+
+/// Most errors one parse reports; the rest are counted ("and N more").
+pub const MAX_ERRORS: usize = 100;
+
+fn first_of(errors: &[WafError]) -> String {
+    errors.first().map_or_else(|| "no error".to_owned(), ToString::to_string)
 }
 
 impl From<JsonError> for WafError {
@@ -158,6 +176,7 @@ impl WafError {
             Self::GeoDatabase { .. } => "InvalidGeoDatabase",
             Self::LogLine { .. } => "InvalidLogLine",
             Self::Gzip { .. } => "InvalidGzip",
+            Self::Several { errors, .. } => errors.first().map_or("InvalidParameter", WafError::code),
         }
     }
 
@@ -177,6 +196,23 @@ impl WafError {
             | Self::Regex { pointer, .. }
             | Self::MissingResource { pointer, .. }
             | Self::Request { pointer, .. } => Some(pointer),
+            Self::Several { errors, .. } => errors.first().and_then(WafError::pointer),
+        }
+    }
+
+    /// Every error this one stands for, in document order: itself, or the list of `Several`.
+    pub fn all(&self) -> &[WafError] {
+        match self {
+            Self::Several { errors, .. } => errors,
+            one => std::slice::from_ref(one),
+        }
+    }
+
+    /// How many errors were found beyond those `all()` lists.
+    pub fn more(&self) -> usize {
+        match self {
+            Self::Several { more, .. } => *more,
+            _ => 0,
         }
     }
 

@@ -116,6 +116,7 @@ impl Engine {
                 &format!("{}/Statement", rule.pointer),
                 &mut managed_groups,
                 &mut notes,
+                &resource_type,
             )?;
         }
         Ok(Self {
@@ -188,6 +189,7 @@ impl Engine {
             ctx,
             now,
             body_limit: self.body_limit,
+            resource_type: &self.resource_type,
             trace: self.trace && rule_trace,
             rule_trace,
             labels: Vec::new(),
@@ -237,6 +239,7 @@ fn check_refs(
     pointer: &str,
     managed_groups: &mut HashMap<String, RuleGroupDef>,
     notes: &mut Vec<String>,
+    resource_type: &str,
 ) -> Result<(), WafError> {
     match st {
         Statement::IpSet(arn, _) if !res.ip_sets.contains_key(arn) => {
@@ -281,16 +284,29 @@ fn check_refs(
             }
         }
         Statement::Managed(g) => {
-            let key = format!("{}#{}", g.arn_or_vendor, g.name);
-            match managed::definition(&g.arn_or_vendor, &g.name) {
+            let key = g.managed_id();
+            for c in &g.configs {
+                let note = format!("managed rule group `{key}`: {}", c.describe(resource_type));
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+            match managed::definition(&g.arn_or_vendor, &g.name, &g.configs) {
                 Some(Ok(def)) => {
                     let note = format!("managed rule group `{key}` is the playground's approximation, built from the rules AWS documents");
                     if !notes.contains(&note) {
                         notes.push(note);
                     }
-                    managed_groups.insert(key, def);
+                    managed_groups.insert(g.managed_key(), def);
                 }
-                Some(Err(e)) => return Err(e),
+                Some(Err(e)) => {
+                    // Only a configuration the playground cannot turn into rules gets here (e.g. a
+                    // JSON credential field that is not a JSON pointer): say so, match nothing.
+                    let note = format!("managed rule group `{key}` could not be modelled ({e}); it is evaluated as matching nothing");
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
                 None => {
                     let note = format!(
                         "managed rule group `{key}` is not modelled; it is evaluated as matching nothing"
@@ -307,18 +323,31 @@ fn check_refs(
                     &format!("{pointer}/ManagedRuleGroupStatement/ScopeDownStatement"),
                     managed_groups,
                     notes,
+                    resource_type,
                 )?;
             }
         }
         Statement::And(list) | Statement::Or(list) => {
             let kind = if matches!(st, Statement::And(_)) { "AndStatement" } else { "OrStatement" };
             for (i, s) in list.iter().enumerate() {
-                check_refs(s, res, &format!("{pointer}/{kind}/Statements/{i}"), managed_groups, notes)?;
+                check_refs(
+                    s,
+                    res,
+                    &format!("{pointer}/{kind}/Statements/{i}"),
+                    managed_groups,
+                    notes,
+                    resource_type,
+                )?;
             }
         }
-        Statement::Not(s) => {
-            check_refs(s, res, &format!("{pointer}/NotStatement/Statement"), managed_groups, notes)?
-        }
+        Statement::Not(s) => check_refs(
+            s,
+            res,
+            &format!("{pointer}/NotStatement/Statement"),
+            managed_groups,
+            notes,
+            resource_type,
+        )?,
         Statement::RateBased(rb) => {
             if let Some(sd) = &rb.scope_down {
                 check_refs(
@@ -327,6 +356,7 @@ fn check_refs(
                     &format!("{pointer}/RateBasedStatement/ScopeDownStatement"),
                     managed_groups,
                     notes,
+                    resource_type,
                 )?;
             }
         }

@@ -1,5 +1,5 @@
 //! Ready-made web ACLs for the notes' WAF stories (an IP block list, a geo block, a rate limit,
-//! SQL injection and XSS protection on the query string and body), each with a request that shows
+//! SQL injection and XSS protection on the query string and body, ATP on a login page), each with a request that shows
 //! the rule at work. Plain data in AWS's own JSON; the page offers them as a menu and the test
 //! below keeps each one honest (it must parse, and its request must end as the example says).
 
@@ -41,7 +41,7 @@ macro_rules! acl {
 }
 
 /// The examples, in menu order.
-pub const EXAMPLES: [Example; 4] = [
+pub const EXAMPLES: [Example; 5] = [
     Example {
         id: "ip-block-list",
         title: "IP set block list",
@@ -117,6 +117,25 @@ pub const EXAMPLES: [Example; 4] = [
         country: "",
         expect_action: "BLOCK",
         expect_rule: "sqli-query",
+    },
+    Example {
+        id: "atp-login",
+        title: "Account takeover prevention (ATP) on a login page",
+        note: "The ATP managed rule group configured with the login path and credential fields (the AWS documentation's example): a login POST without the password is labelled and blocked by MissingCredential. The rest of ATP (stolen credentials, volumetric rules, tokens) is AWS's own and is not modelled: the trace says so.",
+        web_acl: acl!("atp-login", r#"[
+    {"Name": "account-takeover", "Priority": 0, "OverrideAction": {"None": {}},
+     "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesATPRuleSet",
+       "ManagedRuleGroupConfigs": [{"AWSManagedRulesATPRuleSet": {"LoginPath": "/web/login", "EnableRegexInPath": false,
+         "RequestInspection": {"PayloadType": "JSON", "UsernameField": {"Identifier": "/form/username"},
+           "PasswordField": {"Identifier": "/form/password"}}}}]}},
+     "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "atp"}}
+  ]"#),
+        resources: "{}",
+        request: "POST /web/login HTTP/1.1\nHost: shop.example.com\nContent-Type: application/json\n\n{\"form\": {\"username\": \"alice@example.com\"}}",
+        client_ip: "192.0.2.44",
+        country: "",
+        expect_action: "BLOCK",
+        expect_rule: "account-takeover",
     },
 ];
 

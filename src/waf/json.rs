@@ -351,26 +351,56 @@ pub fn apply_transformations(input: &str, transformations: &Value) -> Result<Str
     Ok(String::from_utf8_lossy(&apply_all(input.as_bytes(), &ts)).into_owned())
 }
 
-/// Like `error_value`, adding `line`/`column` of the pointed member when the JSON text the
-/// error refers to is given (so an editor can underline it).
+/// Like `error_value`, adding `line`/`column` (and `endLine`/`endColumn`, just after the
+/// value) of the pointed member, of the first error and of each one in `errors`, when the JSON text the errors refer to is given, so an editor can
+/// underline them.
 pub fn error_value_in(e: &WafError, source: &str) -> Value {
     let mut v = error_value(e);
-    if let (Some(p), Value::Object(m)) = (e.pointer(), &mut v) {
-        // The text parsed once already; nesting as deep as `serde_json` reads (128).
-        if let Some(at) = parse_json_nested(source, 128).ok().and_then(|doc| doc.locate(p)) {
-            m.insert("line".to_owned(), json!(at.line));
-            m.insert("column".to_owned(), json!(at.column));
+    // The text parsed once already; nesting as deep as `serde_json` reads (128).
+    let Ok(doc) = parse_json_nested(source, 128) else {
+        return v;
+    };
+    let place = |m: &mut Map<String, Value>| {
+        if let Some(at) = m.get("pointer").and_then(Value::as_str).and_then(|p| doc.locate_span(p)) {
+            m.insert("line".to_owned(), json!(at.start.line));
+            m.insert("column".to_owned(), json!(at.start.column));
+            m.insert("endLine".to_owned(), json!(at.end.line));
+            m.insert("endColumn".to_owned(), json!(at.end.column));
+        }
+    };
+    if let Value::Object(m) = &mut v {
+        place(m);
+        if let Some(Value::Array(list)) = m.get_mut("errors") {
+            for item in list.iter_mut() {
+                if let Value::Object(one) = item {
+                    place(one);
+                }
+            }
         }
     }
     v
 }
 
-/// An error as the JS boundary shows it: `{ok: false, code, message, pointer?}`.
+/// An error as the JS boundary shows it: `{ok: false, code, message, pointer?, errors, more}`.
+/// `code`, `message` and `pointer` are the first error's (`message` says how many more there
+/// are); `errors` lists every error found (`{code, message, pointer?}`, at most
+/// [`super::error::MAX_ERRORS`]) and `more` counts those beyond.
 pub fn error_value(e: &WafError) -> Value {
-    let mut m = Map::new();
+    let mut m = one_error(e);
     m.insert("ok".to_owned(), Value::Bool(false));
-    m.insert("code".to_owned(), Value::String(e.code().to_owned()));
     m.insert("message".to_owned(), Value::String(e.to_string()));
+    m.insert(
+        "errors".to_owned(),
+        Value::Array(e.all().iter().map(|one| Value::Object(one_error(one))).collect()),
+    );
+    m.insert("more".to_owned(), json!(e.more()));
+    Value::Object(m)
+}
+
+fn one_error(e: &WafError) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("code".to_owned(), Value::String(e.code().to_owned()));
+    m.insert("message".to_owned(), Value::String(e.all().first().unwrap_or(e).to_string()));
     if let Some(p) = e.pointer() {
         m.insert("pointer".to_owned(), Value::String(p.to_owned()));
     }
@@ -378,5 +408,5 @@ pub fn error_value(e: &WafError) -> Value {
         m.insert("line".to_owned(), json!(line));
         m.insert("column".to_owned(), json!(column));
     }
-    Value::Object(m)
+    m
 }

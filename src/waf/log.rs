@@ -234,6 +234,10 @@ pub struct RuleTrace {
     pub labels_added: Vec<String>,
     /// Each leaf statement evaluated.
     pub statements: Vec<StatementTrace>,
+    /// For a managed rule group with `ManagedRuleGroupConfigs`: its configuration in words and
+    /// what of the group is modelled and what is not (the rules are an approximation).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub approximation: String,
 }
 
 /// Trace of one leaf statement.

@@ -1,12 +1,16 @@
-//! Approximations of two AWS managed rule groups, `AWSManagedRulesCommonRuleSet` and
-//! `AWSManagedRulesSQLiRuleSet`, built from the rules AWS documents (names, inspected fields,
-//! actions, labels, capacity). AWS does not publish their patterns: these are the
+//! Approximations of three AWS managed rule groups, `AWSManagedRulesCommonRuleSet`,
+//! `AWSManagedRulesSQLiRuleSet` and (from its `ManagedRuleGroupConfigs`) the missing-credential
+//! rule of `AWSManagedRulesATPRuleSet`, built from the rules AWS documents (names, inspected
+//! fields, actions, labels, capacity). AWS does not publish their patterns: these are the
 //! playground's, labelled as approximations in every log note. Other managed groups are not
 //! modelled; their published capacities are listed for WCU estimates.
 
 use serde_json::{json, Value};
 
+use base64::Engine as _;
+
 use super::error::WafError;
+use super::managed_config::{Atp, ManagedConfig, PathMatch};
 use super::model::RuleGroupDef;
 use super::parse;
 
@@ -37,14 +41,89 @@ pub fn capacity(vendor: &str, name: &str) -> Option<u64> {
     CAPACITIES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
 }
 
-/// The playground's definition of a managed group: `None` when not modelled.
-pub fn definition(vendor: &str, name: &str) -> Option<Result<RuleGroupDef, WafError>> {
+/// The playground's definition of a managed group with its `ManagedRuleGroupConfigs`: `None`
+/// when not modelled.
+pub fn definition(
+    vendor: &str,
+    name: &str,
+    configs: &[ManagedConfig],
+) -> Option<Result<RuleGroupDef, WafError>> {
     let doc = match (vendor, name) {
         ("AWS", "AWSManagedRulesCommonRuleSet") => common_rule_set(),
         ("AWS", "AWSManagedRulesSQLiRuleSet") => sqli_rule_set(),
+        ("AWS", "AWSManagedRulesATPRuleSet") => atp_rule_set(&configs.iter().find_map(ManagedConfig::atp)?),
         _ => return None,
     };
     Some(parse::rule_group(&doc, "/managed"))
+}
+
+/// Base64 of a string, as `SearchString` is written in JSON.
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// A statement matching the request's path as an ATP/ACFP path setting does: "paths that start
+/// with the path that you provide are considered a match", or with `EnableRegexInPath` the
+/// regular expression (API reference, `AWSManagedRulesATPRuleSet.LoginPath`).
+fn path_statement(p: &PathMatch) -> Value {
+    if p.regex {
+        regex(&p.path, json!({"UriPath": {}}), &["NONE"])
+    } else {
+        json!({"ByteMatchStatement": {"SearchString": b64(&p.path), "FieldToMatch": {"UriPath": {}},
+            "TextTransformations": tt(&["NONE"]), "PositionalConstraint": "STARTS_WITH"}})
+    }
+}
+
+/// A statement matching when the body carries the credential field `id`: for a JSON payload a
+/// non-empty value at the JSON pointer `id`; for a form-encoded one a `id=` pair (the field name
+/// URL-encoded as a browser sends it is not decoded: an approximation).
+fn field_present(id: &str, json_payload: bool) -> Value {
+    if json_payload {
+        json!({"SizeConstraintStatement": {"FieldToMatch": {"JsonBody": {"MatchPattern": {"IncludedPaths": [id]},
+            "MatchScope": "VALUE", "InvalidFallbackBehavior": "NO_MATCH", "OversizeHandling": "CONTINUE"}},
+            "ComparisonOperator": "GT", "Size": 0, "TextTransformations": tt(&["NONE"])}})
+    } else {
+        let starts = json!({"ByteMatchStatement": {"SearchString": b64(&format!("{id}=")),
+            "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}}, "TextTransformations": tt(&["NONE"]),
+            "PositionalConstraint": "STARTS_WITH"}});
+        let inside = json!({"ByteMatchStatement": {"SearchString": b64(&format!("&{id}=")),
+            "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}}, "TextTransformations": tt(&["NONE"]),
+            "PositionalConstraint": "CONTAINS"}});
+        json!({"OrStatement": {"Statements": [starts, inside]}})
+    }
+}
+
+/// ATP with the one rule whose behaviour AWS documents fully: `MissingCredential`, "Missing
+/// credentials – Label and block request"
+/// (<https://docs.aws.amazon.com/waf/latest/developerguide/waf-atp-control-example-user-agent-exception.html>),
+/// on login requests: "The rule group inspects only HTTP POST requests to your specified login
+/// endpoint" (API reference, `AWSManagedRulesATPRuleSet`). Without `RequestInspection` there are
+/// no fields to look for and the group has no modelled rule.
+fn atp_rule_set(atp: &Atp) -> Value {
+    let mut rules = Vec::new();
+    if let Some(c) = &atp.request {
+        let post = json!({"ByteMatchStatement": {"SearchString": b64("POST"), "FieldToMatch": {"Method": {}},
+            "TextTransformations": tt(&["NONE"]), "PositionalConstraint": "EXACTLY"}});
+        let missing: Vec<Value> = [&c.username, &c.password]
+            .into_iter()
+            .flatten()
+            .map(|id| json!({"NotStatement": {"Statement": field_present(id, c.payload_json)}}))
+            .collect();
+        let missing = match <[Value; 2]>::try_from(missing) {
+            Ok(two) => json!({"OrStatement": {"Statements": two}}),
+            Err(one) => one.into_iter().next().unwrap_or(Value::Null),
+        };
+        let mut r = rule(
+            "MissingCredential",
+            0,
+            json!({"AndStatement": {"Statements": [post, path_statement(&atp.login), missing]}}),
+        );
+        if let Some(o) = r.as_object_mut() {
+            o.insert("RuleLabels".to_owned(), json!([{"Name": "signal:missing_credential"}]));
+        }
+        rules.push(r);
+    }
+    group("AWSManagedRulesATPRuleSet", "awswaf:managed:aws:atp:", 50, rules)
 }
 
 fn tt(types: &[&str]) -> Value {

@@ -369,4 +369,28 @@ pub struct GroupRef {
     pub overrides: Vec<(String, RuleAction)>,
     /// `ScopeDownStatement` (managed groups only).
     pub scope_down: Option<Box<Statement>>,
+    /// `ManagedRuleGroupConfigs` (managed groups only).
+    pub configs: Vec<crate::waf::managed_config::ManagedConfig>,
+}
+
+impl GroupRef {
+    /// `Vendor#Name`, as AWS logs a managed group's `ruleGroupId`.
+    pub fn managed_id(&self) -> String {
+        format!("{}#{}", self.arn_or_vendor, self.name)
+    }
+
+    /// The key of the playground's definition of a managed group: its id, and when it has
+    /// `ManagedRuleGroupConfigs` (which change the definition) a digest of them, so two
+    /// statements of one group with different configurations keep different definitions.
+    pub fn managed_key(&self) -> String {
+        if self.configs.is_empty() {
+            return self.managed_id();
+        }
+        // FNV-1a over the configurations' debug text: a key, not a security measure.
+        let text = format!("{:?}", self.configs);
+        let digest = text
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        format!("{}#{digest:016x}", self.managed_id())
+    }
 }

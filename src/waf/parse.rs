@@ -9,15 +9,17 @@ use serde_json::Value;
 
 use crate::common::json_source::JsonError;
 
-use super::error::{WafError, DUPLICATE, EXACTLY_ONE, ILLEGAL_COMBINATION};
+use super::error::{display_pointer, WafError, DUPLICATE, EXACTLY_ONE, ILLEGAL_COMBINATION};
 use super::model::*;
 use super::reader::{
     as_str, check_chars, check_entity_name, check_enum, check_items, check_label, check_len, check_range,
     child, Obj,
 };
 
+mod collect;
 mod statement;
 
+pub(crate) use collect::{parsed, Errors};
 use statement::{statement, Place};
 pub use statement::{COUNTRY_CODES, MAX_NESTING};
 
@@ -65,61 +67,52 @@ pub fn web_acl(value: &Value) -> Result<WebAclDef, WafError> {
             "ApplicationConfig",
         ],
     )?;
-    let name = o.req_str("Name")?;
-    check_entity_name(name, &o.at("Name"))?;
-    let id = o.opt_str("Id")?.unwrap_or("00000000-0000-0000-0000-000000000000").to_owned();
-    let arn = match o.opt_str("ARN")? {
+    // Each member is parsed on its own so that one bad member does not hide the others.
+    let mut errs = Errors::default();
+    let name = errs.ok(o.req_str("Name").and_then(|n| check_entity_name(n, &o.at("Name")).map(|()| n)));
+    let name = name.unwrap_or_default();
+    let id = errs.ok(o.opt_str("Id")).flatten().unwrap_or("00000000-0000-0000-0000-000000000000").to_owned();
+    let arn = match errs.ok(o.opt_str("ARN")).flatten() {
         Some(a) => {
-            check_len(a, &o.at("ARN"), 20, 2048)?;
+            errs.ok(check_len(a, &o.at("ARN"), 20, 2048));
             a.to_owned()
         }
         None => format!("arn:aws:wafv2:us-east-1:000000000000:regional/webacl/{name}/{id}"),
     };
-    if let Some(d) = o.opt_str("Description")? {
-        check_len(d, &o.at("Description"), 1, 256)?;
+    if let Some(d) = errs.ok(o.opt_str("Description")).flatten() {
+        errs.ok(check_len(d, &o.at("Description"), 1, 256));
     }
-    visibility(o.req("VisibilityConfig")?, &o.at("VisibilityConfig"))?;
-    let default_action = default_action(o.req("DefaultAction")?, &o.at("DefaultAction"))?;
-    let label_namespace = match o.opt_str("LabelNamespace")? {
+    errs.ok(o.req("VisibilityConfig").and_then(|v| visibility(v, &o.at("VisibilityConfig"))));
+    let default_action =
+        errs.ok(o.req("DefaultAction").and_then(|v| default_action(v, &o.at("DefaultAction"))));
+    let label_namespace = match errs.ok(o.opt_str("LabelNamespace")).flatten() {
         Some(ns) => {
-            check_label(ns, &o.at("LabelNamespace"))?;
+            errs.ok(check_label(ns, &o.at("LabelNamespace")));
             ns.to_owned()
         }
         None => format!("awswaf:{}:webacl:{name}:", account_of(&arn)),
     };
-    let bodies = response_bodies(&o)?;
-    let captcha_immunity = immunity(&o, "CaptchaConfig")?.unwrap_or(300);
-    let challenge_immunity = immunity(&o, "ChallengeConfig")?.unwrap_or(300);
-    let mut body_limits = BTreeMap::new();
-    if let Some(ac) = o.opt("AssociationConfig") {
-        let ac =
-            Obj::new(ac, &o.at("AssociationConfig"), &["RequestBody", "ChallengeJavascriptSdkInjection"])?;
-        if let Some(rb) = ac.opt("RequestBody") {
-            let ptr = ac.at("RequestBody");
-            let map = rb.as_object().ok_or_else(|| WafError::WrongType {
-                pointer: ptr.clone(),
-                expected: "an object".to_owned(),
-            })?;
-            for (k, v) in map {
-                let kp = child(&ptr, k);
-                check_enum(k, &kp, RESOURCE_TYPES)?;
-                let c = Obj::new(v, &kp, &["DefaultSizeInspectionLimit"])?;
-                let lim =
-                    c.req_enum("DefaultSizeInspectionLimit", &["KB_8", "KB_16", "KB_32", "KB_48", "KB_64"])?;
-                let kb: usize = lim.trim_start_matches("KB_").parse().unwrap_or(16);
-                body_limits.insert(k.clone(), kb * 1024);
-            }
-        }
-    }
+    let bodies = errs.ok(response_bodies(&o)).unwrap_or_default();
+    let captcha_immunity = errs.ok(immunity(&o, "CaptchaConfig")).flatten().unwrap_or(300);
+    let challenge_immunity = errs.ok(immunity(&o, "ChallengeConfig")).flatten().unwrap_or(300);
+    let body_limits = errs.ok(association(&o)).unwrap_or_default();
     if let Some(td) = o.opt("TokenDomains") {
-        for (v, p) in super::reader::as_array(td, &o.at("TokenDomains"))? {
-            check_len(as_str(v, &p)?, &p, 1, 253)?;
+        match super::reader::as_array(td, &o.at("TokenDomains")) {
+            Ok(items) => {
+                for (v, p) in items {
+                    errs.ok(as_str(v, &p).and_then(|d| check_len(d, &p, 1, 253)));
+                }
+            }
+            Err(e) => errs.push(e),
         }
     }
-    let rules = rules(&o, &bodies, false)?;
-    let declared_capacity = o.opt_i64("Capacity")?;
+    let rules = errs.ok(rules(&o, &bodies, false)).unwrap_or_default();
+    let declared_capacity = errs.ok(o.opt_i64("Capacity")).flatten();
+    errs.check()?;
+    let default_action = parsed(default_action, &o.at("DefaultAction"))?;
+    let name = name.to_owned();
     Ok(WebAclDef {
-        name: name.to_owned(),
+        name,
         id,
         arn,
         default_action,
@@ -131,6 +124,31 @@ pub fn web_acl(value: &Value) -> Result<WebAclDef, WafError> {
         body_limits,
         declared_capacity,
     })
+}
+
+/// `AssociationConfig.RequestBody`: the body inspection limit (bytes) per resource type.
+fn association(o: &Obj<'_>) -> Result<BTreeMap<String, usize>, WafError> {
+    let mut body_limits = BTreeMap::new();
+    let Some(ac) = o.opt("AssociationConfig") else {
+        return Ok(body_limits);
+    };
+    let ac = Obj::new(ac, &o.at("AssociationConfig"), &["RequestBody", "ChallengeJavascriptSdkInjection"])?;
+    if let Some(rb) = ac.opt("RequestBody") {
+        let ptr = ac.at("RequestBody");
+        let map = rb
+            .as_object()
+            .ok_or_else(|| WafError::WrongType { pointer: ptr.clone(), expected: "an object".to_owned() })?;
+        for (k, v) in map {
+            let kp = child(&ptr, k);
+            check_enum(k, &kp, RESOURCE_TYPES)?;
+            let c = Obj::new(v, &kp, &["DefaultSizeInspectionLimit"])?;
+            let lim =
+                c.req_enum("DefaultSizeInspectionLimit", &["KB_8", "KB_16", "KB_32", "KB_48", "KB_64"])?;
+            let kb: usize = lim.trim_start_matches("KB_").parse().unwrap_or(16);
+            body_limits.insert(k.clone(), kb * 1024);
+        }
+    }
+    Ok(body_limits)
 }
 
 /// The `AssociatedResourceType` values of the model.
@@ -194,23 +212,19 @@ pub fn rule_group(value: &Value, pointer: &str) -> Result<RuleGroupDef, WafError
 
 fn visibility(v: &Value, pointer: &str) -> Result<(), WafError> {
     let o = Obj::new(v, pointer, &["SampledRequestsEnabled", "CloudWatchMetricsEnabled", "MetricName"])?;
-    if o.opt_bool("SampledRequestsEnabled")?.is_none() {
-        return Err(WafError::MissingField {
-            pointer: pointer.to_owned(),
-            name: "SampledRequestsEnabled".to_owned(),
-        });
+    let mut errs = Errors::default();
+    for flag in ["SampledRequestsEnabled", "CloudWatchMetricsEnabled"] {
+        if errs.ok(o.opt_bool(flag)).is_some_and(|b| b.is_none()) {
+            errs.push(WafError::MissingField { pointer: display_pointer(pointer), name: flag.to_owned() });
+        }
     }
-    if o.opt_bool("CloudWatchMetricsEnabled")?.is_none() {
-        return Err(WafError::MissingField {
-            pointer: pointer.to_owned(),
-            name: "CloudWatchMetricsEnabled".to_owned(),
-        });
-    }
-    let m = o.req_str("MetricName")?;
-    check_len(m, &o.at("MetricName"), 1, 255)?;
-    check_chars(m, &o.at("MetricName"), r"^[\w#:\.\-/]+$", |c| {
-        c.is_ascii_alphanumeric() || "_#:.-/".contains(c)
-    })
+    errs.ok(o.req_str("MetricName").and_then(|m| {
+        check_len(m, &o.at("MetricName"), 1, 255)?;
+        check_chars(m, &o.at("MetricName"), r"^[\w#:\.\-/]+$", |c| {
+            c.is_ascii_alphanumeric() || "_#:.-/".contains(c)
+        })
+    }));
+    errs.check()
 }
 
 fn immunity(o: &Obj<'_>, name: &str) -> Result<Option<u64>, WafError> {
@@ -260,10 +274,13 @@ fn rules(
     let mut priorities = BTreeSet::new();
     let mut names = BTreeSet::new();
     let mut rate_rules = 0usize;
+    let mut errs = Errors::default();
     for (v, p) in o.opt_array("Rules")? {
-        let r = rule(v, &p, bodies, in_rule_group)?;
+        let Some(r) = errs.ok(rule(v, &p, bodies, in_rule_group)) else {
+            continue;
+        };
         if !priorities.insert(r.priority) {
-            return Err(WafError::invalid(
+            errs.push(WafError::invalid(
                 &child(&p, "Priority"),
                 DUPLICATE,
                 "RULE_PRIORITY",
@@ -271,13 +288,13 @@ fn rules(
             ));
         }
         if !names.insert(r.name.clone()) {
-            return Err(WafError::invalid(&child(&p, "Name"), DUPLICATE, "RULE_NAME", r.name.clone()));
+            errs.push(WafError::invalid(&child(&p, "Name"), DUPLICATE, "RULE_NAME", r.name.clone()));
         }
         if matches!(r.statement, Statement::RateBased(_)) {
             rate_rules += 1;
             let max = if in_rule_group { 4 } else { 10 };
-            if rate_rules > max {
-                return Err(WafError::Limit {
+            if rate_rules == max + 1 {
+                errs.push(WafError::Limit {
                     reason: format!(
                         "at most {max} rate-based rules are allowed per {}",
                         if in_rule_group { "rule group" } else { "web ACL" }
@@ -288,7 +305,7 @@ fn rules(
         out.push(r);
     }
     out.sort_by_key(|r| r.priority);
-    Ok(out)
+    errs.finish(out)
 }
 
 fn rule(
@@ -312,15 +329,53 @@ fn rule(
             "ChallengeConfig",
         ],
     )?;
-    let name = o.req_str("Name")?;
-    check_entity_name(name, &o.at("Name"))?;
-    let priority = o.req_i64("Priority")?;
-    check_range(priority, &o.at("Priority"), 0, i64::from(i32::MAX))?;
-    visibility(o.req("VisibilityConfig")?, &o.at("VisibilityConfig"))?;
+    let mut errs = Errors::default();
+    let name = errs.ok(o.req_str("Name").and_then(|n| check_entity_name(n, &o.at("Name")).map(|()| n)));
+    let priority = errs.ok(o
+        .req_i64("Priority")
+        .and_then(|p| check_range(p, &o.at("Priority"), 0, i64::from(i32::MAX)).map(|()| p)));
+    errs.ok(o.req("VisibilityConfig").and_then(|v| visibility(v, &o.at("VisibilityConfig"))));
     let place = Place { depth: 0, in_rule_group, in_scope_down: false };
-    let statement = statement(o.req("Statement")?, &o.at("Statement"), place)?;
-    let is_group = matches!(statement, Statement::RuleGroup(_) | Statement::Managed(_));
-    let action = match (o.opt("Action"), o.opt("OverrideAction")) {
+    let statement = errs.ok(o.req("Statement").and_then(|s| statement(s, &o.at("Statement"), place)));
+    // Whether the statement is a rule-group one, read from the JSON so that the action is
+    // checked even when the statement itself has errors.
+    let is_group = o.opt("Statement").and_then(Value::as_object).is_some_and(|m| {
+        m.contains_key("RuleGroupReferenceStatement") || m.contains_key("ManagedRuleGroupStatement")
+    });
+    let action = errs.ok(action(&o, pointer, bodies, is_group));
+    let mut labels = Vec::new();
+    match o.opt_array("RuleLabels") {
+        Ok(items) => {
+            for (lv, lp) in items {
+                if let Some(n) = errs.ok(rule_label(lv, &lp)) {
+                    labels.push(n);
+                }
+            }
+        }
+        Err(e) => errs.push(e),
+    }
+    let captcha_immunity = errs.ok(immunity(&o, "CaptchaConfig")).flatten();
+    let challenge_immunity = errs.ok(immunity(&o, "ChallengeConfig")).flatten();
+    errs.check()?;
+    Ok(Rule {
+        name: parsed(name, &o.at("Name"))?.to_owned(),
+        priority: parsed(priority, &o.at("Priority"))?,
+        statement: parsed(statement, &o.at("Statement"))?,
+        action: parsed(action, pointer)?,
+        labels,
+        captcha_immunity,
+        challenge_immunity,
+        pointer: pointer.to_owned(),
+    })
+}
+
+fn action(
+    o: &Obj<'_>,
+    pointer: &str,
+    bodies: &BTreeMap<String, CustomResponseBody>,
+    is_group: bool,
+) -> Result<RuleActionKind, WafError> {
+    Ok(match (o.opt("Action"), o.opt("OverrideAction")) {
         (Some(a), None) => {
             if is_group {
                 return Err(WafError::invalid(
@@ -356,45 +411,33 @@ fn rule(
             }
         }
         _ => return Err(WafError::invalid(pointer, EXACTLY_ONE, "RULE", "Rule")),
-    };
-    let mut labels = Vec::new();
-    for (lv, lp) in o.opt_array("RuleLabels")? {
-        let lo = Obj::new(lv, &lp, &["Name"])?;
-        let n = lo.req_str("Name")?;
-        check_label(n, &lo.at("Name"))?;
-        let parts: Vec<&str> = n.split(':').collect();
-        if parts.len() > 5 || parts.iter().any(|s| s.len() > 128) {
-            return Err(WafError::invalid(
-                &lo.at("Name"),
-                ILLEGAL_COMBINATION,
-                "RULE_LABEL",
-                format!("{n} (at most 5 namespace levels of at most 128 characters)"),
-            ));
-        }
-        const RESERVED: &[&str] =
-            &["aws", "waf", "awswaf", "managed", "rulegroup", "webacl", "regexpatternset", "ipset"];
-        if let Some(word) = parts.iter().find(|s| RESERVED.contains(s)) {
-            return Err(WafError::invalid(
-                &lo.at("Name"),
-                ILLEGAL_COMBINATION,
-                "RULE_LABEL",
-                format!("{n} (`{word}` is a reserved word)"),
-            ));
-        }
-        labels.push(n.to_owned());
-    }
-    let captcha_immunity = immunity(&o, "CaptchaConfig")?;
-    let challenge_immunity = immunity(&o, "ChallengeConfig")?;
-    Ok(Rule {
-        name: name.to_owned(),
-        priority,
-        statement,
-        action,
-        labels,
-        captcha_immunity,
-        challenge_immunity,
-        pointer: pointer.to_owned(),
     })
+}
+
+fn rule_label(lv: &Value, lp: &str) -> Result<String, WafError> {
+    let lo = Obj::new(lv, lp, &["Name"])?;
+    let n = lo.req_str("Name")?;
+    check_label(n, &lo.at("Name"))?;
+    let parts: Vec<&str> = n.split(':').collect();
+    if parts.len() > 5 || parts.iter().any(|s| s.len() > 128) {
+        return Err(WafError::invalid(
+            &lo.at("Name"),
+            ILLEGAL_COMBINATION,
+            "RULE_LABEL",
+            format!("{n} (at most 5 namespace levels of at most 128 characters)"),
+        ));
+    }
+    const RESERVED: &[&str] =
+        &["aws", "waf", "awswaf", "managed", "rulegroup", "webacl", "regexpatternset", "ipset"];
+    if let Some(word) = parts.iter().find(|s| RESERVED.contains(s)) {
+        return Err(WafError::invalid(
+            &lo.at("Name"),
+            ILLEGAL_COMBINATION,
+            "RULE_LABEL",
+            format!("{n} (`{word}` is a reserved word)"),
+        ));
+    }
+    Ok(n.to_owned())
 }
 
 fn default_action(v: &Value, pointer: &str) -> Result<RuleAction, WafError> {

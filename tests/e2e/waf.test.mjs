@@ -35,6 +35,19 @@ test("WAF page: examples, rate limit, errors, explainer", async () => {
   const verdict = await page.textContent("#waf-verdict");
   assert.match(verdict, /BLOCK by per-ip-limit/, verdict);
 
+  // ATP configured as in the AWS documentation: the missing password blocks, and the trace marks
+  // the group's rules as the playground's approximation, saying what is and isn't modelled.
+  await page.click("button[data-example='atp-login']");
+  await page.click("#waf-evaluate");
+  await page.waitForFunction(() => document.querySelector("#waf-rule")?.textContent === "account-takeover");
+  assert.match(await page.textContent("#waf-verdict"), /BLOCK/);
+  const approx = await page.$$eval("table.trace .approx", (els) => els.map((e) => e.textContent));
+  assert.ok(approx.some((a) => /login requests are POST to paths starting with `\/web\/login`/.test(a) && /not modelled/.test(a)), approx.join("\n"));
+  assert.ok(approx.some((a) => a.includes("approximation: the playground's rule")), approx.join("\n"));
+  assert.match(await page.textContent("#waf-notes"), /MissingCredential rule/);
+  await page.screenshot({ path: join(shots, "waf-atp.png"), fullPage: true });
+
+  await page.click("button[data-example='rate-limit']");
   // Replay ten minutes of sample traffic against the rate limit: a chart and the burst's source.
   await page.click("#waf-sample");
   await page.click("#waf-replay");
@@ -50,6 +63,20 @@ test("WAF page: examples, rate limit, errors, explainer", async () => {
   await page.fill("#waf-acl", acl.replace('"Limit": 100', '"Limit": 5'));
   await page.waitForSelector("#waf-acl-error");
   assert.match(await page.textContent("#waf-acl-error"), /ConstraintViolation.*line \d+, column \d+/s);
+
+  // Two mistakes at once: both are listed with their places, and clicking one selects its member.
+  await page.fill("#waf-acl", acl.replace('"Limit": 100', '"Limit": 5').replace(/"Name": "[^"]+"/, '"Name": "bad name!"'));
+  await page.waitForSelector("#waf-acl-errors li[data-pointer$='/Limit']");
+  const listed = await page.$$eval("#waf-acl-errors li", (lis) => lis.map((li) => li.dataset.pointer));
+  assert.equal(listed.length, 2, JSON.stringify(listed));
+  assert.match(listed[0], /\/Name$/);
+  assert.match(await page.textContent("#waf-acl-error"), /\(and 1 more error\)/);
+  await page.click("#waf-acl-errors li[data-pointer$='/Limit'] button");
+  const selected = await page.$eval("#waf-acl", (t) => t.value.substring(t.selectionStart, t.selectionEnd));
+  assert.equal(selected, '"Limit": 5');
+  await page.click("#waf-acl-errors li:first-child button");
+  assert.equal(await page.$eval("#waf-acl", (t) => t.value.substring(t.selectionStart, t.selectionEnd)), '"Name": "bad name!"');
+  await page.screenshot({ path: join(shots, "waf-errors.png"), fullPage: true });
 
   await page.fill("#waf-probe", "<svg/onload=alert(1)>");
   await page.waitForFunction(() => document.querySelector("#waf-explain")?.textContent.includes("XSS: flagged"));

@@ -168,3 +168,18 @@ export function secretsRotation(kms: Kms): [string, number, number] {
   const c: SecretsClockResult = sm.advanceClock(1);
   return [h.length ? h[0].step : "", c.events.length, c.kms.now];
 }
+
+import { type WafErrorDetail, type WafErrorItem } from "../../pkg/secplay.js";
+
+/** Every parse error of a web ACL, as the WAF page lists them: pointer and place. */
+export function wafErrors(acl: string): string[] {
+  try {
+    new WebAcl(acl);
+    return [];
+  } catch (e) {
+    const detail = (e as { detail?: WafErrorDetail }).detail;
+    const items: WafErrorItem[] = detail?.errors ?? [];
+    return items.map((x) => `${x.code} ${x.pointer ?? ""} ${x.line ?? "?"}:${x.column ?? "?"}-${x.endLine ?? "?"}:${x.endColumn ?? "?"}`)
+      .concat(detail && detail.more > 0 ? [`and ${detail.more} more`] : []);
+  }
+}

@@ -88,6 +88,32 @@ test("invalid web ACLs get AWS-style coded errors with positions", () => {
   assert.equal(codeOf(() => detectSqli("x", "MEDIUM")).code, "ConstraintViolation");
 });
 
+test("every error of a web ACL comes back in detail.errors, each with its pointer, line and column", () => {
+  const codeOf = (fn) => { try { fn(); } catch (e) { return e; } return null; };
+  const bad = structuredClone(acl);
+  bad.WebACL.Description = "";
+  bad.WebACL.Rules[0].Name = "bad name!";
+  bad.WebACL.Rules[1].Statement = { OrStatement: { Statements: [{ GeoMatchStatement: { CountryCodes: ["KP"] } }] } };
+  const text = JSON.stringify(bad, null, 2);
+  const e = codeOf(() => new WebAcl(text, resources));
+  assert.equal(e.name, "SecplayError");
+  // The first error's fields, as before.
+  assert.equal(e.code, "ConstraintViolation");
+  assert.equal(e.detail.pointer, "/WebACL/Description");
+  assert.match(e.message, /\(and 2 more errors\)$/);
+  assert.deepEqual(e.detail.errors.map((x) => [x.code, x.pointer]), [
+    ["ConstraintViolation", "/WebACL/Description"],
+    ["ConstraintViolation", "/WebACL/Rules/0/Name"],
+    ["InvalidParameter", "/WebACL/Rules/1/Statement/OrStatement"],
+  ]);
+  assert.equal(e.detail.more, 0);
+  const lines = text.split("\n");
+  for (const x of e.detail.errors) {
+    const last = x.pointer.split("/").pop();
+    assert.ok(lines[x.line - 1].includes(`"${last}"`), `${x.pointer} at line ${x.line}`);
+  }
+});
+
 test("the offline geo database (pkg/geo.bin) answers as its CSV rows say and feeds GeoMatch/AsnMatch", () => {
   const manifest = JSON.parse(readFileSync(new URL("../../pkg/package.json", import.meta.url), "utf8"));
   assert.ok(manifest.files.includes("geo.bin") && manifest.files.includes("geo-LICENSE.txt"), "shipped to npm users");

@@ -1,11 +1,14 @@
 //! The WAF engine's integration tests, one module per concern, linked as one binary.
 //! Run one module with `cargo test --test waf <module>::`.
 
+mod crs_table;
 mod detectors;
+mod errors;
 mod eval;
 mod geo;
 mod json;
 mod logs;
+mod managed_config;
 mod parse;
 mod quality;
 mod robustness;

@@ -21,10 +21,7 @@ fn group_def<'a>(
         Statement::RuleGroup(g) => {
             res.rule_groups.get(&g.arn_or_vendor).map(|d| (d, g.arn_or_vendor.clone()))
         }
-        Statement::Managed(g) => {
-            let key = format!("{}#{}", g.arn_or_vendor, g.name);
-            managed.get(&key).map(|d| (d, key))
-        }
+        Statement::Managed(g) => managed.get(&g.managed_key()).map(|d| (d, g.managed_id())),
         _ => None,
     }
 }
@@ -45,6 +42,8 @@ pub(super) struct Run<'a> {
     pub(super) ctx: &'a Context,
     pub(super) now: u64,
     pub(super) body_limit: usize,
+    /// The resource type the ACL protects (what some managed group configurations depend on).
+    pub(super) resource_type: &'a str,
     /// Whether to record inspected values in the trace.
     pub(super) trace: bool,
     /// Whether to record the per-rule trace at all (the log record's `trace`, which replay
@@ -381,6 +380,11 @@ impl Run<'_> {
         all_traces: &mut Vec<RuleTrace>,
     ) -> (Verdict, Option<RuleGroupEntry>, Vec<MatchDetail>) {
         let acl_scope = Scope { namespace: &self.acl.label_namespace, group: None };
+        if self.rule_trace && !g.configs.is_empty() {
+            // The rules of a configured group are the playground's approximation: say which.
+            let described: Vec<String> = g.configs.iter().map(|c| c.describe(self.resource_type)).collect();
+            trace.approximation = described.join(" | ");
+        }
         if let Some(sd) = &g.scope_down {
             let mut d = Vec::new();
             let inside = self.statement(
@@ -415,6 +419,13 @@ impl Run<'_> {
                 rule: inner.name.clone(),
                 priority: inner.priority,
                 group: Some(def.name.clone()),
+                approximation: if g.configs.is_empty() {
+                    String::new()
+                } else {
+                    "approximation: the playground's rule, from AWS's documented behaviour and this \
+                     group's ManagedRuleGroupConfigs"
+                        .to_owned()
+                },
                 ..RuleTrace::default()
             };
             let before = self.labels.len();

@@ -71,8 +71,8 @@ fn walk(engine: &Engine, st: &Statement, out: &mut Option<String>, depth: usize)
             if let Some(sd) = &g.scope_down {
                 walk(engine, sd, out, depth);
             }
-            let key = format!("{}#{}", g.arn_or_vendor, g.name);
-            match engine.managed_groups().get(&key) {
+            let key = g.managed_id();
+            match engine.managed_groups().get(&g.managed_key()) {
                 Some(def) => group(engine, def, out, depth),
                 None => {
                     out.get_or_insert_with(|| {

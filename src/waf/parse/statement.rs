@@ -18,7 +18,8 @@ use crate::waf::reader::{
 use crate::waf::regex_dialect;
 use crate::waf::transform::{Transformation, MAX_PER_STATEMENT};
 
-use super::rule_action;
+use super::{parsed, rule_action, Errors};
+use crate::waf::managed_config;
 
 const STATEMENTS: &[&str] = &[
     "ByteMatchStatement",
@@ -135,11 +136,15 @@ fn forwarded(
     Ok((ForwardedIp { header: header.to_owned(), fallback_match: fb }, position))
 }
 
+fn too_deep(pointer: &str) -> WafError {
+    WafError::Limit {
+        reason: format!("statements are nested more than {MAX_NESTING} levels deep at {pointer}"),
+    }
+}
+
 pub(super) fn statement(v: &Value, pointer: &str, place: Place) -> Result<Statement, WafError> {
     if place.depth > MAX_NESTING {
-        return Err(WafError::Limit {
-            reason: format!("statements are nested more than {MAX_NESTING} levels deep at {pointer}"),
-        });
+        return Err(too_deep(pointer));
     }
     let o = Obj::new(v, pointer, STATEMENTS)?;
     let present = o.present();
@@ -338,7 +343,15 @@ pub(super) fn statement(v: &Value, pointer: &str, place: Place) -> Result<Statem
                 };
                 return Err(WafError::invalid(&sp, THRESHOLD, field, param));
             }
-            let list = items.iter().map(|(v, p)| statement(v, p, nested)).collect::<Result<Vec<_>, _>>()?;
+            if nested.depth > MAX_NESTING {
+                // One error for the whole list, not one per statement in it.
+                return Err(too_deep(&sp));
+            }
+            // Each nested statement is independent: report the errors of all of them.
+            let mut errs = Errors::default();
+            let list: Vec<Statement> =
+                items.iter().filter_map(|(v, p)| errs.ok(statement(v, p, nested))).collect();
+            errs.check()?;
             if *kind == "AndStatement" {
                 Statement::And(list)
             } else {
@@ -381,6 +394,7 @@ pub(super) fn statement(v: &Value, pointer: &str, place: Place) -> Result<Statem
                 excluded,
                 overrides,
                 scope_down: None,
+                configs: Vec::new(),
             })
         }
         _ => {
@@ -406,30 +420,39 @@ pub(super) fn statement(v: &Value, pointer: &str, place: Place) -> Result<Statem
                     "RuleActionOverrides",
                 ],
             )?;
-            let vendor = s.req_str("VendorName")?;
-            check_len(vendor, &s.at("VendorName"), 1, 128)?;
-            let name = s.req_str("Name")?;
-            check_entity_name(name, &s.at("Name"))?;
-            let version = s.opt_str("Version")?.map(str::to_owned);
-            let (excluded, overrides) = exclusions(&s)?;
-            let scope_down = s
-                .opt("ScopeDownStatement")
-                .map(|sd| {
-                    statement(
+            // Members are independent: every error is reported.
+            let mut errs = Errors::default();
+            let vendor = errs.ok(s
+                .req_str("VendorName")
+                .and_then(|v| check_len(v, &s.at("VendorName"), 1, 128).map(|()| v)));
+            let name =
+                errs.ok(s.req_str("Name").and_then(|n| check_entity_name(n, &s.at("Name")).map(|()| n)));
+            let version = errs.ok(s.opt_str("Version")).flatten().map(str::to_owned);
+            let exclusions = errs.ok(exclusions(&s));
+            let scope_down = match s.opt("ScopeDownStatement") {
+                Some(sd) => errs
+                    .ok(statement(
                         sd,
                         &s.at("ScopeDownStatement"),
                         Place { depth: 1, in_rule_group: false, in_scope_down: true },
-                    )
-                })
-                .transpose()?
-                .map(Box::new);
+                    ))
+                    .map(Box::new),
+                None => None,
+            };
+            let configs = match (vendor, name) {
+                (Some("AWS"), Some(n)) => errs.ok(managed_config::parse(&s, n)).unwrap_or_default(),
+                _ => errs.ok(managed_config::parse(&s, "")).unwrap_or_default(),
+            };
+            errs.check()?;
+            let (excluded, overrides) = parsed(exclusions, &sp)?;
             Statement::Managed(GroupRef {
-                arn_or_vendor: vendor.to_owned(),
-                name: name.to_owned(),
+                arn_or_vendor: parsed(vendor, &s.at("VendorName"))?.to_owned(),
+                name: parsed(name, &s.at("Name"))?.to_owned(),
                 version,
                 excluded,
                 overrides,
                 scope_down,
+                configs,
             })
         }
     })

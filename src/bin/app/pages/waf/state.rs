@@ -13,7 +13,7 @@ use std::sync::Arc;
 use secplay::waf::examples::{sample_traffic, Example, EXAMPLES};
 use secplay::waf::geo::GeoDb;
 use secplay::waf::http_text::parse_request_text;
-use secplay::waf::json::{self as waf, WebAcl};
+use secplay::waf::json::WebAcl;
 use secplay::waf::WafError;
 use serde_json::{json, Value};
 
@@ -22,27 +22,85 @@ pub const FIRST_EXAMPLE: usize = 3;
 /// Requests in a burst: 120, 100 ms apart on the simulated clock.
 pub const BURST: u32 = 120;
 
-/// An error as the page shows it: code, message, and where in which text.
+/// An error as the page shows it: code, message, and where in which text; with every error the
+/// parse found (`items`, the first one included) when there are several.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     pub code: String,
     pub message: String,
     pub place: Option<String>,
+    /// Each error found, in document order (at most 100).
+    pub items: Vec<ProblemItem>,
+    /// How many more were found beyond `items`.
+    pub more: usize,
+    /// The text the errors are in, when they are in one the page edits.
+    pub text: Option<Text>,
+}
+
+/// One error of a [`Problem`], and the part of its text to select when it is clicked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProblemItem {
+    pub code: String,
+    pub message: String,
+    pub pointer: Option<String>,
+    /// "line 3, column 5" (or nothing known).
+    pub place: String,
+    /// The pointed member in the text, as a textarea selection (UTF-16 offsets, start..end).
+    pub select: Option<(u32, u32)>,
+}
+
+/// A byte offset of `text` as a textarea offset (UTF-16 code units).
+fn utf16_offset(text: &str, byte: usize) -> Option<u32> {
+    text.get(..byte).and_then(|s| u32::try_from(s.encode_utf16().count()).ok())
 }
 
 impl Problem {
-    /// An error in one of the texts, placed at its line and column when the engine knows them.
-    fn in_text(e: &WafError, what: &str, source: &str) -> Self {
-        let v = waf::error_value_in(e, source);
-        let place = match (v.get("line").and_then(Value::as_u64), v.get("column").and_then(Value::as_u64)) {
-            (Some(l), Some(c)) => format!("{what}, line {l}, column {c}"),
+    /// An error in one of the texts, placed at its line and column when the engine knows them;
+    /// every error the parse found becomes an item that selects its member of the text.
+    fn in_text(e: &WafError, what: &str, text: Text, source: &str) -> Self {
+        let doc = secplay::common::json_source::parse_json_nested(source, 128).ok();
+        let items: Vec<ProblemItem> = e
+            .all()
+            .iter()
+            .map(|one| {
+                let pointer = one.pointer().map(str::to_owned);
+                let span = pointer.as_deref().and_then(|p| doc.as_ref()?.locate_span(p));
+                let place = match (span, one) {
+                    (Some(sp), _) => format!("line {}, column {}", sp.start.line, sp.start.column),
+                    (None, WafError::MalformedJson { line, column, .. }) => {
+                        format!("line {line}, column {column}")
+                    }
+                    _ => String::new(),
+                };
+                let select = span.and_then(|sp| {
+                    Some((utf16_offset(source, sp.start.offset)?, utf16_offset(source, sp.end.offset)?))
+                });
+                ProblemItem { code: one.code().to_owned(), message: one.to_string(), pointer, place, select }
+            })
+            .collect();
+        let place = match items.first().map(|i| i.place.as_str()) {
+            Some(p) if !p.is_empty() => format!("{what}, {p}"),
             _ => what.to_owned(),
         };
-        Problem { code: e.code().to_owned(), message: e.to_string(), place: Some(place) }
+        Problem {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            place: Some(place),
+            items,
+            more: e.more(),
+            text: Some(text),
+        }
     }
 
     fn of(e: &WafError, what: &str) -> Self {
-        Problem { code: e.code().to_owned(), message: e.to_string(), place: Some(what.to_owned()) }
+        Problem {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            place: Some(what.to_owned()),
+            items: Vec::new(),
+            more: 0,
+            text: None,
+        }
     }
 }
 
@@ -162,9 +220,9 @@ fn build(acl: &str, resources: &str) -> Result<WebAcl, Problem> {
     let res_v = if resources.trim().is_empty() { Value::Null } else { Value::String(resources.to_owned()) };
     WebAcl::new(&acl_v, &res_v, &json!({"trace": true})).map_err(|e| {
         if e.pointer().is_some_and(|p| p.starts_with("/resources")) {
-            Problem::in_text(&e, "resources", resources)
+            Problem::in_text(&e, "resources", Text::Resources, resources)
         } else {
-            Problem::in_text(&e, "web ACL", acl)
+            Problem::in_text(&e, "web ACL", Text::Acl, acl)
         }
     })
 }
@@ -372,6 +430,29 @@ mod tests {
         assert!(p.place.as_deref().is_some_and(|w| w.starts_with("web ACL, line")), "{p:?}");
         let s = s.reduce(Action::Evaluate(1)).reduce(Action::Replay);
         assert!(s.records.is_empty() && s.problem.is_none() && s.replay.is_none());
+    }
+
+    #[test]
+    fn every_error_of_an_acl_is_listed_and_selects_its_member() {
+        // The description holds characters outside the BMP: selections count UTF-16 units.
+        let acl = "{\n  \"Name\": \"bad name!\",\n  \"Description\": \"\u{1F6E1}\u{FE0F} shield\",\n  \
+            \"DefaultAction\": {\"Allow\": {}, \"Block\": {}},\n  \"VisibilityConfig\": {\"SampledRequestsEnabled\": true, \
+            \"CloudWatchMetricsEnabled\": true, \"MetricName\": \"m\"},\n  \"Rules\": [{\"Name\": \"r\", \"Priority\": 0}]\n}";
+        let s = WafState::default().reduce(Action::Edit(Text::Acl, acl.to_owned()));
+        let p = s.acl_summary().1.unwrap_or_else(|| panic!("no problem"));
+        assert_eq!(p.text, Some(Text::Acl));
+        let pointers: Vec<_> = p.items.iter().map(|i| i.pointer.clone().unwrap_or_default()).collect();
+        assert_eq!(pointers, ["/Name", "/DefaultAction", "/Rules/0", "/Rules/0", "/Rules/0"], "{p:?}");
+        assert!(p.message.ends_with("(and 4 more errors)"), "{}", p.message);
+        let utf16: Vec<u16> = acl.encode_utf16().collect();
+        let selected = |i: usize| {
+            let (a, b) = p.items[i].select.unwrap_or_else(|| panic!("no selection for {i}"));
+            String::from_utf16_lossy(&utf16[a as usize..b as usize])
+        };
+        assert_eq!(selected(0), "\"Name\": \"bad name!\"");
+        assert_eq!(selected(1), "\"DefaultAction\": {\"Allow\": {}, \"Block\": {}}");
+        assert_eq!(selected(2), "{\"Name\": \"r\", \"Priority\": 0}");
+        assert_eq!(p.items[1].place, "line 4, column 3");
     }
 
     #[test]

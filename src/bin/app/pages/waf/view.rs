@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::state::{Action, GeoStatus, Text, WafState, BURST};
+use super::state::{Action, GeoStatus, Problem, Text, WafState, BURST};
 use crate::services::geo;
 
 /// Attribution the geo data's licences ask for.
@@ -50,6 +50,60 @@ fn origin(source: &Value) -> &'static str {
         Some("request") => "supplied with the request",
         Some("database") => "from the offline database",
         _ => "no source",
+    }
+}
+
+/// Selects `start..end` (UTF-16 offsets) in the textarea `id` and scrolls it into view.
+fn select_in(id: &str, start: u32, end: u32) {
+    let Some(area) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let _ = area.focus();
+    let _ = area.set_selection_range(start, end);
+    // Scroll so the selection's line is near the top: lines before it times the line height.
+    let before = area.value().encode_utf16().take(start as usize).filter(|u| *u == u16::from(b'\n')).count();
+    let line_px = f64::from(area.scroll_height()) / f64::from(area.value().lines().count().max(1) as u32);
+    area.set_scroll_top((before as f64 * line_px - line_px * 2.0).max(0.0) as i32);
+}
+
+/// Every error of a parse that found more than one: each names its code, place and message, and
+/// clicking it selects the member it points at in its text.
+fn problem_list(p: &Problem) -> Html {
+    if p.items.len() < 2 {
+        return html! {};
+    }
+    let id = match p.text {
+        Some(Text::Resources) => "waf-resources",
+        _ => "waf-acl",
+    };
+    html! {
+        <div id="waf-acl-errors">
+            <p class="muted">{ format!("{} errors found{}; click one to select it in the text.",
+                p.items.len() + p.more,
+                if p.more > 0 { format!(" (the first {} listed)", p.items.len()) } else { String::new() }) }</p>
+            <ol class="waf-errors">
+                { for p.items.iter().map(|item| {
+                    let select = item.select;
+                    let onclick = Callback::from(move |_: MouseEvent| {
+                        if let Some((a, b)) = select { select_in(id, a, b); }
+                    });
+                    html! {
+                        <li data-pointer={item.pointer.clone().unwrap_or_default()} data-code={item.code.clone()}>
+                            <button class="link" disabled={select.is_none()} {onclick}>
+                                <code>{ &item.code }</code>{" "}
+                                <span class="muted">{ if item.place.is_empty() { item.pointer.clone().unwrap_or_default() } else { item.place.clone() } }</span>
+                            </button>
+                            {" "}{ &item.message }
+                        </li>
+                    }
+                }) }
+                if p.more > 0 { <li class="muted">{ format!("and {} more", p.more) }</li> }
+            </ol>
+        </div>
     }
 }
 
@@ -131,6 +185,7 @@ pub fn WafPage() -> Html {
                     if let Some(p) = &build_problem {
                         <p id="waf-acl-error" class="inline-err"><code>{ &p.code }</code>{" "}{ &p.message }
                             if let Some(place) = &p.place { <span class="muted">{ format!(" ({place})") }</span> }</p>
+                        { problem_list(p) }
                     }
                 </section>
                 <section class="card">
@@ -183,6 +238,11 @@ pub fn WafPage() -> Html {
                     if let Some(labels) = at(&r, "labels").as_array().filter(|l| !l.is_empty()) {
                         <p class="muted">{"Labels: "}{ labels.iter().filter_map(|l| at(l, "name").as_str()).collect::<Vec<_>>().join(", ") }</p>
                     }
+                    if let Some(notes) = at(&r, "notes").as_array().filter(|n| !n.is_empty()) {
+                        <ul id="waf-notes" class="muted">
+                            { for notes.iter().filter_map(Value::as_str).map(|n| html! { <li>{ n }</li> }) }
+                        </ul>
+                    }
                     <table class="trace">
                         <thead><tr><th>{"priority"}</th><th>{"rule"}</th><th>{"outcome"}</th><th>{"what each statement saw (after transformations)"}</th></tr></thead>
                         <tbody>
@@ -191,7 +251,11 @@ pub fn WafPage() -> Html {
                                 <td>{ at(t, "priority").to_string() }</td>
                                 <td>{ at(t, "group").as_str().map(|g| format!("{g} / ")).unwrap_or_default() }{ at(t, "rule").as_str().unwrap_or("") }</td>
                                 <td>{ at(t, "outcome").as_str().unwrap_or("") }</td>
-                                <td>{ for at(t, "statements").as_array().into_iter().flatten().map(|s| html! {
+                                <td>
+                                    if let Some(a) = at(t, "approximation").as_str() {
+                                        <div class="approx muted" title="The playground's approximation of AWS's rule">{"≈ "}{ a }</div>
+                                    }
+                                    { for at(t, "statements").as_array().into_iter().flatten().map(|s| html! {
                                     <div class="stmt">
                                         <code>{ at(s, "path").as_str().unwrap_or("") }</code>
                                         { if at(s, "matched") == true { " matched" } else { " no match" } }
@@ -200,7 +264,8 @@ pub fn WafPage() -> Html {
                                         }) }
                                         if let Some(n) = at(s, "note").as_str() { <div class="muted">{ n }</div> }
                                     </div>
-                                }) }</td>
+                                }) }
+                                </td>
                             </tr>
                         }) }
                         </tbody>
