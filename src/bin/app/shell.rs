@@ -61,7 +61,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::WafReplay | Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
         </div>
     }
 }

@@ -40,10 +40,19 @@ fn problem_view(p: &Problem, id: &'static str) -> Html {
     if let Some(place) = &p.place { <span class="muted">{ format!(" ({place})") }</span> }</p> }
 }
 
+/// A size in MiB, or KiB below one MiB.
+fn size(bytes: f64) -> String {
+    if bytes < MIB {
+        format!("{:.1} KiB", bytes / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes / MIB)
+    }
+}
+
 fn progress_line(p: &Progress) -> String {
     let mut s = format!("{} records", p.records);
     if p.total > 0.0 {
-        s += &format!(", {:.1} of {:.1} MiB", p.bytes / MIB, p.total / MIB);
+        s += &format!(", {} of {}", size(p.bytes), size(p.total));
     }
     s += &format!(
         ", {:.1} s, {:.0} records/s; worker wasm memory {:.1} MiB",
@@ -364,7 +373,7 @@ pub fn ReplayTab(props: &ReplayProps) -> Html {
                         ondrop={zone.on_drop} ondragover={zone.on_drag_over} ondragleave={zone.on_drag_leave}>
                         <input id="waf-replay-file" type="file" accept=".gz,.log,.json,.jsonl,.txt,application/gzip,application/json" onchange={zone.on_change} />
                         { match &state.chosen {
-                            Some((name, size)) => html! { <span id="waf-replay-chosen"><strong>{ name }</strong>{ format!(" · {:.1} MiB", size / MIB) }</span> },
+                            Some((name, bytes)) => html! { <span id="waf-replay-chosen"><strong>{ name }</strong>{ format!(" · {}", size(*bytes)) }</span> },
                             None => html! { <span>{"Drop a WAF log here (gzip or not), or click to choose one"}</span> },
                         } }
                     </label>
