@@ -23,7 +23,7 @@ BENCH_TARGET_DIR ?= $(HOME)/.cache/secplay/bench-target
 # The stages of `make test`, in order; each one's time is printed at the end.
 TEST_STAGES := setup-test lint test-native test-wasm test-js test-e2e size
 
-.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-esdk bench-esdk-browser bench-kms bench-s3 bench-scan clean
+.PHONY: help setup setup-test pkg dist run test test-native test-wasm test-js test-e2e lint lint-extra size fuzz bench-policy bench-waf bench-waf-page bench-esdk bench-esdk-browser bench-kms bench-s3 bench-scan clean
 
 help:
 	@echo "make run    build and serve the playground on http://127.0.0.1:$(PORT)"
@@ -32,6 +32,7 @@ help:
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make bench-policy   the policy engine beside Cedar, native and wasm (not part of make test)"
 	@echo "make bench-waf   WAF detectors vs libinjection C, web ACL requests/s natively and in wasm"
+	@echo "make bench-waf-page   the 1,000,000-record WAF log replayed in the page's worker in headless Chromium"
 	@echo "make bench-esdk  the ESDK engine natively (criterion): MB/s per suite and size beside raw AES-GCM"
 	@echo "make bench-esdk-browser   the ESDK engine vs @aws-crypto/client-browser in headless Chromium (BENCH_MIB=100)"
 	@echo "make bench-kms   KMS calls in process (native, wasm) and the local endpoint beside moto (requests/s)"
@@ -160,6 +161,13 @@ bench-waf: pkg
 	node bench/waf/wasm.mjs
 	cd bench/waf && cargo run --release -j $(BENCH_JOBS) --quiet --bin waf-logs
 	node bench/waf/logs.mjs
+
+# Not part of `make test` (a benchmark, minutes): the generated 1,000,000-record WAF log (written by
+# the generator of bench-waf when missing) replayed in the page's worker (#/waf/replay) in headless
+# Chromium: records/s and the worker's memory.
+bench-waf-page: $(DIST)
+	test -f bench/waf/target/waf-logs.jsonl.gz || (cd bench/waf && cargo run --release -j $(BENCH_JOBS) --quiet --bin waf-logs)
+	node bench/waf/page.mjs
 
 # Not part of `make test`: the ESDK engine natively (bench/esdk, its own cargo workspace).
 bench-esdk:

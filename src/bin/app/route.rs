@@ -11,6 +11,8 @@ pub enum Route {
     Envelope,
     Policies,
     Waf,
+    /// The WAF page's log replay tab (`#/waf/replay`).
+    WafReplay,
     Esdk,
     Kms,
     S3,
@@ -40,7 +42,7 @@ impl Route {
     ];
 
     /// Parse a `location.hash` value: `#/policies?s=…` and `#/waf/anything` are the policy and WAF
-    /// pages; anything unknown is [`Route::NotFound`].
+    /// pages (`#/waf/replay` the WAF page's replay tab); anything unknown is [`Route::NotFound`].
     pub fn from_hash(hash: &str) -> Self {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         let first = path.split(['?', '/']).next().unwrap_or_default();
@@ -48,6 +50,13 @@ impl Route {
             "" | "overview" => Route::Overview,
             "envelope" => Route::Envelope,
             "policies" => Route::Policies,
+            "waf"
+                if path
+                    .strip_prefix("waf/")
+                    .is_some_and(|t| t.split(['?', '/']).next() == Some("replay")) =>
+            {
+                Route::WafReplay
+            }
             "waf" => Route::Waf,
             "esdk" => Route::Esdk,
             "kms" => Route::Kms,
@@ -68,6 +77,7 @@ impl Route {
             Route::Envelope => "#/envelope",
             Route::Policies => "#/policies",
             Route::Waf => "#/waf",
+            Route::WafReplay => "#/waf/replay",
             Route::Esdk => "#/esdk",
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
@@ -86,6 +96,7 @@ impl Route {
             Route::Envelope => "Envelope encryption",
             Route::Policies => "Key policies",
             Route::Waf => "WAF",
+            Route::WafReplay => "WAF log replay",
             Route::Esdk => "Encryption SDK",
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
@@ -95,6 +106,16 @@ impl Route {
             Route::Keys => "Key store",
             Route::Acm => "ACM certificates",
             Route::NotFound => "Not found",
+        }
+    }
+}
+
+impl Route {
+    /// The navigation entry a page sits under (a WAF tab under the WAF page).
+    pub fn section(self) -> Self {
+        match self {
+            Route::WafReplay => Route::Waf,
+            r => r,
         }
     }
 }
@@ -120,7 +141,8 @@ mod tests {
     #[test]
     fn a_query_or_a_deeper_path_keeps_the_page() {
         assert_eq!(Route::from_hash("#/policies?s=v1.abc"), Route::Policies);
-        assert_eq!(Route::from_hash("#/waf/replay"), Route::Waf);
+        assert_eq!(Route::from_hash("#/waf/anything"), Route::Waf);
+        assert_eq!(Route::from_hash("#/waf?x=1"), Route::Waf);
         assert_eq!(Route::from_hash("#policies"), Route::Policies);
         assert_eq!(Route::from_hash("##//esdk"), Route::Esdk);
     }
@@ -156,5 +178,19 @@ mod tests {
         let long = format!("#/policies?s=v1.{}", "A".repeat(300_000));
         assert_eq!(Route::from_hash(&long), Route::Policies);
         assert_eq!(Route::from_hash(&"/".repeat(100_000)), Route::Overview);
+    }
+
+    #[test]
+    fn the_replay_tab_is_a_waf_sub_page() {
+        for h in ["#/waf/replay", "#/waf/replay?x=1", "#/waf/replay/", "waf/replay"] {
+            assert_eq!(Route::from_hash(h), Route::WafReplay, "hash {h:?}");
+        }
+        for h in ["#/waf/replayed", "#/waf/Replay", "#/waf", "#/waf/", "#/waf?replay", "#/replay"] {
+            assert_ne!(Route::from_hash(h), Route::WafReplay, "hash {h:?}");
+        }
+        assert_eq!(Route::from_hash(Route::WafReplay.href()), Route::WafReplay);
+        assert_eq!(Route::WafReplay.section(), Route::Waf);
+        assert!(!Route::NAV.contains(&Route::WafReplay), "a tab of the WAF page, not its own entry");
+        assert_eq!(Route::S3.section(), Route::S3);
     }
 }

@@ -34,7 +34,7 @@ pub fn App() -> Html {
     let page = match route {
         Route::Overview => html! { <pages::overview::Overview /> },
         Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
-        Route::Waf => html! { <pages::waf::WafPage /> },
+        Route::Waf | Route::WafReplay => html! { <pages::waf::WafPage replay={route == Route::WafReplay} /> },
         Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::Kms => html! { <pages::kms::KmsPage /> },
@@ -56,12 +56,12 @@ pub fn App() -> Html {
             <nav class="side" aria-label="Sections">
                 <ul>
                     { for Route::NAV.iter().map(|r| html! {
-                        <li><a href={r.href()} class={classes!((*r == route).then_some("active"))}
-                               aria-current={(*r == route).then_some("page")}>{ r.title() }</a></li>
+                        <li><a href={r.href()} class={classes!((*r == route.section()).then_some("active"))}
+                               aria-current={(*r == route.section()).then_some("page")}>{ r.title() }</a></li>
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::WafReplay | Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
         </div>
     }
 }

@@ -1,6 +1,8 @@
 //! The WAF page. Its state and reducer (`state`: the texts, the built ACL, evaluations, replays)
 //! are plain Rust for every target, tested natively; the components (`view`) are the browser's.
+//! The log replay tab (`#/waf/replay`) is `replay`.
 
+pub mod replay;
 pub mod share;
 pub mod state;
 

@@ -1,7 +1,8 @@
 //! The WAF page: a web ACL as AWS writes it, a request pasted as raw HTTP or curl, and what AWS WAF
 //! would do: the log record, the per-rule trace, capacity, and the SQLi/XSS explainer. Everything is
 //! computed by `secplay::waf` in the page's reducer (`state.rs`); this component renders the state
-//! and dispatches actions.
+//! and dispatches actions. The log replay is a tab of this page (`replay`), kept mounted so its
+//! result stays while the other tab shows.
 
 use secplay::waf::examples::EXAMPLES;
 use secplay::waf::json as waf;
@@ -10,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::replay::ReplayTab;
 use super::state::{Action, GeoStatus, Problem, Text, WafState, BURST};
 use crate::services::geo;
 
@@ -107,8 +109,15 @@ fn problem_list(p: &Problem) -> Html {
     }
 }
 
+/// The WAF page's props: which tab shows (`#/waf` or `#/waf/replay`).
+#[derive(Properties, PartialEq)]
+pub struct WafProps {
+    #[prop_or_default]
+    pub replay: bool,
+}
+
 #[function_component]
-pub fn WafPage() -> Html {
+pub fn WafPage(props: &WafProps) -> Html {
     let opening = use_memo((), |_| {
         super::super::share_bar::Opening::new(super::share::open, WafState::default, WafState::reduce)
     });
@@ -116,6 +125,11 @@ pub fn WafPage() -> Html {
     let share_link = {
         let state = state.clone();
         Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
+    // What the page opened with: the replay tab takes this tab's ACL only once it is another one.
+    let opened_with = {
+        let acl = state.acl.clone();
+        use_memo((), move |_| acl)
     };
     // The offline geo database: fetched once, when an evaluation needs it (the reducer says so).
     {
@@ -149,8 +163,14 @@ pub fn WafPage() -> Html {
     let counts = state.counts();
 
     html! {
-        <article class="waf">
+        <article class={classes!("waf", props.replay.then_some("replaying"))}>
             <h1>{"WAF"}</h1>
+            <nav class="tabs" id="waf-tabs">
+                <a class={classes!("tab", (!props.replay).then_some("active"))} href="#/waf">{"Evaluate"}</a>
+                <a class={classes!("tab", props.replay.then_some("active"))} id="waf-tab-replay" href="#/waf/replay">{"Replay logs"}</a>
+            </nav>
+            <ReplayTab visible={props.replay} waf_acl={state.acl.clone()} waf_resources={state.resources.clone()}
+                waf_untouched={state.acl == *opened_with} />
             <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
                 holds={"A link holds the web ACL, its resources and the request; not the replay input."} />
             <p class="lede">{"Paste a web ACL as "}<code>{"aws wafv2 get-web-acl"}</code>{" prints it (or the bare "}
@@ -235,43 +255,7 @@ pub fn WafPage() -> Html {
                             at(g, "country").as_str().unwrap_or("unknown"), origin(at(g, "countrySource")),
                             at(g, "asn").as_u64().map_or_else(|| "unknown".to_owned(), |a| a.to_string()), origin(at(g, "asnSource"))) }</p>
                     }
-                    if let Some(labels) = at(&r, "labels").as_array().filter(|l| !l.is_empty()) {
-                        <p class="muted">{"Labels: "}{ labels.iter().filter_map(|l| at(l, "name").as_str()).collect::<Vec<_>>().join(", ") }</p>
-                    }
-                    if let Some(notes) = at(&r, "notes").as_array().filter(|n| !n.is_empty()) {
-                        <ul id="waf-notes" class="muted">
-                            { for notes.iter().filter_map(Value::as_str).map(|n| html! { <li>{ n }</li> }) }
-                        </ul>
-                    }
-                    <table class="trace">
-                        <thead><tr><th>{"priority"}</th><th>{"rule"}</th><th>{"outcome"}</th><th>{"what each statement saw (after transformations)"}</th></tr></thead>
-                        <tbody>
-                        { for at(&r, "trace").as_array().into_iter().flatten().map(|t| html! {
-                            <tr class={classes!(at(t, "matched").as_bool().unwrap_or(false).then_some("hit"))}>
-                                <td>{ at(t, "priority").to_string() }</td>
-                                <td>{ at(t, "group").as_str().map(|g| format!("{g} / ")).unwrap_or_default() }{ at(t, "rule").as_str().unwrap_or("") }</td>
-                                <td>{ at(t, "outcome").as_str().unwrap_or("") }</td>
-                                <td>
-                                    if let Some(a) = at(t, "approximation").as_str() {
-                                        <div class="approx muted" title="The playground's approximation of AWS's rule">{"≈ "}{ a }</div>
-                                    }
-                                    { for at(t, "statements").as_array().into_iter().flatten().map(|s| html! {
-                                    <div class="stmt">
-                                        <code>{ at(s, "path").as_str().unwrap_or("") }</code>
-                                        { if at(s, "matched") == true { " matched" } else { " no match" } }
-                                        { for at(s, "inspected").as_array().into_iter().flatten().take(3).map(|i| html! {
-                                            <div class="inspected mono">{ format!("{} {}", at(i, "part").as_str().unwrap_or(""), at(i, "value").as_str().unwrap_or("")) }</div>
-                                        }) }
-                                        if let Some(n) = at(s, "note").as_str() { <div class="muted">{ n }</div> }
-                                    </div>
-                                }) }
-                                </td>
-                            </tr>
-                        }) }
-                        </tbody>
-                    </table>
-                    <details><summary>{"The log record (AWS WAF's JSON)"}</summary>
-                        <pre id="waf-log" class="mono">{ serde_json::to_string_pretty(&r).unwrap_or_default() }</pre></details>
+                    { trace_view(&r, "waf") }
                 </section>
             }
 
@@ -297,6 +281,51 @@ pub fn WafPage() -> Html {
                 <Explain input={state.probe.clone()} />
             </section>
         </article>
+    }
+}
+
+/// A log record's labels, per-rule trace and JSON, as this page shows them (the replay tab's
+/// samples too); `prefix` makes the ids its own (`{prefix}-log`).
+pub(crate) fn trace_view(r: &Value, prefix: &str) -> Html {
+    html! {
+        <>
+            if let Some(labels) = at(r, "labels").as_array().filter(|l| !l.is_empty()) {
+                <p class="muted">{"Labels: "}{ labels.iter().filter_map(|l| at(l, "name").as_str()).collect::<Vec<_>>().join(", ") }</p>
+            }
+            if let Some(notes) = at(r, "notes").as_array().filter(|n| !n.is_empty()) {
+                <ul id={format!("{prefix}-notes")} class="muted">
+                    { for notes.iter().filter_map(Value::as_str).map(|n| html! { <li>{ n }</li> }) }
+                </ul>
+            }
+            <table class="trace">
+                <thead><tr><th>{"priority"}</th><th>{"rule"}</th><th>{"outcome"}</th><th>{"what each statement saw (after transformations)"}</th></tr></thead>
+                <tbody>
+                { for at(r, "trace").as_array().into_iter().flatten().map(|t| html! {
+                    <tr class={classes!(at(t, "matched").as_bool().unwrap_or(false).then_some("hit"))}>
+                        <td>{ at(t, "priority").to_string() }</td>
+                        <td>{ at(t, "group").as_str().map(|g| format!("{g} / ")).unwrap_or_default() }{ at(t, "rule").as_str().unwrap_or("") }</td>
+                        <td>{ at(t, "outcome").as_str().unwrap_or("") }</td>
+                        <td>
+                            if let Some(a) = at(t, "approximation").as_str() {
+                                <div class="approx muted" title="The playground's approximation of AWS's rule">{"≈ "}{ a }</div>
+                            }
+                            { for at(t, "statements").as_array().into_iter().flatten().map(|s| html! {
+                            <div class="stmt">
+                                <code>{ at(s, "path").as_str().unwrap_or("") }</code>
+                                { if at(s, "matched") == true { " matched" } else { " no match" } }
+                                { for at(s, "inspected").as_array().into_iter().flatten().take(3).map(|i| html! {
+                                    <div class="inspected mono">{ format!("{} {}", at(i, "part").as_str().unwrap_or(""), at(i, "value").as_str().unwrap_or("")) }</div>
+                                }) }
+                                if let Some(n) = at(s, "note").as_str() { <div class="muted">{ n }</div> }
+                            </div>
+                        }) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            <details><summary>{"The log record (AWS WAF's JSON)"}</summary>
+                <pre id={format!("{prefix}-log")} class="mono">{ serde_json::to_string_pretty(r).unwrap_or_default() }</pre></details>
+        </>
     }
 }
 
