@@ -16,4 +16,5 @@ pub mod s3;
 pub mod scan;
 pub mod secrets;
 pub mod ssm;
+pub mod theme;
 pub mod waf;

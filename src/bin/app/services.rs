@@ -12,4 +12,5 @@ pub mod location;
 pub mod module_worker;
 pub mod s3_worker;
 pub mod scan_worker;
+pub mod theme;
 pub mod webcrypto;
