@@ -61,7 +61,7 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
 fi
 
 # npm devDependencies: binaryen (a wasm-opt that reads current wasm-bindgen output), playwright-core,
-# typescript, and the @ip-location-db CSVs the WAF's offline geo database is built from (`make pkg`).
+# typescript, axe-core (the e2e accessibility checks), and the @ip-location-db CSVs the WAF's offline geo database is built from (`make pkg`).
 # Reinstalled only when package-lock.json changed.
 if [ ! -f node_modules/.lock-stamp ] || ! cmp -s package-lock.json node_modules/.lock-stamp; then
   say "installing npm packages from package-lock.json"

@@ -13,6 +13,11 @@ export const dist = join(root, "dist");
 export const shots = join(root, "target", "e2e");
 // Test data only: the shared conformance vectors are served under /vectors/ (never part of dist/).
 export const vectors = join(root, "..", "shared", "vectors");
+// Every page in both themes, for a person to judge (tests/e2e/a11y.test.mjs writes them).
+export const screenshots = join(root, "target", "screenshots");
+// Test tools served to the page under test from node_modules (never part of dist/, never a CDN):
+// URL path → file. Same origin, so the page's Content-Security-Policy lets them run.
+const TEST_ASSETS = { "/__e2e__/axe.min.js": join(root, "node_modules", "axe-core", "axe.min.js") };
 
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
@@ -23,9 +28,9 @@ const TYPES = {
 export async function serve() {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = path.startsWith("/vectors/")
+    const file = TEST_ASSETS[path] ?? (path.startsWith("/vectors/")
       ? join(vectors, path.slice("/vectors/".length))
-      : join(dist, path.endsWith("/") ? path + "index.html" : path);
+      : join(dist, path.endsWith("/") ? path + "index.html" : path));
     try {
       const body = await readFile(file);
       res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
@@ -121,4 +126,51 @@ export async function procMemory(pid) {
   const text = await readFile(`/proc/${pid}/status`, "utf8");
   const kib = (k) => Number(text.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
   return { rss: kib("VmRSS") * 1024, hwm: kib("VmHWM") * 1024 };
+}
+
+// axe-core (https://github.com/dequelabs/axe-core) in the page: loaded from this server's
+// /__e2e__/axe.min.js (node_modules/axe-core), once per document.
+export async function injectAxe(page) {
+  if (await page.evaluate(() => typeof window.axe === "object")) return;
+  await page.addScriptTag({ url: "/__e2e__/axe.min.js" });
+}
+
+// Runs axe over the whole document and answers its violations, each with its impact, rule id, help
+// text and the elements (selectors and axe's summary of what to fix).
+export async function axeViolations(page) {
+  await injectAxe(page);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+    }));
+  });
+}
+
+// The violations axe rates serious or critical, the ones the tests fail on.
+export const SEVERE = new Set(["serious", "critical"]);
+
+// A readable listing of violations for a failure message or the log.
+export function describeViolations(where, violations) {
+  return violations.map((v) => `${where}: [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+    v.nodes.slice(0, 8).map((n) => `    ${n.target}\n      ${(n.summary ?? "").replace(/\n/g, "\n      ")}`).join("\n") +
+    (v.nodes.length > 8 ? `\n    … and ${v.nodes.length - 8} more` : "")).join("\n");
+}
+
+// A PNG of the whole page through the DevTools protocol (Page.captureScreenshot beyond the viewport).
+export async function captureFullPage(page, path) {
+  const { writeFile } = await import("node:fs/promises");
+  await mkdir(screenshots, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { cssContentSize } = await cdp.send("Page.getLayoutMetrics");
+    const width = Math.ceil(cssContentSize.width), height = Math.min(Math.ceil(cssContentSize.height), 8000);
+    const { data } = await cdp.send("Page.captureScreenshot", {
+      format: "png", captureBeyondViewport: true, clip: { x: 0, y: 0, width, height, scale: 1 },
+    });
+    await writeFile(path, Buffer.from(data, "base64"));
+  } finally {
+    await cdp.detach();
+  }
 }

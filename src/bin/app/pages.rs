@@ -18,4 +18,5 @@ pub mod secrets;
 #[cfg(target_arch = "wasm32")]
 pub mod share_bar;
 pub mod ssm;
+pub mod theme;
 pub mod waf;

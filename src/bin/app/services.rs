@@ -12,5 +12,6 @@ pub mod location;
 pub mod module_worker;
 pub mod s3_worker;
 pub mod scan_worker;
+pub mod theme;
 pub mod waf_replay_worker;
 pub mod webcrypto;

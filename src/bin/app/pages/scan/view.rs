@@ -159,8 +159,8 @@ pub fn ScanPage() -> Html {
             </section>
             <div class="grid2">
                 <section class="card">
-                    <h2>{"Text"}</h2>
-                    <textarea id="scan-text" class="mono" rows="12" spellcheck="false" value={state.text.clone()} oninput={on_input} />
+                    <h2 id="scan-text-title">{"Text"}</h2>
+                    <textarea id="scan-text" aria-labelledby="scan-text-title" class="mono" rows="12" spellcheck="false" value={state.text.clone()} oninput={on_input} />
                 </section>
                 <section class="card">
                     <h2>{"Findings in place (masked)"}</h2>

@@ -94,11 +94,12 @@ pub fn secrets_page() -> Html {
                     </select>
                 </label>
                 <p>
-                    <select id="sm-operation" onchange={on(Action::Operation)}>
+                    <select id="sm-operation" aria-label="Operation" onchange={on(Action::Operation)}>
                         { for TEMPLATES.iter().map(|(op, _)| html! { <option value={*op} selected={*op == state.operation}>{ *op }</option> }) }
                     </select>
                     <button id="sm-send" onclick={send}>{"Send"}</button>
                 </p>
+                <label for="sm-request">{"Request (JSON)"}</label>
                 <textarea id="sm-request" rows="6" cols="80" value={state.request.clone()} onchange={on(Action::Request)} />
                 { answer }
             </section>

@@ -185,6 +185,7 @@ pub fn ssm_page() -> Html {
                             { for state.operations().iter().map(|o| html! { <option selected={*o == state.operation} value={*o}>{ *o }</option> }) }
                         </select></label>
                 </div>
+                <label for="ssm-request">{"Request (JSON)"}</label>
                 <textarea id="ssm-request" class="mono" rows="8" spellcheck="false" value={state.request.clone()}
                     oninput={on_value::<InputEvent>(&state, Action::Request)} />
                 <p><button id="ssm-send" class="primary" onclick={send}>{"Send"}</button>{" "}
