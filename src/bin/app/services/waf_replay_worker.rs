@@ -33,7 +33,7 @@ struct Run {
 pub struct ReplayWorker(ModuleWorker);
 
 fn worker_failed(message: String) -> Problem {
-    Problem { code: "WorkerFailed".into(), message, place: None }
+    Problem { code: "WorkerFailed".into(), message, place: None, ..Problem::default() }
 }
 
 impl ReplayWorker {

@@ -24,7 +24,7 @@ pub const BURST: u32 = 120;
 
 /// An error as the page shows it: code, message, and where in which text; with every error the
 /// parse found (`items`, the first one included) when there are several.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Problem {
     pub code: String,
     pub message: String,

@@ -137,7 +137,7 @@ fn problem(e: &WafError, what: &str, source: &str) -> Problem {
         (Some(l), Some(c)) => format!("{what}, line {l}, column {c}"),
         _ => what.to_owned(),
     };
-    Problem { code: e.code().to_owned(), message: e.to_string(), place: Some(place) }
+    Problem { code: e.code().to_owned(), message: e.to_string(), place: Some(place), ..Problem::default() }
 }
 
 /// The ACL built from the texts (with the trace on), or why not.
@@ -229,6 +229,7 @@ impl ReplayState {
                 code: e.code().to_owned(),
                 message: e.to_string(),
                 place: Some("sample".to_owned()),
+                ..Problem::default()
             })
         });
         self.selected = Some((i, record));
@@ -294,10 +295,14 @@ impl WorkerMessage {
                         code: "WorkerFailed".into(),
                         message: "the worker's result is not JSON".into(),
                         place: None,
+                        ..Problem::default()
                     },
                 ),
             },
-            "failed" => Action::Failed(id, Problem { code: self.code, message: self.message, place: None }),
+            "failed" => Action::Failed(
+                id,
+                Problem { code: self.code, message: self.message, place: None, ..Problem::default() },
+            ),
             "cancelled" => Action::Cancelled(id),
             _ => return None,
         })

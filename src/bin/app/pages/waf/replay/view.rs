@@ -231,6 +231,7 @@ fn example_blob() -> Result<Blob, Problem> {
         code: "WorkerFailed".into(),
         message: "could not make the example log".into(),
         place: None,
+        ..Problem::default()
     })
 }
 
