@@ -17,3 +17,4 @@ pub mod scan;
 pub mod secrets;
 pub mod ssm;
 pub mod waf;
+pub mod waf_ddos;

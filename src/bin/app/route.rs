@@ -11,6 +11,8 @@ pub enum Route {
     Envelope,
     Policies,
     Waf,
+    /// The WAF's DDoS practice sub-page (`#/waf/ddos`), not in the navigation.
+    WafDdos,
     Esdk,
     Kms,
     S3,
@@ -48,6 +50,7 @@ impl Route {
             "" | "overview" => Route::Overview,
             "envelope" => Route::Envelope,
             "policies" => Route::Policies,
+            "waf" if path.split(['?', '/']).nth(1) == Some("ddos") => Route::WafDdos,
             "waf" => Route::Waf,
             "esdk" => Route::Esdk,
             "kms" => Route::Kms,
@@ -68,6 +71,7 @@ impl Route {
             Route::Envelope => "#/envelope",
             Route::Policies => "#/policies",
             Route::Waf => "#/waf",
+            Route::WafDdos => "#/waf/ddos",
             Route::Esdk => "#/esdk",
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
@@ -86,6 +90,7 @@ impl Route {
             Route::Envelope => "Envelope encryption",
             Route::Policies => "Key policies",
             Route::Waf => "WAF",
+            Route::WafDdos => "WAF: DDoS practice",
             Route::Esdk => "Encryption SDK",
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
@@ -121,6 +126,8 @@ mod tests {
     fn a_query_or_a_deeper_path_keeps_the_page() {
         assert_eq!(Route::from_hash("#/policies?s=v1.abc"), Route::Policies);
         assert_eq!(Route::from_hash("#/waf/replay"), Route::Waf);
+        assert_eq!(Route::from_hash("#/waf/ddos"), Route::WafDdos);
+        assert_eq!(Route::from_hash(Route::WafDdos.href()), Route::WafDdos);
         assert_eq!(Route::from_hash("#policies"), Route::Policies);
         assert_eq!(Route::from_hash("##//esdk"), Route::Esdk);
     }

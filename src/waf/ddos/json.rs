@@ -3,6 +3,7 @@
 //! `{resourceType?, rateModel?: "periodic"|"exact", checkIntervalSec?, mitigationDelaySec?,
 //! bucketSec?}`. No simulation logic here.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -15,6 +16,14 @@ use crate::waf::geo::GeoDb;
 use crate::waf::json::WebAcl;
 use crate::waf::rate::RateMode;
 use crate::waf::reader::{as_array, Obj};
+
+/// A JSON value, or a string holding JSON text (parsed, with line:column in its errors).
+fn value_or_text(v: &Value) -> Result<Cow<'_, Value>, WafError> {
+    match v {
+        Value::String(text) => crate::waf::parse::parse_text(text).map(Cow::Owned),
+        other => Ok(Cow::Borrowed(other)),
+    }
+}
 
 /// A web ACL ready to take floods.
 #[derive(Debug, Clone)]
@@ -34,8 +43,9 @@ impl FloodSimulator {
     pub fn new(acl: &Value, resources: &Value, options: &Value) -> Result<Self, WafError> {
         let mut sim_opts = SimOptions::default();
         let mut acl_opts = serde_json::Map::new();
+        let options = value_or_text(options)?;
         if !options.is_null() {
-            let o = Obj::new(options, "/options", OPTIONS)?;
+            let o = Obj::new(&options, "/options", OPTIONS)?;
             if let Some(rt) = o.opt("resourceType") {
                 acl_opts.insert("resourceType".to_owned(), rt.clone());
             }
@@ -83,13 +93,14 @@ impl FloodSimulator {
 
     /// Runs one scenario and returns the report.
     pub fn run(&self, scenario: &Value) -> Result<Value, WafError> {
-        let s = Scenario::from_json(scenario, "/scenario")?;
+        let s = Scenario::from_json(&*value_or_text(scenario)?, "/scenario")?;
         to_value(&sim::run(&self.engine, &[s], &self.options)?)
     }
 
     /// Runs several scenarios at once (at most 10) and returns one report.
     pub fn run_mix(&self, scenarios: &Value) -> Result<Value, WafError> {
-        let items = as_array(scenarios, "/scenarios")?;
+        let scenarios = value_or_text(scenarios)?;
+        let items = as_array(&scenarios, "/scenarios")?;
         let mut list = Vec::with_capacity(items.len().min(10));
         for (v, p) in items.iter().take(11) {
             list.push(Scenario::from_json(v, p)?);
@@ -100,7 +111,7 @@ impl FloodSimulator {
 
 /// `ddosChecklist(architecture)`: the BP1–BP7 verdicts.
 pub fn checklist(architecture: &Value) -> Result<Value, WafError> {
-    let arch = super::checklist::Architecture::from_json(architecture)?;
+    let arch = super::checklist::Architecture::from_json(&*value_or_text(architecture)?)?;
     to_value(&super::checklist::evaluate(&arch))
 }
 
