@@ -1,7 +1,7 @@
 //! The DDoS page's state: the web ACL text, the scenario form, the rate model, the architecture
 //! text, and the results `secplay::waf::ddos::json` gives for them; plus the chart's geometry
 //! (plain numbers, so it is tested natively). Runs happen in the reducer on the page's thread,
-//! so the page bounds a run to `PAGE_MAX_REQUESTS` (about 0.1–0.3 s in wasm); the JS API takes
+//! so the page bounds a run to `PAGE_MAX_REQUESTS` and shows how long it took; the JS API takes
 //! up to 5,000,000.
 
 #[cfg(target_arch = "wasm32")]
@@ -86,6 +86,8 @@ pub enum Action {
     Run,
     /// Judge the architecture.
     Check,
+    /// How long the last run took, milliseconds (measured by the component).
+    Elapsed(f64),
 }
 
 /// The page.
@@ -109,6 +111,8 @@ pub struct DdosState {
     pub report: Option<Result<Value, String>>,
     /// The last checklist, or its error.
     pub checklist: Option<Result<Value, String>>,
+    /// How long the last run took, milliseconds.
+    pub elapsed_ms: Option<f64>,
 }
 
 impl Default for DdosState {
@@ -129,6 +133,7 @@ impl Default for DdosState {
             architecture: EXAMPLE_ARCHITECTURE.to_owned(),
             report: None,
             checklist: None,
+            elapsed_ms: None,
         };
         s.apply(Action::Check);
         s
@@ -212,7 +217,11 @@ impl DdosState {
                 };
                 *slot = text;
             }
-            Action::Run => self.report = Some(self.run()),
+            Action::Run => {
+                self.report = Some(self.run());
+                self.elapsed_ms = None;
+            }
+            Action::Elapsed(ms) => self.elapsed_ms = Some(ms),
             Action::Check => {
                 self.checklist =
                     Some(checklist(&Value::String(self.architecture.clone())).map_err(|e| e.to_string()));

@@ -52,7 +52,13 @@ pub fn DdosPage() -> Html {
     };
     let run = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Run))
+        Callback::from(move |_: MouseEvent| {
+            // The reducer runs inside dispatch: the time between is the run's.
+            let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+            let start = now();
+            state.dispatch(Action::Run);
+            state.dispatch(Action::Elapsed((now() - start).max(0.0)));
+        })
     };
     let check = {
         let state = state.clone();
@@ -68,7 +74,14 @@ pub fn DdosPage() -> Html {
     let report = match &state.report {
         None => html! { <p class="muted">{ "Run a scenario to see what the rate-based rules do." }</p> },
         Some(Err(e)) => html! { <p class="error" id="ddos-error">{ e }</p> },
-        Some(Ok(r)) => render_report(r),
+        Some(Ok(r)) => html! {
+            <>
+                if let Some(ms) = state.elapsed_ms {
+                    <p id="ddos-elapsed" class="muted">{ format!("Run in {ms:.0} ms on this page's thread.") }</p>
+                }
+                { render_report(r) }
+            </>
+        },
     };
     let checklist = match &state.checklist {
         None => html! {},
