@@ -400,3 +400,36 @@ fn checklist_partial_gaps_name_the_resource() {
     );
     assert_eq!(checklist(&json!([])).unwrap_err().code(), "WrongType");
 }
+
+#[test]
+fn with_a_geo_database_attackers_come_from_the_asked_asn_ranges_else_documented_ones() {
+    use secplay::waf::geo::{GeoDb, GeoDbBuilder};
+    use std::net::IpAddr;
+    use std::sync::Arc;
+    let mut b = GeoDbBuilder::new("test");
+    let v4 = |s: &str| IpAddr::V4(s.parse().unwrap());
+    b.add_asn(v4("16.0.0.0"), v4("16.255.255.255"), 64500).unwrap();
+    b.add_country(v4("16.0.0.0"), v4("16.255.255.255"), "NZ").unwrap();
+    b.add_asn(v4("8.8.8.0"), v4("8.8.8.3"), 64501).unwrap();
+    let db = Arc::new(GeoDb::from_bytes(&b.encode().unwrap()).unwrap());
+    // A per-address rule lists each attacker's address as its key.
+    let mut s = sim(&ip_rule(10, 60), json!({"rateModel": "exact"}));
+    s.set_geo_db(Some(db));
+    let r = s
+        .run(
+            &json!({"kind": "asnFlood", "asn": 64500, "attackers": 30, "attackerRate": 1, "durationSec": 20}),
+        )
+        .unwrap();
+    assert_eq!(r["addressSources"], json!(["geo database"]));
+    let keys: Vec<&str> = r["trips"].as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap()).collect();
+    assert_eq!(keys.len(), 30);
+    assert!(keys.iter().all(|k| k.starts_with("16.")), "{keys:?}");
+    let r = s.run(&json!({"kind": "countryFlood", "country": "NZ", "attackers": 5, "attackerRate": 1, "durationSec": 20})).unwrap();
+    assert_eq!(r["addressSources"], json!(["geo database"]));
+    // Four addresses cannot be found by sampling: the rest come from 198.18.0.0/15, said in a note.
+    let r = s
+        .run(&json!({"kind": "asnFlood", "asn": 64501, "attackers": 3, "attackerRate": 1, "durationSec": 20}))
+        .unwrap();
+    assert_ne!(r["addressSources"], json!(["geo database"]));
+    assert!(r["notes"].to_string().contains("198.18.0.0/15"));
+}

@@ -25,6 +25,8 @@ pub const MAX_TRIPS_LISTED: usize = 1000;
 pub const MAX_TRIP_KEYS: usize = 200_000;
 /// Most false-positive users listed (the rest are counted).
 pub const MAX_FALSE_POSITIVES_LISTED: usize = 1000;
+/// Most distinct query strings remembered (cache-busting); beyond it the count is a floor.
+pub const MAX_QUERIES_TRACKED: usize = 1_000_000;
 /// The proxy address clients come through when `xForwardedFor` is set.
 pub const PROXY_IP: &str = "10.0.0.10";
 
@@ -256,7 +258,6 @@ pub fn run(engine: &Engine, scenarios: &[Scenario], opts: &SimOptions) -> Result
         None => 10,
     };
     let mut engine = engine.clone();
-    engine.set_rate_mode(opts.mode);
     engine.reset_clock();
     engine.set_rate_mode(opts.mode);
 
@@ -475,6 +476,10 @@ pub fn run(engine: &Engine, scenarios: &[Scenario], opts: &SimOptions) -> Result
     }
 
     totals.distinct_query_strings = queries.len() as u64;
+    if queries.len() >= MAX_QUERIES_TRACKED {
+        notes
+            .push(format!("distinct query strings are counted up to {MAX_QUERIES_TRACKED}; there were more"));
+    }
     let false_positive_users = fp_order.len() as u64;
     let false_positives = fp_order
         .iter()
@@ -537,7 +542,7 @@ fn build_request(s: &Scenario, c: &Client, seq: u64, rng: &mut Rng, queries: &mu
     req.uri = if c.attacker { s.path.clone() } else { s.user_path.clone() };
     if c.attacker && s.kind == "cacheBusting" {
         let (k, v) = (rng.next_u64(), rng.next_u64());
-        if queries.len() < 5_000_000 {
+        if queries.len() < MAX_QUERIES_TRACKED {
             queries.insert(k ^ v.rotate_left(17));
         }
         let sep = if req.uri.contains('?') { '&' } else { '?' };
