@@ -156,3 +156,44 @@ impl RateState {
         self.ticks.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> Vec<String> {
+        vec!["192.0.2.1".to_owned()]
+    }
+
+    #[test]
+    fn periodic_checks_limit_from_the_first_check_over_and_release_at_the_first_check_under() {
+        let mut s = RateState::default();
+        s.set_mode(RateMode::Periodic { interval_ms: 10_000, delay_ms: 0 });
+        // 15 requests in the first 5 s, limit 10, window 60 s: the 10 s check sees 15.
+        for i in 0..15u64 {
+            assert_eq!(s.record_match("r", key(), 1_000 + i * 300, 60, 10), (0, false), "request {i}");
+        }
+        assert_eq!(s.record_match("r", key(), 10_000, 60, 10), (16, true));
+        assert_eq!(s.record_match("r", key(), 69_999, 60, 10), (16, true));
+        // The 70 s check counts (10 s, 70 s]: only the requests at 69.999 s and 70 s.
+        assert_eq!(s.record_match("r", key(), 70_000, 60, 10), (2, false));
+    }
+
+    #[test]
+    fn a_delay_moves_each_decision_later_and_exact_mode_is_the_sliding_window() {
+        let mut s = RateState::default();
+        s.set_mode(RateMode::Periodic { interval_ms: 10_000, delay_ms: 25_000 });
+        for i in 0..20u64 {
+            s.record_match("r", key(), 1_000 + i, 60, 10);
+        }
+        // The 10 s check applies from 35 s.
+        assert!(!s.record_match("r", key(), 34_999, 60, 10).1);
+        assert!(s.record_match("r", key(), 35_000, 60, 10).1);
+        let mut e = RateState::default();
+        assert_eq!(e.mode(), RateMode::Exact);
+        for i in 0..10u64 {
+            assert!(!e.record_match("r", key(), i, 60, 10).1);
+        }
+        assert_eq!(e.record_match("r", key(), 10, 60, 10), (11, true));
+    }
+}
