@@ -177,7 +177,7 @@ import {
 // DDoS practice (issue 15, part 3): a flood through a web ACL's rate rules, and the checklist.
 export function ddosPractice(acl: object): [number, number | null, string[]] {
   const options: FloodOptions = { rateModel: "periodic", checkIntervalSec: 10, bucketSec: 1 };
-  const sim = new FloodSimulator(acl, null, options);
+  const sim = new FloodSimulator(acl, undefined, options);
   const scenario: FloodScenario = { kind: "botnetMix", attackers: 10, users: 5, durationSec: 60, headers: [["x-api-key", "{client}"]] };
   const r: FloodReport = sim.run(scenario);
   const mix: FloodReport = sim.runMix([scenario, { kind: "loginFlood" }]);
