@@ -11,6 +11,7 @@
 
 pub mod acm;
 pub mod args;
+pub mod ddos;
 pub mod envelope;
 pub mod error;
 pub mod esdk;

@@ -6,6 +6,7 @@
 //! JSON-in/JSON-out layer the wasm bindings wrap. Nothing here touches the web or the clock.
 
 pub mod capacity;
+pub mod ddos;
 pub mod error;
 pub mod eval;
 pub mod examples;

@@ -143,6 +143,12 @@ impl Engine {
         &self.managed
     }
 
+    /// Chooses how rate-based rules decide (exact sliding window, the default, or AWS's
+    /// periodic checks); clears the rate-based counters.
+    pub fn set_rate_mode(&mut self, mode: super::rate::RateMode) {
+        self.rate.set_mode(mode);
+    }
+
     /// Clears rate-based counters and the simulated clock.
     pub fn reset_clock(&mut self) {
         self.rate.reset();

@@ -109,6 +109,11 @@ const checkReplication = (ev) => {
 };
 const newReplayer = () => new pkg.LogReplayer(acl);
 const checkReplayer = (r) => assert.equal(typeof r.progress().records, "number");
+const floodAcl = { ...acl.WebACL, Rules: [{ Name: "r", Priority: 0, Action: { Block: {} }, VisibilityConfig: vis,
+  Statement: { RateBasedStatement: { Limit: 10, EvaluationWindowSec: 60, AggregateKeyType: "IP" } } }] };
+const floodScenario = { kind: "httpGetFlood", attackers: 1, attackerRate: 1, durationSec: 30 };
+const newFlood = () => new pkg.FloodSimulator(floodAcl);
+const checkFlood = (f) => assert.equal(f.run(floodScenario).totals.blocked, 10);
 const newScanner = () => new pkg.SensitiveDataScanner();
 const checkScanner = (s) => assert.equal(s.push("a.b@example.com ").bytesScanned > 0, true);
 // The key store (in Node: in memory, no IndexedDB), unlocked once up front.
@@ -203,6 +208,10 @@ const ARGS = {
   "LogReplayer#push": stream(newReplayer, checkReplayer, [["chunk", "bytesOrString"]], () => ["\n"]),
   "LogReplayer#progress": stream(newReplayer, checkReplayer, [], () => []),
   "LogReplayer#finish": stream(newReplayer, () => {}, [], () => []),
+  FloodSimulator: { params: [["aclJson", "objectOrText"], ["resources", "objectOrText?"], ["options", "objectOrText?"]], valid: () => [floodAcl, {}, {}] },
+  "FloodSimulator#run": stream(newFlood, checkFlood, [["scenario", "objectOrText"]], () => [floodScenario]),
+  "FloodSimulator#runMix": stream(newFlood, checkFlood, [["scenarios", "arrayOrText"]], () => [[floodScenario]]),
+  ddosChecklist: { params: [["architectureJson", "objectOrText"]], valid: () => [{ entryPoints: [] }] },
   Kms: { aws: true, params: [["options", "objectOrText?"]], valid: () => [{}] },
   "Kms#call": kms([["operation", "string"], ["request", "objectOrText?"], ["caller", "objectOrText"]], () => ["ListKeys", {}, KMS_ADMIN]),
   "Kms#auditLog": kms([["filter", "objectOrText?"]], () => [{}]),

@@ -183,3 +183,21 @@ export function wafErrors(acl: string): string[] {
       .concat(detail && detail.more > 0 ? [`and ${detail.more} more`] : []);
   }
 }
+
+import {
+  FloodSimulator, ddosChecklist, type FloodOptions, type FloodScenario, type FloodReport, type DdosArchitecture,
+  type DdosChecklist, type DdosPractice,
+} from "../../pkg/secplay.js";
+
+// DDoS practice (issue 15, part 3): a flood through a web ACL's rate rules, and the checklist.
+export function ddosPractice(acl: object): [number, number | null, string[]] {
+  const options: FloodOptions = { rateModel: "periodic", checkIntervalSec: 10, bucketSec: 1 };
+  const sim = new FloodSimulator(acl, undefined, options);
+  const scenario: FloodScenario = { kind: "botnetMix", attackers: 10, users: 5, durationSec: 60, headers: [["x-api-key", "{client}"]] };
+  const r: FloodReport = sim.run(scenario);
+  const mix: FloodReport = sim.runMix([scenario, { kind: "loginFlood" }]);
+  const arch: DdosArchitecture = { entryPoints: [{ name: "www", type: "CLOUDFRONT", shieldAdvanced: true }], dns: { provider: "ROUTE_53" } };
+  const c: DdosChecklist = ddosChecklist(arch);
+  const missing: DdosPractice[] = c.practices.filter((p) => p.status === "missing");
+  return [r.totals.blocked + mix.buckets.length, r.rules[0]?.firstTripSec ?? null, missing.map((p) => p.id)];
+}

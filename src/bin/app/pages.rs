@@ -20,3 +20,4 @@ pub mod share_bar;
 pub mod ssm;
 pub mod theme;
 pub mod waf;
+pub mod waf_ddos;

@@ -13,6 +13,8 @@ pub enum Route {
     Waf,
     /// The WAF page's log replay tab (`#/waf/replay`).
     WafReplay,
+    /// The WAF's DDoS practice sub-page (`#/waf/ddos`), not in the navigation.
+    WafDdos,
     Esdk,
     Kms,
     S3,
@@ -57,6 +59,7 @@ impl Route {
             {
                 Route::WafReplay
             }
+            "waf" if path.split(['?', '/']).nth(1) == Some("ddos") => Route::WafDdos,
             "waf" => Route::Waf,
             "esdk" => Route::Esdk,
             "kms" => Route::Kms,
@@ -78,6 +81,7 @@ impl Route {
             Route::Policies => "#/policies",
             Route::Waf => "#/waf",
             Route::WafReplay => "#/waf/replay",
+            Route::WafDdos => "#/waf/ddos",
             Route::Esdk => "#/esdk",
             Route::Kms => "#/kms",
             Route::S3 => "#/s3",
@@ -97,6 +101,7 @@ impl Route {
             Route::Policies => "Key policies",
             Route::Waf => "WAF",
             Route::WafReplay => "WAF log replay",
+            Route::WafDdos => "WAF: DDoS practice",
             Route::Esdk => "Encryption SDK",
             Route::Kms => "KMS",
             Route::S3 => "S3 replication",
@@ -114,7 +119,7 @@ impl Route {
     /// The navigation entry a page sits under (a WAF tab under the WAF page).
     pub fn section(self) -> Self {
         match self {
-            Route::WafReplay => Route::Waf,
+            Route::WafReplay | Route::WafDdos => Route::Waf,
             r => r,
         }
     }
@@ -143,6 +148,9 @@ mod tests {
         assert_eq!(Route::from_hash("#/policies?s=v1.abc"), Route::Policies);
         assert_eq!(Route::from_hash("#/waf/anything"), Route::Waf);
         assert_eq!(Route::from_hash("#/waf?x=1"), Route::Waf);
+        assert_eq!(Route::from_hash("#/waf/replay"), Route::WafReplay);
+        assert_eq!(Route::from_hash("#/waf/ddos"), Route::WafDdos);
+        assert_eq!(Route::from_hash(Route::WafDdos.href()), Route::WafDdos);
         assert_eq!(Route::from_hash("#policies"), Route::Policies);
         assert_eq!(Route::from_hash("##//esdk"), Route::Esdk);
     }

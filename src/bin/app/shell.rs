@@ -35,6 +35,7 @@ pub fn App() -> Html {
         Route::Overview => html! { <pages::overview::Overview /> },
         Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
         Route::Waf | Route::WafReplay => html! { <pages::waf::WafPage replay={route == Route::WafReplay} /> },
+        Route::WafDdos => html! { <pages::waf_ddos::DdosPage /> },
         Route::Policies => html! { <pages::policy::PolicyPage /> },
         Route::Esdk => html! { <pages::esdk::EsdkPage /> },
         Route::Kms => html! { <pages::kms::KmsPage /> },

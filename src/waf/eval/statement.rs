@@ -341,8 +341,7 @@ impl Run<'_> {
         };
         let Some(key) = key else { return false };
         let id = format!("{}/{rule}", scope.group.unwrap_or(""));
-        let count = self.rate.record(&id, key.clone(), self.now, rb.window_sec, rb.limit);
-        let matched = count > rb.limit;
+        let (count, matched) = self.rate.record_match(&id, key.clone(), self.now, rb.window_sec, rb.limit);
         trace.push(StatementTrace {
             path: path.to_owned(),
             matched,
