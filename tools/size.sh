@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-target}
-row() { awk -v n="$1" -v b="$2" 'BEGIN { printf "%-40s %10d B  %8.1f KiB\n", n, b, b / 1024 }'; }
+row() { awk -v n="$1" -v b="$2" 'BEGIN { printf "%-46s %10d B  %8.1f KiB\n", n, b, b / 1024 }'; }
 gz() { gzip -9 -c "$1" | wc -c; }
 echo "wasm sizes"
 if [ -f "$target/wasm32-unknown-unknown/release/app.wasm" ] && compgen -G "dist/app-*_bg.wasm" >/dev/null; then
