@@ -1,26 +1,18 @@
-//! The playground's yew app, built by Trunk from `index.html`.
+//! The playground's yew app, built by Trunk from `index.html`: this is its home module (the shell,
+//! the navigation and the overview), what the first visit loads. Every other page is in a page
+//! chunk (`chunk_*.rs`, `route::Chunk`) that `chunks.rs` fetches the first time it is opened.
 //!
 //! Page state lives in plain-Rust reducers (`pages/*/state.rs`), routes in `route.rs`: both compile
 //! for every target and are tested natively (`cargo test --bin app`). Components (wasm32) render
 //! state and dispatch actions; the browser's I/O sits in `services/`; domain logic is the library's.
 //! Natively `main` only says where the app runs.
 
-/// yew's `Reducible` for a page state with a plain `fn reduce(self, action) -> Self` (wasm32 only:
-/// natively the states are tested without yew).
-macro_rules! reducible {
-    ($state:ty, $action:ty) => {
-        #[cfg(target_arch = "wasm32")]
-        impl yew::Reducible for $state {
-            type Action = $action;
-
-            fn reduce(self: std::rc::Rc<Self>, action: $action) -> std::rc::Rc<Self> {
-                std::rc::Rc::new((*self).clone().reduce(action))
-            }
-        }
-    };
-}
+#[macro_use]
+mod macros;
 
 // Natively only the tests use the pages' state: the components that use the rest are wasm32's.
+#[cfg(target_arch = "wasm32")]
+mod chunks;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod pages;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -31,6 +23,10 @@ mod services;
 mod share;
 #[cfg(target_arch = "wasm32")]
 mod shell;
+
+/// This module's pages: the home ones.
+#[cfg(target_arch = "wasm32")]
+const CHUNK: route::Chunk = route::Chunk::Home;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

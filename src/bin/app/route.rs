@@ -2,7 +2,7 @@
 //!
 //! Plain Rust for every target: parsing a `location.hash` and the links back. Listening for
 //! `hashchange` is the location service's (`services/location.rs`). A new page is one more
-//! variant here and one more arm in the shell.
+//! variant here (with its [`Chunk`]), one line in [`Route::NAV`] and one arm in `chunks.rs`.
 
 /// The pages. A page joins [`Route::NAV`] only once it has real content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,9 +26,52 @@ pub enum Route {
     NotFound,
 }
 
+/// The wasm module a page's code is in. The home module (the shell and the overview) is what the
+/// first visit loads; a page's chunk is fetched the first time one of its pages is opened
+/// (`dist/pages/<name>.js` and its `_bg.wasm`, built from `src/bin/app/chunk_<name>.rs`).
+/// Pages that share live state in the page (the unlocked key store, whose pages also share the
+/// KMS emulator) must share a chunk: each chunk is its own wasm instance with its own memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chunk {
+    /// The shell, the overview and "not found": `index.html`'s own module.
+    Home,
+    /// The key store, KMS, Parameter Store, Secrets Manager, Encryption SDK and envelope pages.
+    Keystore,
+    Policy,
+    Waf,
+    S3,
+    Scan,
+    Acm,
+}
+
+impl Chunk {
+    /// Every page chunk (not [`Chunk::Home`]); the tests check that Cargo.toml has a bin for each.
+    #[cfg(test)]
+    pub const PAGES: &'static [Chunk] =
+        &[Chunk::Keystore, Chunk::Policy, Chunk::Waf, Chunk::S3, Chunk::Scan, Chunk::Acm];
+
+    /// The chunk's file name in `dist/pages/` (and its cargo bin, `chunk-<name>`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Chunk::Home => "home",
+            Chunk::Keystore => "keystore",
+            Chunk::Policy => "policy",
+            Chunk::Waf => "waf",
+            Chunk::S3 => "s3",
+            Chunk::Scan => "scan",
+            Chunk::Acm => "acm",
+        }
+    }
+
+    /// Equality usable in `const` (the chunk roots compile only their own pages' code).
+    pub const fn is(self, other: Chunk) -> bool {
+        self as u8 == other as u8
+    }
+}
+
 impl Route {
-    /// The navigation, in order.
-    pub const NAV: [Route; 12] = [
+    /// The navigation, in order (a slice, so adding a page is one added line).
+    pub const NAV: &'static [Route] = &[
         Route::Overview,
         Route::Envelope,
         Route::Esdk,
@@ -93,6 +136,21 @@ impl Route {
         }
     }
 
+    /// The module that holds this page's code.
+    pub const fn chunk(self) -> Chunk {
+        match self {
+            Route::Overview | Route::NotFound => Chunk::Home,
+            Route::Envelope | Route::Esdk | Route::Kms | Route::Ssm | Route::Secrets | Route::Keys => {
+                Chunk::Keystore
+            }
+            Route::Policies => Chunk::Policy,
+            Route::Waf | Route::WafReplay | Route::WafDdos => Chunk::Waf,
+            Route::S3 => Chunk::S3,
+            Route::Scan => Chunk::Scan,
+            Route::Acm => Chunk::Acm,
+        }
+    }
+
     /// The navigation label.
     pub fn title(self) -> &'static str {
         match self {
@@ -116,6 +174,15 @@ impl Route {
 }
 
 impl Route {
+    /// The route whose mount a page shares: the WAF page's replay tab is the WAF page, shown with
+    /// the other tab (so a replay's result survives a look at the first tab).
+    pub fn mount(self) -> Self {
+        match self {
+            Route::WafReplay => Route::Waf,
+            r => r,
+        }
+    }
+
     /// The navigation entry a page sits under (a WAF tab under the WAF page).
     pub fn section(self) -> Self {
         match self {
@@ -131,7 +198,7 @@ mod tests {
 
     #[test]
     fn every_href_leads_back_to_its_route() {
-        for r in Route::NAV {
+        for &r in Route::NAV {
             assert_eq!(Route::from_hash(r.href()), r, "href {} of {r:?}", r.href());
         }
     }
@@ -179,6 +246,59 @@ mod tests {
             assert!(!r.title().is_empty());
         }
         assert_eq!(Route::NotFound.href(), "#/");
+    }
+
+    #[test]
+    fn every_page_chunk_is_built_and_named_once() {
+        use super::Chunk;
+        for (i, c) in Chunk::PAGES.iter().enumerate() {
+            assert_ne!(*c, Chunk::Home);
+            assert!(!Chunk::PAGES.iter().skip(i + 1).any(|x| x.name() == c.name()), "{c:?} twice");
+            assert!(
+                c.name().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{c:?}: a file name"
+            );
+            // Every chunk holds at least one page of the navigation.
+            assert!(Route::NAV.iter().any(|r| r.chunk() == *c), "{c:?} has no page");
+        }
+        for &r in Route::NAV {
+            assert!(r.chunk() == Chunk::Home || Chunk::PAGES.contains(&r.chunk()), "{r:?}");
+        }
+        assert_eq!(Route::Overview.chunk(), Chunk::Home);
+        assert_eq!(Route::NotFound.chunk(), Chunk::Home);
+        // The key store's unlocked state lives in one wasm instance: its pages share a chunk.
+        for r in [Route::Keys, Route::Kms, Route::Esdk, Route::Envelope] {
+            assert_eq!(r.chunk(), Chunk::Keystore, "{r:?}");
+        }
+        assert!(Chunk::Waf.is(Chunk::Waf) && !Chunk::Waf.is(Chunk::Home));
+    }
+
+    /// `tools/build-chunks.sh` builds the `chunk-*` bins of Cargo.toml: one for each page chunk,
+    /// with its root file, and none that `Chunk` does not know.
+    #[test]
+    fn cargo_has_one_chunk_bin_per_page_chunk() {
+        use super::Chunk;
+        let manifest = include_str!("../../../Cargo.toml");
+        let bins: Vec<&str> =
+            manifest.lines().filter_map(|l| l.strip_prefix("name = \"chunk-")?.strip_suffix('"')).collect();
+        let mut names: Vec<&str> = Chunk::PAGES.iter().map(|c| c.name()).collect();
+        let mut sorted = bins.clone();
+        sorted.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(sorted, names, "the chunk-* bins of Cargo.toml");
+        for name in bins {
+            let root = format!("path = \"src/bin/app/chunk_{name}.rs\"");
+            assert!(manifest.contains(&root), "{root}");
+            let file =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/bin/app/chunk_{name}.rs"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            let variant = Chunk::PAGES.iter().find(|c| c.name() == name).unwrap();
+            assert!(
+                text.contains(&format!("route::Chunk::{variant:?};")),
+                "{} sets CHUNK to {variant:?}",
+                file.display()
+            );
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! The app shell: header with the version, left navigation, the routed page, and the first-render mark
-//! the end-to-end test reads (`performance.mark("secplay:first-render")`).
+//! The app shell: header with the version, left navigation, the routed page (a home page here, a
+//! page chunk's in `#page` beside this module's root, see `chunks.rs`), and the first-render mark
+//! the end-to-end tests read (`performance.mark("secplay:first-render")`).
 
 use yew::prelude::*;
 
-use crate::pages;
-use crate::route::Route;
+use crate::chunks;
+use crate::route::{Chunk, Route};
 use crate::services::location;
 
 /// The current route, updated on every `hashchange`.
@@ -21,34 +22,26 @@ fn use_route() -> Route {
 #[function_component]
 pub fn App() -> Html {
     let route = use_route();
-    use_effect_with((), |_| {
+    let home = route.chunk() == Chunk::Home;
+    use_effect_with((), move |_| {
         if let Some(w) = web_sys::window() {
             if let Some(p) = w.performance() {
                 let _ = p.mark("secplay:first-render");
             }
-            if let Some(root) = w.document().and_then(|d| d.document_element()) {
+            // A page chunk's route is ready once its module has mounted it (`www/chunks.js`).
+            if let Some(root) = w.document().and_then(|d| d.document_element()).filter(|_| home) {
                 let _ = root.set_attribute("data-ready", "1");
             }
         }
     });
-    let page = match route {
-        Route::Overview => html! { <pages::overview::Overview /> },
-        Route::Envelope => html! { <pages::envelope::EnvelopePage /> },
-        Route::Waf | Route::WafReplay => html! { <pages::waf::WafPage replay={route == Route::WafReplay} /> },
-        Route::WafDdos => html! { <pages::waf_ddos::DdosPage /> },
-        Route::Policies => html! { <pages::policy::PolicyPage /> },
-        Route::Esdk => html! { <pages::esdk::EsdkPage /> },
-        Route::Kms => html! { <pages::kms::KmsPage /> },
-        Route::S3 => html! { <pages::s3::S3Page /> },
-        Route::Ssm => html! { <pages::ssm::SsmPage /> },
-        Route::Secrets => html! { <pages::secrets::SecretsPage /> },
-        Route::Keys => html! { <pages::keys::KeysPage /> },
-        Route::Acm => html! { <pages::acm::AcmPage /> },
-        Route::Scan => html! { <pages::scan::ScanPage /> },
-        Route::NotFound => html! { <pages::overview::NotFound /> },
-    };
+    let wide = matches!(
+        route,
+        Route::Waf | Route::WafReplay | Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm
+    );
+    let class = if wide { "page wide" } else { "page" };
+    chunks::use_page_chunk(route.mount(), class);
     html! {
-        <div class="shell">
+        <>
             <header class="top">
                 <a class="brand" href="#/">{"secplay"}</a>
                 <span class="version" title="secplay version">{ format!("v{}", secplay::VERSION) }</span>
@@ -63,7 +56,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::WafReplay | Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
-        </div>
+            if home { <main class={class}>{ chunks::page(route) }</main> }
+        </>
     }
 }
