@@ -15,6 +15,8 @@ mod route;
 #[cfg(target_arch = "wasm32")]
 #[allow(dead_code)]
 mod services;
+#[allow(dead_code)]
+mod share;
 
 /// This module's pages.
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::chunks;
+use crate::pages;
 use crate::route::{Chunk, Route};
 use crate::services::location;
 
@@ -36,7 +37,15 @@ pub fn App() -> Html {
     });
     let wide = matches!(
         route,
-        Route::Waf | Route::WafReplay | Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm
+        Route::Waf
+            | Route::WafReplay
+            | Route::Policies
+            | Route::Kms
+            | Route::S3
+            | Route::Ssm
+            | Route::Secrets
+            | Route::Scan
+            | Route::Acm
     );
     let class = if wide { "page wide" } else { "page" };
     chunks::use_page_chunk(route.mount(), class);

@@ -63,7 +63,9 @@ impl Theme {
     }
 }
 
+// The home module shows the toggle; the page chunks compile this module without using it.
 #[cfg(target_arch = "wasm32")]
+#[allow(unused_imports)]
 pub use view::ThemeToggle;
 
 #[cfg(target_arch = "wasm32")]
