@@ -19,12 +19,13 @@ pub enum Route {
     Secrets,
     Keys,
     Acm,
+    Fms,
     NotFound,
 }
 
 impl Route {
     /// The navigation, in order.
-    pub const NAV: [Route; 12] = [
+    pub const NAV: [Route; 13] = [
         Route::Overview,
         Route::Envelope,
         Route::Esdk,
@@ -36,6 +37,7 @@ impl Route {
         Route::Scan,
         Route::Secrets,
         Route::Waf,
+        Route::Fms,
         Route::Keys,
     ];
 
@@ -57,6 +59,7 @@ impl Route {
             "secrets" => Route::Secrets,
             "keys" => Route::Keys,
             "acm" => Route::Acm,
+            "fms" => Route::Fms,
             _ => Route::NotFound,
         }
     }
@@ -76,6 +79,7 @@ impl Route {
             Route::Secrets => "#/secrets",
             Route::Keys => "#/keys",
             Route::Acm => "#/acm",
+            Route::Fms => "#/fms",
         }
     }
 
@@ -94,6 +98,7 @@ impl Route {
             Route::Secrets => "Secrets Manager",
             Route::Keys => "Key store",
             Route::Acm => "ACM certificates",
+            Route::Fms => "Firewall Manager",
             Route::NotFound => "Not found",
         }
     }

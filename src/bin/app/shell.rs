@@ -44,6 +44,7 @@ pub fn App() -> Html {
         Route::Keys => html! { <pages::keys::KeysPage /> },
         Route::Acm => html! { <pages::acm::AcmPage /> },
         Route::Scan => html! { <pages::scan::ScanPage /> },
+        Route::Fms => html! { <pages::fms::FmsPage /> },
         Route::NotFound => html! { <pages::overview::NotFound /> },
     };
     html! {
@@ -61,7 +62,7 @@ pub fn App() -> Html {
                     }) }
                 </ul>
             </nav>
-            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm).then_some("wide"))}>{ page }</main>
+            <main class={classes!("page", matches!(route, Route::Policies | Route::Kms | Route::S3 | Route::Ssm | Route::Secrets | Route::Scan | Route::Acm | Route::Fms).then_some("wide"))}>{ page }</main>
         </div>
     }
 }
