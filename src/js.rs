@@ -14,6 +14,7 @@ pub mod args;
 pub mod envelope;
 pub mod error;
 pub mod esdk;
+pub mod fms;
 pub mod json;
 pub mod keystore;
 pub mod kms;

@@ -328,7 +328,16 @@ fn association_json(policies: &[Policy], assoc: &Association, epoch_ms: u64) -> 
 }
 
 fn timeline(assessments: &[Assessment]) -> Value {
-    let mut times: Vec<u64> = assessments.iter().map(|a| a.since).collect();
+    // Each resource's standing once: (since, in scope of a policy, non-compliant under one).
+    let standing: Vec<(u64, bool, bool)> = assessments
+        .iter()
+        .map(|a| {
+            let in_scope = a.statuses.iter().any(|s| !matches!(s, Status::OutOfScope(_)));
+            let bad = a.statuses.iter().any(|s| matches!(s, Status::NonCompliant(..)));
+            (a.since, in_scope, bad)
+        })
+        .collect();
+    let mut times: Vec<u64> = standing.iter().map(|s| s.0).collect();
     times.push(0);
     times.sort_unstable();
     times.dedup();
@@ -337,13 +346,12 @@ fn timeline(assessments: &[Assessment]) -> Value {
         times
             .into_iter()
             .map(|t| {
-                let live = assessments.iter().filter(|a| a.since <= t);
                 let (mut n, mut inscope, mut ok, mut bad) = (0, 0, 0, 0);
-                for a in live {
+                for &(_, in_scope, nc) in standing.iter().filter(|s| s.0 <= t) {
                     n += 1;
-                    if a.statuses.iter().any(|s| !matches!(s, Status::OutOfScope(_))) {
+                    if in_scope {
                         inscope += 1;
-                        if a.statuses.iter().any(|s| matches!(s, Status::NonCompliant(..))) {
+                        if nc {
                             bad += 1;
                         } else {
                             ok += 1;

@@ -168,3 +168,17 @@ export function secretsRotation(kms: Kms): [string, number, number] {
   const c: SecretsClockResult = sm.advanceClock(1);
   return [h.length ? h[0].step : "", c.events.length, c.kms.now];
 }
+
+import {
+  evaluateFirewallManager, type FmsOrganization, type FmsEvaluation, type FmsOptions, type FmsResourceVerdict,
+  type FmsMergedRule, type WafRequest as FmsWafRequest,
+} from "../../pkg/secplay.js";
+
+// Firewall Manager across an organisation (issue 15, part 4).
+export function firewallManager(org: FmsOrganization, policies: object[], request: FmsWafRequest): [string | null, number, string] {
+  const options: FmsOptions = { at: 600, resource: "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/a/b", request };
+  const r: FmsEvaluation = evaluateFirewallManager(org, policies, options);
+  const v: FmsResourceVerdict | undefined = r.resources[0];
+  const rule: FmsMergedRule | undefined = r.merged?.rules[0];
+  return [v?.webAcl.name ?? r.evaluation?.set ?? null, r.timeline.length + (v?.policies.length ?? 0), rule?.set ?? "none"];
+}
