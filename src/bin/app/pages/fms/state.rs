@@ -296,7 +296,9 @@ mod tests {
 
     #[test]
     fn adding_to_an_oddly_shaped_text_changes_nothing_and_does_not_panic() {
-        for text in ["{\"Root\": \"x\"}", "{\"Root\": {\"Id\": \"r-ab12\", \"Accounts\": 5}}", "[]", "not json"] {
+        for text in
+            ["{\"Root\": \"x\"}", "{\"Root\": {\"Id\": \"r-ab12\", \"Accounts\": 5}}", "[]", "not json"]
+        {
             let mut s = FmsState::default();
             s.apply(Action::Edit(Text::Org, text.to_owned()));
             s.apply(Action::AddAccount);
