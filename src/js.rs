@@ -15,6 +15,7 @@ pub mod ddos;
 pub mod envelope;
 pub mod error;
 pub mod esdk;
+pub mod fms;
 pub mod json;
 pub mod keystore;
 pub mod kms;

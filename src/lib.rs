@@ -11,6 +11,7 @@
 pub mod acm;
 pub mod common;
 pub mod crypto;
+pub mod fms;
 pub mod keystore;
 pub mod kms;
 pub mod policy;

@@ -73,6 +73,13 @@ PY
               done
               printf '\000POST /\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIAAAAAAAAAAAAAAAAA/20260528/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=%064d\r\n\r\n{}' 0 > "$dir/unsigned" ;;
     acm_pem) cp tests/acm/data/*.pem tests/acm/data/*.der "$dir/" ;;
+    fms) # The page's example and the test organisation, whole and as options with a request.
+         # Minified, so they fit in -max_len.
+         for f in src/fms/examples/org.json src/fms/examples/policies.json tests/fms/org.json; do
+           python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$f" \
+             > "$dir/$(echo "$f" | tr / -)"
+         done
+         printf '{"at":600,"resource":"arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/shop/50dc6c495c0c9188","request":{"uri":"/admin"}}' > "$dir/options" ;;
     *) printf '{"algorithm":"RSA-OAEP-256+A256GCM","wrappedKey":"","iv":"","ciphertext":"","tag":""}' > "$dir/seed" ;;
   esac
 }

@@ -100,6 +100,7 @@ const checkSecrets = (sm) => {
   assert.ok(Array.isArray(sm.call("ListSecrets", {}, KMS_ADMIN).SecretList));
 };
 const secrets = (params, valid) => ({ ...stream(newSecrets, checkSecrets, params, valid), aws: true });
+const fmsOrg = JSON.parse(readFileSync(new URL("../fms/org.json", import.meta.url), "utf8"));
 const s3Cases = JSON.parse(readFileSync(new URL("../s3/cases.json", import.meta.url), "utf8"));
 const s3Input = s3Cases.bases.base;
 const s3Inventory = { ...s3Input, objects: undefined, inventory: { fileSchema: "Bucket, Key, EncryptionStatus" } };
@@ -196,6 +197,7 @@ const ARGS = {
   "SensitiveDataScanner#push": stream(newScanner, checkScanner, [["chunk", "bytesOrString"]], () => ["x"]),
   "SensitiveDataScanner#finish": stream(newScanner, () => {}, [], () => []),
   evaluateReplication: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Input, {}] },
+  evaluateFirewallManager: { params: [["orgJson", "objectOrText"], ["policiesJson", "json"], ["options", "objectOrText?"]], valid: () => [fmsOrg, [], {}] },
   inspectCertificate: { params: [["cert", "bytesOrString"], ["options", "object?"]], valid: () => [certPem, { at: 1780000000 }] },
   acmTimeline: { params: [["cert", "bytesOrString"], ["options", "object?"]], valid: () => [certPem, { type: "AMAZON_ISSUED" }] },
   ReplicationEvaluator: { params: [["input", "objectOrText"], ["opts", "record?"]], valid: () => [s3Inventory, {}] },

@@ -201,3 +201,17 @@ export function ddosPractice(acl: object): [number, number | null, string[]] {
   const missing: DdosPractice[] = c.practices.filter((p) => p.status === "missing");
   return [r.totals.blocked + mix.buckets.length, r.rules[0]?.firstTripSec ?? null, missing.map((p) => p.id)];
 }
+
+import {
+  evaluateFirewallManager, type FmsOrganization, type FmsEvaluation, type FmsOptions, type FmsResourceVerdict,
+  type FmsMergedRule, type WafRequest as FmsWafRequest,
+} from "../../pkg/secplay.js";
+
+// Firewall Manager across an organisation (issue 15, part 4).
+export function firewallManager(org: FmsOrganization, policies: object[], request: FmsWafRequest): [string | null, number, string] {
+  const options: FmsOptions = { at: 600, resource: "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/a/b", request };
+  const r: FmsEvaluation = evaluateFirewallManager(org, policies, options);
+  const v: FmsResourceVerdict | undefined = r.resources[0];
+  const rule: FmsMergedRule | undefined = r.merged?.rules[0];
+  return [v?.webAcl.name ?? r.evaluation?.set ?? null, r.timeline.length + (v?.policies.length ?? 0), rule?.set ?? "none"];
+}

@@ -105,6 +105,7 @@ pub fn page(route: Route) -> Html {
             html! { <pages::waf::WafPage replay={route == Route::WafReplay} /> }
         }
         Route::WafDdos if here!(Route::WafDdos) => html! { <pages::waf_ddos::DdosPage /> },
+        Route::Fms if here!(Route::Fms) => html! { <pages::fms::FmsPage /> },
         Route::Policies if here!(Route::Policies) => html! { <pages::policy::PolicyPage /> },
         Route::Esdk if here!(Route::Esdk) => html! { <pages::esdk::EsdkPage /> },
         Route::Kms if here!(Route::Kms) => html! { <pages::kms::KmsPage /> },

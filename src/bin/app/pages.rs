@@ -7,6 +7,7 @@ pub mod envelope;
 pub mod esdk;
 #[cfg(target_arch = "wasm32")]
 pub mod file_drop;
+pub mod fms;
 pub mod keys;
 pub mod kms;
 #[cfg(target_arch = "wasm32")]

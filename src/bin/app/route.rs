@@ -23,6 +23,7 @@ pub enum Route {
     Secrets,
     Keys,
     Acm,
+    Fms,
     NotFound,
 }
 
@@ -83,6 +84,7 @@ impl Route {
         Route::Scan,
         Route::Secrets,
         Route::Waf,
+        Route::Fms,
         Route::Keys,
     ];
 
@@ -112,6 +114,7 @@ impl Route {
             "secrets" => Route::Secrets,
             "keys" => Route::Keys,
             "acm" => Route::Acm,
+            "fms" => Route::Fms,
             _ => Route::NotFound,
         }
     }
@@ -133,6 +136,7 @@ impl Route {
             Route::Secrets => "#/secrets",
             Route::Keys => "#/keys",
             Route::Acm => "#/acm",
+            Route::Fms => "#/fms",
         }
     }
 
@@ -144,7 +148,7 @@ impl Route {
                 Chunk::Keystore
             }
             Route::Policies => Chunk::Policy,
-            Route::Waf | Route::WafReplay | Route::WafDdos => Chunk::Waf,
+            Route::Waf | Route::WafReplay | Route::WafDdos | Route::Fms => Chunk::Waf,
             Route::S3 => Chunk::S3,
             Route::Scan => Chunk::Scan,
             Route::Acm => Chunk::Acm,
@@ -168,6 +172,7 @@ impl Route {
             Route::Secrets => "Secrets Manager",
             Route::Keys => "Key store",
             Route::Acm => "ACM certificates",
+            Route::Fms => "Firewall Manager",
             Route::NotFound => "Not found",
         }
     }

@@ -46,6 +46,7 @@ pub fn App() -> Html {
             | Route::Secrets
             | Route::Scan
             | Route::Acm
+            | Route::Fms
     );
     let class = if wide { "page wide" } else { "page" };
     chunks::use_page_chunk(route.mount(), class);
