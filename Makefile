@@ -98,6 +98,7 @@ lint: lint-extra
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target $(WASM) -- -D warnings
+	cargo clippy --target $(WASM) --no-default-features --features page-chunks --bins -- -D warnings
 
 # bench/* and fuzz/ compile against today's library, with their lock files as committed.
 lint-extra:

@@ -168,8 +168,9 @@ test("axe after actions: each page's buttons pressed in turn (examples, evaluate
     for (const hash of await navLinks(page)) {
       await page.evaluate((h) => { location.hash = h; }, hash);
       await settle(page, hash);
-      const labels = await page.$$eval("main button:not([disabled])", (bs) => bs.map((b) => `${b.id} ${b.textContent.trim()}`));
-      const chosen = labels.map((label, i) => ({ label, i })).filter((b) => !SWEEP_SKIP.test(b.label)).slice(0, SWEEP_MAX);
+      // Only buttons a person can see (the WAF page keeps its hidden tab mounted).
+      const labels = await page.$$eval("main button:not([disabled])", (bs) => bs.map((b) => (b.checkVisibility() ? `${b.id} ${b.textContent.trim()}` : "\u0000hidden")));
+      const chosen = labels.map((label, i) => ({ label, i })).filter((b) => !b.label.startsWith("\u0000") && !SWEEP_SKIP.test(b.label)).slice(0, SWEEP_MAX);
       let pressed = 0;
       for (const b of chosen) {
         // Located again each time: a press may re-render the page; one that went away is skipped.

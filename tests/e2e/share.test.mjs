@@ -50,6 +50,7 @@ const PAGES = [
       assert.equal(await p.inputValue("#esdk-inspect-input"), "AYAA");
     },
   },
+  { route: "fms", set: (p) => p.fill("#fms-request", "GET /shared HTTP/1.1\nHost: shop.example.com\n"), check: async (p) => assert.match(await p.inputValue("#fms-request"), /GET \/shared/) },
   { route: "envelope", set: (p) => p.fill("#envelope", '{"shared": 1}'), check: async (p) => assert.equal(await p.inputValue("#envelope"), '{"shared": 1}') },
 ];
 

@@ -4,6 +4,7 @@
 //! resources appear (remediation covers them at once, or reports them). Its state (`state`) is
 //! plain Rust for every target, tested natively; the component (`view`) is the browser's.
 
+pub mod share;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -144,7 +144,17 @@ fn merged_view(v: &Value) -> Html {
 
 #[function_component(FmsPage)]
 pub fn fms_page() -> Html {
-    let state = use_reducer(FmsState::default);
+    let opening = use_memo((), |_| {
+        super::super::share_bar::Opening::new(super::share::open, FmsState::default, |mut s: FmsState, a| {
+            s.apply(a);
+            s
+        })
+    });
+    let state = use_reducer(|| opening.take());
+    let share_link = {
+        let state = state.clone();
+        Callback::from(move |()| Ok(super::share::encode(&state)))
+    };
     let dispatch = |a: Action| {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(a.clone()))
@@ -205,6 +215,7 @@ pub fn fms_page() -> Html {
                         <h2>{"The resource's web ACL and a request through it"}</h2>
                         <p class="muted small">{"First rule groups, then the account's rules, then last rule groups; within each set by priority."}</p>
                         { merged_view(v) }
+                        <label for="fms-request">{"Request (raw HTTP)"}</label>
                         <textarea id="fms-request" class="mono" rows="4" spellcheck="false" value={state.request.clone()} oninput={edit(Text::Request)} />
                     </section>
                     <section class="card" id="fms-org">
@@ -218,6 +229,8 @@ pub fn fms_page() -> Html {
     html! {
         <div class="fms-page">
             <h1>{"Firewall Manager"}</h1>
+            <super::super::share_bar::ShareBar link={share_link} error={opening.error.clone()}
+                holds={"A link holds the organisation, the policies, the request, the clock and the resource open."} />
             <p>{"AWS WAF policies across an organisation: which resources each policy covers and why not, whether they are compliant, \
                  which web ACL they end up with, and how that web ACL — the policy's first rule groups, the account's rules, the last \
                  rule groups — treats a request. Accounts and resources that appear later on the clock are covered at once when \
@@ -235,7 +248,9 @@ pub fn fms_page() -> Html {
                 <h2>{"The organisation and the policies"}</h2>
                 <p class="muted small">{"The organisation: Root → OrganizationalUnits / Accounts → Resources (Arn, Tags, WebACL, CreatedAt), JoinedAt, \
                     WebACLs, ManagedWebACLRules. The policies: `fms get-policy` output, ManagedServiceData as the API writes it."}</p>
+                <label for="fms-org-text">{"Organisation (JSON)"}</label>
                 <textarea id="fms-org-text" class="mono" rows="16" spellcheck="false" value={state.org.clone()} oninput={edit(Text::Org)} />
+                <label for="fms-policies-text">{"Firewall Manager policies (JSON)"}</label>
                 <textarea id="fms-policies-text" class="mono" rows="16" spellcheck="false" value={state.policies.clone()} oninput={edit(Text::Policies)} />
             </section>
         </div>
