@@ -168,6 +168,7 @@ pub fn WafPage(props: &WafProps) -> Html {
             <nav class="tabs" id="waf-tabs">
                 <a class={classes!("tab", (!props.replay).then_some("active"))} href="#/waf">{"Evaluate"}</a>
                 <a class={classes!("tab", props.replay.then_some("active"))} id="waf-tab-replay" href="#/waf/replay">{"Replay logs"}</a>
+                <a class="tab" id="waf-tab-ddos" href="#/waf/ddos">{"DDoS practice"}</a>
             </nav>
             <ReplayTab visible={props.replay} waf_acl={state.acl.clone()} waf_resources={state.resources.clone()}
                 waf_untouched={state.acl == *opened_with} />

@@ -127,6 +127,7 @@ pub fn DdosPage() -> Html {
             <div id="ddos-report">{ report }</div>
             <h2>{ "BP1–BP7: AWS Best Practices for DDoS Resiliency" }</h2>
             <p>{ "Describe the architecture (entry points, origins, web ACLs, DNS); each practice is judged in place, missing or not applicable." }</p>
+            <label for="ddos-architecture">{ "Architecture (JSON)" }</label>
             <textarea id="ddos-architecture" rows="14" cols="100" value={state.architecture.clone()} oninput={on(Field::Architecture)} />
             <div><button id="ddos-check" onclick={check}>{ "Check" }</button></div>
             <div id="ddos-checklist">{ checklist }</div>

@@ -188,7 +188,8 @@ impl ReplayState {
             Action::ExampleAcl => {
                 self.acl = EXAMPLE_ACL.to_owned();
                 self.resources = String::new();
-                self.edited = false;
+                // A choice made here: the WAF tab's ACL no longer replaces it.
+                self.edited = true;
             }
             Action::Chosen(name, size) => self.chosen = Some((name, size)),
             Action::Start(source) => {
@@ -435,7 +436,7 @@ mod tests {
         let s = s.reduce(Action::Edit(Text::Resources, "{\"ipSets\": 5}".into()));
         assert!(s.edited);
         let s = s.reduce(Action::ExampleAcl);
-        assert_eq!((s.acl.as_str(), s.resources.as_str(), s.edited), (EXAMPLE_ACL, "", false));
+        assert_eq!((s.acl.as_str(), s.resources.as_str(), s.edited), (EXAMPLE_ACL, "", true));
         let s = s.reduce(Action::Edit(Text::Resources, "{\"ipSets\": 5}".into()));
         assert!(s.acl_problem().unwrap().place.unwrap().starts_with("resources"));
     }
