@@ -148,6 +148,50 @@ pub fn without_secret_members(request: &str) -> String {
     serde_json::to_string_pretty(&Value::Object(o)).unwrap_or_default()
 }
 
+/// What a service page calls with: its four texts, and how each becomes an action of the page.
+pub struct Call<'a, A> {
+    pub principal: (&'a str, fn(String) -> A),
+    pub region: (&'a str, fn(String) -> A),
+    pub operation: (&'a str, fn(String) -> A),
+    pub request: (&'a str, fn(String) -> A),
+}
+
+/// Longest principal, region or operation a service page's link carries.
+const MAX_CALL_FIELD: usize = 2048;
+/// Longest request text a service page's link carries.
+const MAX_CALL_REQUEST: usize = 64 * 1024;
+
+impl<A> Call<'_, A> {
+    /// The members of a link: the request with its secret members emptied.
+    pub fn members(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        for (key, text) in
+            [("principal", self.principal.0), ("region", self.region.0), ("operation", self.operation.0)]
+        {
+            m.insert(key.to_owned(), Value::String(text.to_owned()));
+        }
+        m.insert("request".to_owned(), Value::String(without_secret_members(self.request.0)));
+        m
+    }
+
+    /// The actions a link's members make, in the order a page takes them (the request last: choosing
+    /// an operation replaces it with its template); a request's secret members are emptied again.
+    pub fn actions(&self, doc: &Map<String, Value>) -> Result<Vec<A>, String> {
+        let mut out = Vec::new();
+        for (key, make) in
+            [("principal", self.principal.1), ("region", self.region.1), ("operation", self.operation.1)]
+        {
+            if let Some(v) = text(doc, key, MAX_CALL_FIELD)? {
+                out.push(make(v));
+            }
+        }
+        if let Some(v) = text(doc, "request", MAX_CALL_REQUEST)? {
+            out.push((self.request.1)(without_secret_members(&v)));
+        }
+        Ok(out)
+    }
+}
+
 /// Tests every page's format can use: round trips, stored links, damage.
 #[cfg(test)]
 pub mod testing {

@@ -2,24 +2,28 @@
 //! the operation and its request. Not in a link: the secrets and the KMS world (secret values
 //! and key material), nor a request's `SecretString` / `SecretBinary`.
 
-use serde_json::json;
-
 use super::state::{Action, SecretsState};
 use crate::share::{self, Format};
 
 /// The format written now (every earlier version stays readable).
 pub const FORMAT: Format = Format { route: "#/secrets", version: 1 };
-const MAX_REQUEST: usize = 64 * 1024;
-const MAX_SHORT: usize = 2048;
+
+/// The page's call: its texts (`[principal, region, operation, request]`) and their actions.
+fn call(texts: [&str; 4]) -> share::Call<'_, Action> {
+    let [principal, region, operation, request] = texts;
+    share::Call {
+        principal: (principal, Action::Principal),
+        region: (region, Action::Region),
+        operation: (operation, Action::Operation),
+        request: (request, Action::Request),
+    }
+}
 
 /// The fragment that reopens `s`.
 pub fn encode(s: &SecretsState) -> String {
-    FORMAT.encode(&json!({
-        "principal": s.principal,
-        "region": s.region,
-        "operation": s.operation,
-        "request": share::without_secret_members(&s.request),
-    }))
+    FORMAT.encode(&serde_json::Value::Object(
+        call([&s.principal, &s.region, &s.operation, &s.request]).members(),
+    ))
 }
 
 /// The actions that load a link's state into the page (`Ok(None)`: the address holds no link).
@@ -27,21 +31,7 @@ pub fn open(hash: &str) -> Result<Option<Vec<Action>>, String> {
     let Some(opened) = FORMAT.decode(hash)? else {
         return Ok(None);
     };
-    let d = &opened.doc;
-    let mut out = Vec::new();
-    for (key, make) in [
-        ("principal", Action::Principal as fn(String) -> Action),
-        ("region", Action::Region),
-        ("operation", Action::Operation),
-    ] {
-        if let Some(v) = share::text(d, key, MAX_SHORT)? {
-            out.push(make(v));
-        }
-    }
-    if let Some(v) = share::text(d, "request", MAX_REQUEST)? {
-        out.push(Action::Request(share::without_secret_members(&v)));
-    }
-    Ok(Some(out))
+    call([""; 4]).actions(&opened.doc).map(Some)
 }
 
 #[cfg(test)]

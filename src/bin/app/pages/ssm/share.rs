@@ -10,18 +10,24 @@ use crate::share::{self, Format};
 
 /// The format written now (every earlier version stays readable).
 pub const FORMAT: Format = Format { route: "#/ssm", version: 1 };
-const MAX_REQUEST: usize = 64 * 1024;
 const MAX_SHORT: usize = 2048;
+
+/// The page's call: its texts (`[principal, region, operation, request]`) and their actions.
+fn call(texts: [&str; 4]) -> share::Call<'_, Action> {
+    let [principal, region, operation, request] = texts;
+    share::Call {
+        principal: (principal, Action::Principal),
+        region: (region, Action::Region),
+        operation: (operation, Action::Operation),
+        request: (request, Action::Request),
+    }
+}
 
 /// The fragment that reopens `s`.
 pub fn encode(s: &SsmState) -> String {
-    FORMAT.encode(&json!({
-        "example": s.example,
-        "principal": s.principal,
-        "region": s.region,
-        "operation": s.operation,
-        "request": share::without_secret_members(&s.request),
-    }))
+    let mut doc = call([&s.principal, &s.region, &s.operation, &s.request]).members();
+    doc.insert("example".to_owned(), json!(s.example));
+    FORMAT.encode(&serde_json::Value::Object(doc))
 }
 
 /// The actions that load a link's state into the page (`Ok(None)`: the address holds no link).
@@ -34,18 +40,7 @@ pub fn open(hash: &str) -> Result<Option<Vec<Action>>, String> {
     if let Some(v) = d.get("example").filter(|v| !v.is_null()) {
         out.push(Action::Example(share::text_value(v, "example", MAX_SHORT)?));
     }
-    for (key, make) in [
-        ("principal", Action::Principal as fn(String) -> Action),
-        ("region", Action::Region),
-        ("operation", Action::Operation),
-    ] {
-        if let Some(v) = share::text(d, key, MAX_SHORT)? {
-            out.push(make(v));
-        }
-    }
-    if let Some(v) = share::text(d, "request", MAX_REQUEST)? {
-        out.push(Action::Request(share::without_secret_members(&v)));
-    }
+    out.extend(call([""; 4]).actions(d)?);
     Ok(Some(out))
 }
 
