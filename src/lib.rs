@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod fms;
 pub mod keystore;
 pub mod kms;
+pub mod notes;
 pub mod policy;
 pub mod s3;
 pub mod scan;
