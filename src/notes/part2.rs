@@ -1,8 +1,11 @@
 //! The chapters of the digest's §6–§12 (S3 replication, AMI sharing, Parameter Store, Secrets Manager, ACM, WAF/Firewall Manager/DDoS, the scanner).
 
+mod ami;
+mod kit;
+
 use super::model::Chapter;
 
 /// This part's chapters.
 pub fn chapters() -> Vec<Chapter> {
-    Vec::new()
+    vec![ami::chapter()]
 }

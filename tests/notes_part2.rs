@@ -1,0 +1,43 @@
+//! The notes' chapters §6–§12 run end to end: `notes::check` over each, and per chapter a figure
+//! or text the engine produced.
+
+use secplay::notes::{self, Chapter, StepOutcome};
+
+fn chapter(id: &str) -> Chapter {
+    notes::find(id).unwrap_or_else(|| panic!("no chapter `{id}`"))
+}
+
+fn step<'a>(run: &'a [StepOutcome], id: &str) -> &'a StepOutcome {
+    run.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("no step `{id}` in {run:#?}"))
+}
+
+fn ok<'a>(run: &'a [StepOutcome], id: &str) -> &'a str {
+    match &step(run, id).result {
+        Ok(text) => text,
+        Err(e) => panic!("step `{id}` failed: {e:?}"),
+    }
+}
+
+#[test]
+fn every_part2_chapter_passes_the_check() {
+    for c in notes::all().iter().filter(|c| c.section >= 6) {
+        notes::check(c).unwrap();
+    }
+}
+
+#[test]
+fn ami_sharing_reencrypts_to_the_partners_key_and_the_grant_variant_stops_at_the_grant() {
+    let c = chapter("ami-sharing");
+    let run = (c.run)(None);
+    let launch_key = ok(&run, "launch-key").split(' ').nth(1).unwrap().to_owned();
+    assert!(launch_key.starts_with("arn:aws:kms:us-east-1:444455556666:key/"), "{launch_key}");
+    let re = ok(&run, "reencrypt");
+    assert!(re.ends_with(&format!("to {launch_key}")), "{re}");
+    assert!(re.contains(":111122223333:key/"), "{re}");
+    let denied = (c.run)(Some("no-create-grant"));
+    let last = denied.last().unwrap();
+    assert_eq!(last.id, "grant");
+    let e = last.result.as_ref().unwrap_err();
+    assert_eq!(e.code, "AccessDeniedException");
+    assert!(e.message.contains("kms:CreateGrant"), "{}", e.message);
+}
