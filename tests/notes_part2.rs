@@ -41,3 +41,22 @@ fn ami_sharing_reencrypts_to_the_partners_key_and_the_grant_variant_stops_at_the
     assert_eq!(e.code, "AccessDeniedException");
     assert!(e.message.contains("kms:CreateGrant"), "{}", e.message);
 }
+
+#[test]
+fn s3_replication_reencrypts_the_kms_object_under_the_replica_key_and_replicates_sse_c() {
+    let c = chapter("s3-replication-kms");
+    let run = (c.run)(None);
+    let kms = ok(&run, "sse-kms");
+    assert!(
+        kms.contains("SSE-KMS under arn:aws:kms:us-west-2:111122223333:key/2222bbbb-0000-4000-8000-000000000002"),
+        "{kms}"
+    );
+    assert!(ok(&run, "sse-s3").contains("as SSE-S3"), "{}", ok(&run, "sse-s3"));
+    assert!(ok(&run, "sse-c").contains("SSE_C_REPLICATED"), "{}", ok(&run, "sse-c"));
+    assert_eq!(c.outdated.len(), 1);
+    let no_decrypt = (c.run)(Some("no-decrypt-source"));
+    let e = no_decrypt.last().unwrap().result.as_ref().unwrap_err();
+    assert_eq!(e.code, "ROLE_CANNOT_DECRYPT_SOURCE_KEY");
+    // The objects before the KMS one still replicate under that variant.
+    assert!(ok(&no_decrypt, "sse-s3").starts_with("replicated"));
+}

@@ -2,10 +2,11 @@
 
 mod ami;
 mod kit;
+mod s3_replication;
 
 use super::model::Chapter;
 
 /// This part's chapters.
 pub fn chapters() -> Vec<Chapter> {
-    vec![ami::chapter()]
+    vec![s3_replication::chapter(), ami::chapter()]
 }
