@@ -60,3 +60,25 @@ fn s3_replication_reencrypts_the_kms_object_under_the_replica_key_and_replicates
     // The objects before the KMS one still replicate under that variant.
     assert!(ok(&no_decrypt, "sse-s3").starts_with("replicated"));
 }
+
+#[test]
+fn parameter_store_reads_version_1_by_label_and_the_policy_expires_it() {
+    let c = chapter("parameter-store");
+    let run = (c.run)(None);
+    assert_eq!(ok(&run, "put-v2"), "version 2 (Advanced)");
+    assert_eq!(ok(&run, "read-decrypted"), "version 1 decrypted: the value put as version 1");
+    assert_eq!(ok(&run, "notify"), "ExpirationNotification at 2026-01-26T00:00:00Z");
+    assert_eq!(step(&run, "expired").result.as_ref().unwrap_err().code, "ParameterNotFound");
+    let denied = (c.run)(Some("reader-without-kms-decrypt"));
+    let e = denied.last().unwrap().result.as_ref().unwrap_err();
+    assert!(e.message.contains("kms:Decrypt"), "{}", e.message);
+    let other = (c.run)(Some("policy-for-another-path"));
+    let e = other.last().unwrap().result.as_ref().unwrap_err();
+    assert!(e.message.contains("ssm:GetParameter on resource: arn:aws:ssm:us-east-1:111122223333:parameter/my-department/my-app/db-password"), "{}", e.message);
+    // No link carries the parameter's value.
+    for s in &run {
+        if let Some(link) = &s.open {
+            assert!(!link.doc.to_string().contains("correct-horse"), "{}: {}", s.id, link.doc);
+        }
+    }
+}

@@ -2,11 +2,12 @@
 
 mod ami;
 mod kit;
+mod parameter_store;
 mod s3_replication;
 
 use super::model::Chapter;
 
 /// This part's chapters.
 pub fn chapters() -> Vec<Chapter> {
-    vec![s3_replication::chapter(), ami::chapter()]
+    vec![s3_replication::chapter(), ami::chapter(), parameter_store::chapter()]
 }
