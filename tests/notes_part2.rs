@@ -82,3 +82,17 @@ fn parameter_store_reads_version_1_by_label_and_the_policy_expires_it() {
         }
     }
 }
+
+#[test]
+fn secrets_manager_rotates_twice_and_promotes_the_replica() {
+    let c = chapter("secrets-manager");
+    let run = (c.run)(None);
+    assert!(ok(&run, "create").ends_with("replicas: us-west-2 InSync"), "{}", ok(&run, "create"));
+    assert!(ok(&run, "rotate").ends_with("(the first one)"), "{}", ok(&run, "rotate"));
+    assert_eq!(ok(&run, "schedule"), "2 rotations succeeded");
+    assert!(ok(&run, "replica-read").starts_with("arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/my-app/db-"));
+    assert_eq!(ok(&run, "promote"), "PrimaryRegion is now us-west-2");
+    let denied = (c.run)(Some("rotator-without-permissions"));
+    let e = denied.last().unwrap().result.as_ref().unwrap_err();
+    assert!(e.message.contains("rotate-db"), "{}", e.message);
+}

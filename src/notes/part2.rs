@@ -4,10 +4,11 @@ mod ami;
 mod kit;
 mod parameter_store;
 mod s3_replication;
+mod secrets_manager;
 
 use super::model::Chapter;
 
 /// This part's chapters.
 pub fn chapters() -> Vec<Chapter> {
-    vec![s3_replication::chapter(), ami::chapter(), parameter_store::chapter()]
+    vec![s3_replication::chapter(), ami::chapter(), parameter_store::chapter(), secrets_manager::chapter()]
 }
