@@ -96,3 +96,18 @@ fn secrets_manager_rotates_twice_and_promotes_the_replica() {
     let e = denied.last().unwrap().result.as_ref().unwrap_err();
     assert!(e.message.contains("rotate-db"), "{}", e.message);
 }
+
+#[test]
+fn acm_renews_an_issued_certificate_60_days_ahead_and_warns_45_days_ahead_of_an_imported_one() {
+    let c = chapter("acm-certificates");
+    let run = (c.run)(None);
+    assert_eq!(ok(&run, "inspect"), "names *.example.com, example.com; expires 2027-02-15T00:00:00Z");
+    let issued = ok(&run, "acm-issued");
+    assert!(issued.starts_with("renewal started 2026-12-17T00:00:00Z (60 days before expiry)"), "{issued}");
+    let imported = ok(&run, "imported");
+    assert!(imported.contains("from 2027-01-01T00:00:00Z (45 days before expiry)"), "{imported}");
+    assert!(imported.starts_with("renewal INELIGIBLE"), "{imported}");
+    let wrong = (c.run)(Some("certificate-in-eu-west-1"));
+    let e = wrong.last().unwrap().result.as_ref().unwrap_err();
+    assert!(e.message.contains("in eu-west-1") && e.message.contains("needs it in us-east-1"), "{}", e.message);
+}

@@ -1,6 +1,7 @@
 //! The chapters of the digest's §6–§12 (S3 replication, AMI sharing, Parameter Store, Secrets Manager, ACM, WAF/Firewall Manager/DDoS, the scanner).
 
 mod ami;
+mod certificates;
 mod kit;
 mod parameter_store;
 mod s3_replication;
@@ -10,5 +11,5 @@ use super::model::Chapter;
 
 /// This part's chapters.
 pub fn chapters() -> Vec<Chapter> {
-    vec![s3_replication::chapter(), ami::chapter(), parameter_store::chapter(), secrets_manager::chapter()]
+    vec![s3_replication::chapter(), ami::chapter(), parameter_store::chapter(), secrets_manager::chapter(), certificates::chapter()]
 }
