@@ -111,3 +111,20 @@ fn acm_renews_an_issued_certificate_60_days_ahead_and_warns_45_days_ahead_of_an_
     let e = wrong.last().unwrap().result.as_ref().unwrap_err();
     assert!(e.message.contains("in eu-west-1") && e.message.contains("needs it in us-east-1"), "{}", e.message);
 }
+
+#[test]
+fn waf_chapter_names_the_deciding_rules_and_the_flood_trips_every_attacker() {
+    let c = chapter("waf-fms-ddos");
+    let run = (c.run)(None);
+    assert_eq!(ok(&run, "sqli"), "BLOCK by sqli-query");
+    let fms = ok(&run, "fms-new-account");
+    assert!(fms.starts_with("baseline-regional covers it (account 555555555555"), "{fms}");
+    let blocks = ok(&run, "fms-blocks");
+    assert!(blocks.ends_with("of AWS#AWSManagedRulesSQLiRuleSet) (in the last rule groups)"), "{blocks}");
+    let flood = ok(&run, "flood");
+    assert!(flood.starts_with("960 requests (900 attack): 600 blocked, 300 attack requests let through"), "{flood}");
+    assert!(flood.contains("for 3 addresses, 0 real users' requests stopped"), "{flood}");
+    let allowed = (c.run)(Some("no-sqli-rule"));
+    let e = allowed.last().unwrap().result.as_ref().unwrap_err();
+    assert_eq!(e.message, "the request was not blocked: ALLOW by Default_Action");
+}
