@@ -1,6 +1,8 @@
 //! The notes' chapters §6–§12 run end to end: `notes::check` over each, and per chapter a figure
 //! or text the engine produced.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use secplay::notes::{self, Chapter, StepOutcome};
 
 fn chapter(id: &str) -> Chapter {
@@ -48,7 +50,9 @@ fn s3_replication_reencrypts_the_kms_object_under_the_replica_key_and_replicates
     let run = (c.run)(None);
     let kms = ok(&run, "sse-kms");
     assert!(
-        kms.contains("SSE-KMS under arn:aws:kms:us-west-2:111122223333:key/2222bbbb-0000-4000-8000-000000000002"),
+        kms.contains(
+            "SSE-KMS under arn:aws:kms:us-west-2:111122223333:key/2222bbbb-0000-4000-8000-000000000002"
+        ),
         "{kms}"
     );
     assert!(ok(&run, "sse-s3").contains("as SSE-S3"), "{}", ok(&run, "sse-s3"));
@@ -90,7 +94,8 @@ fn secrets_manager_rotates_twice_and_promotes_the_replica() {
     assert!(ok(&run, "create").ends_with("replicas: us-west-2 InSync"), "{}", ok(&run, "create"));
     assert!(ok(&run, "rotate").ends_with("(the first one)"), "{}", ok(&run, "rotate"));
     assert_eq!(ok(&run, "schedule"), "2 rotations succeeded");
-    assert!(ok(&run, "replica-read").starts_with("arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/my-app/db-"));
+    assert!(ok(&run, "replica-read")
+        .starts_with("arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/my-app/db-"));
     assert_eq!(ok(&run, "promote"), "PrimaryRegion is now us-west-2");
     let denied = (c.run)(Some("rotator-without-permissions"));
     let e = denied.last().unwrap().result.as_ref().unwrap_err();
@@ -109,7 +114,11 @@ fn acm_renews_an_issued_certificate_60_days_ahead_and_warns_45_days_ahead_of_an_
     assert!(imported.starts_with("renewal INELIGIBLE"), "{imported}");
     let wrong = (c.run)(Some("certificate-in-eu-west-1"));
     let e = wrong.last().unwrap().result.as_ref().unwrap_err();
-    assert!(e.message.contains("in eu-west-1") && e.message.contains("needs it in us-east-1"), "{}", e.message);
+    assert!(
+        e.message.contains("in eu-west-1") && e.message.contains("needs it in us-east-1"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -122,9 +131,46 @@ fn waf_chapter_names_the_deciding_rules_and_the_flood_trips_every_attacker() {
     let blocks = ok(&run, "fms-blocks");
     assert!(blocks.ends_with("of AWS#AWSManagedRulesSQLiRuleSet) (in the last rule groups)"), "{blocks}");
     let flood = ok(&run, "flood");
-    assert!(flood.starts_with("960 requests (900 attack): 600 blocked, 300 attack requests let through"), "{flood}");
+    assert!(
+        flood.starts_with("960 requests (900 attack): 600 blocked, 300 attack requests let through"),
+        "{flood}"
+    );
     assert!(flood.contains("for 3 addresses, 0 real users' requests stopped"), "{flood}");
     let allowed = (c.run)(Some("no-sqli-rule"));
     let e = allowed.last().unwrap().result.as_ref().unwrap_err();
     assert_eq!(e.message, "the request was not blocked: ALLOW by Default_Action");
+}
+
+#[test]
+fn the_scanner_flags_the_tickets_pii_as_a_multiple_finding_and_ignores_look_alikes() {
+    let c = chapter("sensitive-data");
+    let run = (c.run)(None);
+    assert_eq!(
+        ok(&run, "scan"),
+        "5 findings: EMAIL_ADDRESS, CREDIT_CARD_NUMBER, PHONE_NUMBER, PHONE_NUMBER, USA_SOCIAL_SECURITY_NUMBER"
+    );
+    assert_eq!(ok(&run, "card"), "CREDIT_CARD_NUMBER (Visa, High), shown as **** **** **** 4242");
+    assert_eq!(
+        ok(&run, "finding"),
+        "SensitiveData:S3Object/Multiple, severity High; FINANCIAL_INFORMATION 1, PERSONAL_INFORMATION 4"
+    );
+    assert_eq!(ok(&run, "look-alikes"), "0 findings");
+    let excluded = (c.run)(Some("cards-excluded"));
+    assert!(!ok(&excluded, "scan").contains("CREDIT_CARD"), "{}", ok(&excluded, "scan"));
+}
+
+#[test]
+fn no_link_carries_a_secret_value_or_key_material() {
+    for c in notes::all().iter().filter(|c| c.section >= 6) {
+        for v in std::iter::once(None).chain(c.variants.iter().map(|v| Some(v.id))) {
+            for s in (c.run)(v) {
+                let Some(link) = &s.open else { continue };
+                let doc = link.doc.to_string();
+                for secret in ["correct-horse", "initial-pass-1", "PRIVATE KEY"] {
+                    assert!(!doc.contains(secret), "{}/{}: `{secret}` in {doc}", c.id, s.id);
+                }
+                assert!(link.route.starts_with("#/") && link.doc.is_object(), "{}/{}", c.id, s.id);
+            }
+        }
+    }
 }

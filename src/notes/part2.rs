@@ -6,11 +6,20 @@ mod kit;
 mod parameter_store;
 mod s3_replication;
 mod secrets_manager;
+mod sensitive_data;
 mod waf_fms_ddos;
 
 use super::model::Chapter;
 
 /// This part's chapters.
 pub fn chapters() -> Vec<Chapter> {
-    vec![s3_replication::chapter(), ami::chapter(), parameter_store::chapter(), secrets_manager::chapter(), certificates::chapter(), waf_fms_ddos::chapter()]
+    vec![
+        s3_replication::chapter(),
+        ami::chapter(),
+        parameter_store::chapter(),
+        secrets_manager::chapter(),
+        certificates::chapter(),
+        waf_fms_ddos::chapter(),
+        sensitive_data::chapter(),
+    ]
 }

@@ -45,9 +45,11 @@ fn run(variant: Option<&str>) -> Vec<StepOutcome> {
 }
 
 fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
-    let setup = Step::new("setup", "KMS emulator", "Load the scenario", "The KMS emulator's `ami-sharing` scenario.");
+    let setup =
+        Step::new("setup", "KMS emulator", "Load the scenario", "The KMS emulator's `ami-sharing` scenario.");
     let Some(scenario) = scenarios::by_id(SCENARIO) else {
-        return steps.push(setup, Err(fail("ScenarioNotFound", "the KMS emulator has no `ami-sharing` scenario")));
+        return steps
+            .push(setup, Err(fail("ScenarioNotFound", "the KMS emulator has no `ami-sharing` scenario")));
     };
     let index = match variant {
         None => None,

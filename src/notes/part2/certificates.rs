@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::kit::{fail, Step, Steps};
+use super::kit::{at, fail, Step, Steps};
 use crate::acm::json::{inspect, timeline};
 use crate::kms::time::{iso8601, DAY};
 use crate::notes::model::{Chapter, Outdated, StepError, StepOutcome, Variant};
@@ -74,7 +74,7 @@ fn view(cert_type: &str, region: &str, resource_region: &str, now: i64) -> Resul
 }
 
 fn event_at(v: &Value, kind: &str) -> Option<i64> {
-    v.get("events")?.as_array()?.iter().find(|e| e["kind"] == kind)?.get("at")?.as_i64()
+    v.get("events")?.as_array()?.iter().find(|e| *at(e, "/kind") == kind)?.get("at")?.as_i64()
 }
 
 /// Whether the placement rule for `service` holds; API Gateway's refusal when it does not.
@@ -82,15 +82,17 @@ fn placement(v: &Value, service: &str, region: &str) -> Result<String, StepError
     let rule = v
         .get("placements")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|p| p["service"] == service))
+        .and_then(|a| a.iter().find(|p| *at(p, "/service") == service))
         .ok_or_else(|| fail("NoSuchRule", format!("the ACM engine has no placement rule for {service}")))?;
-    let required = rule["requiredRegion"].as_str().unwrap_or("?");
-    if rule["ok"] == true {
+    let required = at(rule, "/requiredRegion").as_str().unwrap_or("?");
+    if *at(rule, "/ok") == true {
         Ok(format!("{service}: the certificate is in {required}, as required"))
     } else {
         Err(fail(
             "BadRequestException",
-            format!("Invalid certificate ARN: the certificate is in {region}; {service} needs it in {required}"),
+            format!(
+                "Invalid certificate ARN: the certificate is in {region}; {service} needs it in {required}"
+            ),
         ))
     }
 }
@@ -102,19 +104,26 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         Ok(v) => v,
         Err(e) => return steps.push(step, Err(acm_err(&e))),
     };
-    let names: Vec<&str> = info["names"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let names: Vec<&str> =
+        at(&info, "/names").as_array().into_iter().flatten().filter_map(Value::as_str).collect();
     let base = match view("AMAZON_ISSUED", "us-east-1", "us-east-1", 0) {
         Ok(v) => v,
         Err(e) => return steps.push(step, Err(e)),
     };
-    let not_after = base.pointer("/describeCertificate/Certificate/NotAfter").and_then(Value::as_i64).unwrap_or(0);
+    let not_after =
+        base.pointer("/describeCertificate/Certificate/NotAfter").and_then(Value::as_i64).unwrap_or(0);
     let step = step.link("#/acm", page_doc("AMAZON_ISSUED", "us-east-1", "us-east-1", not_after - 90 * DAY));
     steps.push(step, Ok(format!("names {}; expires {}", names.join(", "), iso8601(not_after))))?;
 
     let now = not_after - 50 * DAY;
-    let step = Step::new("acm-issued", "ACM engine", "Issued by ACM, in use: 50 days before expiry", format!(
+    let step = Step::new(
+        "acm-issued",
+        "ACM engine",
+        "Issued by ACM, in use: 50 days before expiry",
+        format!(
         "ACM starts managed renewal 60 days before expiry for a certificate in use (or exported) whose DNS \
-         validation record is still in place, and renews it: notes §10, {DOC_RENEWAL}"))
+         validation record is still in place, and renews it: notes §10, {DOC_RENEWAL}"),
+    )
     .link("#/acm", page_doc("AMAZON_ISSUED", "us-east-1", "us-east-1", now));
     let r = view("AMAZON_ISSUED", "us-east-1", "us-east-1", now).and_then(|v| {
         let start = event_at(&v, "ManagedRenewalStarts")
@@ -122,7 +131,11 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         if v.pointer("/state/renewed") != Some(&json!(true)) {
             return Err(fail("NotRenewed", "the certificate was not renewed"));
         }
-        Ok(format!("renewal started {} ({} days before expiry); renewed", iso8601(start), (not_after - start) / DAY))
+        Ok(format!(
+            "renewal started {} ({} days before expiry); renewed",
+            iso8601(start),
+            (not_after - start) / DAY
+        ))
     });
     steps.push(step, r)?;
 
@@ -149,7 +162,8 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         "An edge-optimized endpoint is served through CloudFront, which takes certificates from us-east-1 only; \
          CreateDomainName refuses another region's certificate with BadRequestException: notes §10, {DOC_EDGE}"))
     .link("#/acm", page_doc("AMAZON_ISSUED", region, "eu-west-1", not_after - 90 * DAY));
-    let r = view("AMAZON_ISSUED", region, "eu-west-1", not_after - 90 * DAY).and_then(|v| placement(&v, service, region));
+    let r = view("AMAZON_ISSUED", region, "eu-west-1", not_after - 90 * DAY)
+        .and_then(|v| placement(&v, service, region));
     steps.push(step, r)?;
 
     let service = "API Gateway regional custom domain";

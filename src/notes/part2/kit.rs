@@ -23,7 +23,12 @@ pub(super) struct Step {
 
 impl Step {
     /// A step expected to succeed, with no page link yet.
-    pub fn new(id: &'static str, engine: &'static str, title: impl Into<String>, explain: impl Into<String>) -> Step {
+    pub fn new(
+        id: &'static str,
+        engine: &'static str,
+        title: impl Into<String>,
+        explain: impl Into<String>,
+    ) -> Step {
         Step { id, title: title.into(), engine, explain: explain.into(), expected_error: None, open: None }
     }
 
@@ -67,12 +72,13 @@ pub(super) fn fail(code: impl Into<String>, message: impl Into<String>) -> StepE
     StepError { code: code.into(), message: message.into() }
 }
 
-/// A JSON value's member as text (empty when absent), for summaries.
-pub(super) fn text_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
-}
-
 /// Pretty JSON text, as the pages' text boxes hold it.
 pub(super) fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// The member at a JSON pointer, or `null` (engine responses read without indexing).
+pub(super) fn at<'a>(v: &'a Value, pointer: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    v.pointer(pointer).unwrap_or(&NULL)
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::kit::{fail, pretty, Step, Steps};
+use super::kit::{at, fail, pretty, Step, Steps};
 use crate::kms::time::DAY;
 use crate::kms::World;
 use crate::notes::model::{Chapter, StepError, StepOutcome, Variant};
@@ -19,7 +19,8 @@ const NAME: &str = "/my-department/my-app/db-password";
 const V1: &str = "correct-horse-battery-1";
 const V2: &str = "correct-horse-battery-2";
 /// "Restricting access to Parameter Store parameters using IAM policies".
-const DOC_ACCESS: &str = "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html";
+const DOC_ACCESS: &str =
+    "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html";
 /// "How AWS Systems Manager Parameter Store uses AWS KMS".
 const DOC_KMS: &str = "https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html";
 /// "Managing parameter tiers".
@@ -29,7 +30,8 @@ const DOC_TIERS: &str =
 const DOC_POLICIES: &str =
     "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html";
 /// "Working with parameter labels".
-const DOC_LABELS: &str = "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html";
+const DOC_LABELS: &str =
+    "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html";
 
 pub(super) fn chapter() -> Chapter {
     Chapter {
@@ -72,7 +74,14 @@ fn run(variant: Option<&str>) -> Vec<StepOutcome> {
 }
 
 /// A Parameter Store call as the page makes it, with its share link (a SecureString's `Value` left out).
-fn call_step(id: &'static str, title: String, explain: String, caller: &str, operation: &str, request: &Value) -> Step {
+fn call_step(
+    id: &'static str,
+    title: String,
+    explain: String,
+    caller: &str,
+    operation: &str,
+    request: &Value,
+) -> Step {
     let mut shown = request.clone();
     if let Some(v) = shown.get_mut("Value") {
         *v = Value::String(String::new());
@@ -136,7 +145,11 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         &put1,
     );
     let r = ssm::call(&mut store, &mut w, "PutParameter", &put1, &json!(ADMIN));
-    steps.push(step, r.map(|v| format!("version {} ({})", v["Version"], v["Tier"].as_str().unwrap_or("?"))).map_err(|e| ssm_err(&e)))?;
+    steps.push(
+        step,
+        r.map(|v| format!("version {} ({})", at(&v, "/Version"), at(&v, "/Tier").as_str().unwrap_or("?")))
+            .map_err(|e| ssm_err(&e)),
+    )?;
 
     let tier = if variant == Some("standard-tier") { "Standard" } else { "Advanced" };
     let policies = json!([
@@ -157,7 +170,11 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         &put2,
     );
     let r = ssm::call(&mut store, &mut w, "PutParameter", &put2, &json!(ADMIN));
-    steps.push(step, r.map(|v| format!("version {} ({})", v["Version"], v["Tier"].as_str().unwrap_or("?"))).map_err(|e| ssm_err(&e)))?;
+    steps.push(
+        step,
+        r.map(|v| format!("version {} ({})", at(&v, "/Version"), at(&v, "/Tier").as_str().unwrap_or("?")))
+            .map_err(|e| ssm_err(&e)),
+    )?;
 
     let label = json!({"Name": NAME, "ParameterVersion": 1, "Labels": ["stable"]});
     let step = call_step(
@@ -169,12 +186,18 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         &label,
     );
     let r = ssm::call(&mut store, &mut w, "LabelParameterVersion", &label, &json!(ADMIN));
-    steps.push(step, r.map(|v| format!("labelled version {}", v["ParameterVersion"])).map_err(|e| ssm_err(&e)))?;
+    steps.push(
+        step,
+        r.map(|v| format!("labelled version {}", at(&v, "/ParameterVersion"))).map_err(|e| ssm_err(&e)),
+    )?;
 
     let setup = Step::new("reader", "KMS emulator", "The reader's IAM policies", format!(
         "The reader may get parameters under /my-department/my-app/* only (the path is the policy's resource) and \
          use kms:Decrypt on the key through SSM only (kms:ViaService): {DOC_ACCESS}"));
-    steps.push(setup, reader_policies(&mut w, &key_arn, variant).map(|()| format!("{READER} with its policies")))?;
+    steps.push(
+        setup,
+        reader_policies(&mut w, &key_arn, variant).map(|()| format!("{READER} with its policies")),
+    )?;
 
     let raw = json!({"Name": format!("{NAME}:stable")});
     let step = call_step(
@@ -189,7 +212,11 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
     let r = ssm::call(&mut store, &mut w, "GetParameter", &raw, &json!(READER));
     let shown = r.map(|v| {
         let value = v.pointer("/Parameter/Value").and_then(Value::as_str).unwrap_or_default();
-        format!("version {} returned encrypted ({} characters, not the value)", v["Parameter"]["Version"], value.len())
+        format!(
+            "version {} returned encrypted ({} characters, not the value)",
+            at(&v, "/Parameter/Version"),
+            value.len()
+        )
     });
     steps.push(step, shown.map_err(|e| ssm_err(&e)))?;
 
@@ -207,7 +234,7 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
     let shown = r.map_err(|e| ssm_err(&e)).and_then(|v| {
         let value = v.pointer("/Parameter/Value").and_then(Value::as_str).unwrap_or_default();
         if value == V1 {
-            Ok(format!("version {} decrypted: the value put as version 1", v["Parameter"]["Version"]))
+            Ok(format!("version {} decrypted: the value put as version 1", at(&v, "/Parameter/Version")))
         } else {
             Err(fail("WrongValue", "the decrypted value is not the one put as version 1"))
         }
@@ -218,11 +245,17 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         "On the simulated clock, ExpirationNotification fires 5 days before the expiration as an EventBridge event \
          (`Parameter Store Policy Action`): notes §8, {DOC_POLICIES}"));
     let r = ssm::advance(&mut store, &mut w, 26 * DAY).map_err(|e| ssm_err(&e)).and_then(|v| {
-        let kinds: Vec<String> = v["parameterEvents"]
+        let kinds: Vec<String> = at(&v, "/parameterEvents")
             .as_array()
             .into_iter()
             .flatten()
-            .map(|e| format!("{} at {}", e.pointer("/detail/policy-type").and_then(Value::as_str).unwrap_or("?"), e["time"].as_str().unwrap_or("?")))
+            .map(|e| {
+                format!(
+                    "{} at {}",
+                    e.pointer("/detail/policy-type").and_then(Value::as_str).unwrap_or("?"),
+                    at(e, "/time").as_str().unwrap_or("?")
+                )
+            })
             .collect();
         if kinds.is_empty() {
             Err(fail("NoEvent", "no parameter policy fired"))
@@ -244,6 +277,9 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
     .expecting("ParameterNotFound");
     let r = ssm::advance(&mut store, &mut w, 5 * DAY)
         .and_then(|_| ssm::call(&mut store, &mut w, "GetParameter", &gone, &json!(ADMIN)));
-    steps.push(step, r.map(|v| format!("still there: version {}", v["Parameter"]["Version"])).map_err(|e| ssm_err(&e)))?;
+    steps.push(
+        step,
+        r.map(|v| format!("still there: version {}", at(&v, "/Parameter/Version"))).map_err(|e| ssm_err(&e)),
+    )?;
     Some(())
 }

@@ -101,19 +101,24 @@ fn input(variant: Option<&str>) -> Value {
             "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], "Resource": "arn:aws:s3:::dst-bucket/*"}),
     ];
     if variant != Some("no-decrypt-source") {
-        statements.push(json!({"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": SOURCE_KEY,
+        statements.push(
+            json!({"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": SOURCE_KEY,
             "Condition": {"StringLike": {"kms:ViaService": "s3.us-east-1.amazonaws.com",
-                "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::src-bucket/*"]}}}));
+                "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::src-bucket/*"]}}}),
+        );
     }
     let encrypt = if variant == Some("no-encrypt-destination") {
         json!(["kms:GenerateDataKey"])
     } else {
         json!(["kms:Encrypt", "kms:GenerateDataKey"])
     };
-    statements.push(json!({"Sid": "EncryptDestination", "Effect": "Allow", "Action": encrypt, "Resource": REPLICA_KEY,
+    statements.push(
+        json!({"Sid": "EncryptDestination", "Effect": "Allow", "Action": encrypt, "Resource": REPLICA_KEY,
         "Condition": {"StringLike": {"kms:ViaService": "s3.us-west-2.amazonaws.com",
-            "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::dst-bucket/*"]}}}));
-    let blocked = if variant == Some("destination-blocks-sse-c") { json!(["SSE-C"]) } else { json!(["NONE"]) };
+            "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::dst-bucket/*"]}}}),
+    );
+    let blocked =
+        if variant == Some("destination-blocks-sse-c") { json!(["SSE-C"]) } else { json!(["NONE"]) };
     json!({
         "replication": {"ReplicationConfiguration": {"Role": ROLE, "Rules": [rule]}},
         "source": {"bucket": "src-bucket", "account": "111122223333", "region": "us-east-1", "versioning": "Enabled"},
@@ -169,7 +174,10 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
             e.get("code").and_then(Value::as_str).unwrap_or("CONFIGURATION_REJECTED"),
             e.get("message").and_then(Value::as_str).unwrap_or_default(),
         )),
-        None => Ok(format!("accepted; destinations: {}", out.get("destinations").map(Value::to_string).unwrap_or_default())),
+        None => Ok(format!(
+            "accepted; destinations: {}",
+            out.get("destinations").map(Value::to_string).unwrap_or_default()
+        )),
     };
     steps.push(config, config_result)?;
     let objects = out.get("objects").and_then(Value::as_array).cloned().unwrap_or_default();

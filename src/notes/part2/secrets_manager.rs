@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::kit::{fail, pretty, Step, Steps};
+use super::kit::{at, fail, pretty, Step, Steps};
 use crate::kms::time::DAY;
 use crate::kms::World;
 use crate::notes::model::{Chapter, StepError, StepOutcome, Variant};
@@ -17,9 +17,11 @@ const ROTATOR: &str = "arn:aws:iam::111122223333:role/rotate-db";
 const FUNCTION: &str = "arn:aws:lambda:us-east-1:111122223333:function:rotate-db";
 const NAME: &str = "prod/my-app/db";
 /// "How rotation works" (the four steps and the staging labels).
-const DOC_ROTATION: &str = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html";
+const DOC_ROTATION: &str =
+    "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html";
 /// "Rotation schedules".
-const DOC_SCHEDULE: &str = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html";
+const DOC_SCHEDULE: &str =
+    "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html";
 /// "Permissions for rotation Lambda functions".
 const DOC_ROTATION_PERMISSIONS: &str =
     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html";
@@ -27,7 +29,8 @@ const DOC_ROTATION_PERMISSIONS: &str =
 const DOC_REPLICAS: &str =
     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html";
 /// "Promote a replica secret to a standalone secret".
-const DOC_PROMOTE: &str = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/standalone-secret.html";
+const DOC_PROMOTE: &str =
+    "https://docs.aws.amazon.com/secretsmanager/latest/userguide/standalone-secret.html";
 
 pub(super) fn chapter() -> Chapter {
     Chapter {
@@ -68,7 +71,14 @@ fn sm_err(e: &SecretsError) -> StepError {
 }
 
 /// A Secrets Manager call as the page makes it; its link never carries a secret value.
-fn call_step(id: &'static str, title: &str, explain: String, caller: &Value, operation: &str, request: &Value) -> Step {
+fn call_step(
+    id: &'static str,
+    title: &str,
+    explain: String,
+    caller: &Value,
+    operation: &str,
+    request: &Value,
+) -> Step {
     let mut shown = request.clone();
     if let Some(v) = shown.get_mut("SecretString") {
         *v = Value::String(String::new());
@@ -94,12 +104,18 @@ impl Env {
     /// The rotation history's last entry: success, or the failing step's error (its message
     /// starts with the AWS error code).
     fn last_rotation(&mut self) -> Result<Vec<Value>, StepError> {
-        let h = secrets::rotation_history(&mut self.w, &mut self.s, NAME, &json!(ADMIN)).map_err(|e| sm_err(&e))?;
+        let h = secrets::rotation_history(&mut self.w, &mut self.s, NAME, &json!(ADMIN))
+            .map_err(|e| sm_err(&e))?;
         let h = h.as_array().cloned().unwrap_or_default();
-        if let Some(bad) = h.iter().find(|x| x.get("ok").and_then(Value::as_bool) == Some(false) && x["step"] != "RotationFailed") {
+        if let Some(bad) = h.iter().find(|x| {
+            x.get("ok").and_then(Value::as_bool) == Some(false) && *at(x, "/step") != "RotationFailed"
+        }) {
             let message = bad.get("message").and_then(Value::as_str).unwrap_or_default();
             let code = message.split([':', ' ']).next().filter(|c| !c.is_empty()).unwrap_or("RotationFailed");
-            return Err(fail(code, format!("rotation step {} failed: {message}", bad["step"].as_str().unwrap_or("?"))));
+            return Err(fail(
+                code,
+                format!("rotation step {} failed: {message}", at(bad, "/step").as_str().unwrap_or("?")),
+            ));
         }
         Ok(h)
     }
@@ -111,12 +127,18 @@ fn set_up_rotator(env: &mut Env, variant: Option<&str>) -> Result<String, StepEr
     let actions: &[&str] = if variant == Some("rotator-without-permissions") {
         &[]
     } else {
-        &["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
-          "secretsmanager:UpdateSecretVersionStage", "secretsmanager:GetRandomPassword"]
+        &[
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecretVersionStage",
+            "secretsmanager:GetRandomPassword",
+        ]
     };
     let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]});
     env.w.put_identity_policy(ROTATOR, "rotation", &policy.to_string()).map_err(kms)?;
-    secrets::put_rotation_function(&mut env.s, FUNCTION, &json!({"role": ROTATOR})).map_err(|e| sm_err(&e))?;
+    secrets::put_rotation_function(&mut env.s, FUNCTION, &json!({"role": ROTATOR}))
+        .map_err(|e| sm_err(&e))?;
     Ok(format!("{FUNCTION} runs as {ROTATOR}"))
 }
 
@@ -131,13 +153,27 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         "The value is sealed with a data key from KMS (aws/secretsmanager here) and its replica in us-west-2 under a \
          key of that region: notes §9, {DOC_REPLICAS}"), &admin, "CreateSecret", &create);
     let r = env.call("CreateSecret", &create, &admin).map(|v| {
-        let status: Vec<String> = v["ReplicationStatus"].as_array().into_iter().flatten()
-            .map(|s| format!("{} {}", s["Region"].as_str().unwrap_or("?"), s["Status"].as_str().unwrap_or("?"))).collect();
-        format!("version {} AWSCURRENT; replicas: {}", v["VersionId"].as_str().unwrap_or("?"), status.join(", "))
+        let status: Vec<String> = at(&v, "/ReplicationStatus")
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    at(s, "/Region").as_str().unwrap_or("?"),
+                    at(s, "/Status").as_str().unwrap_or("?")
+                )
+            })
+            .collect();
+        format!(
+            "version {} AWSCURRENT; replicas: {}",
+            at(&v, "/VersionId").as_str().unwrap_or("?"),
+            status.join(", ")
+        )
     });
     steps.push(step, r)?;
     let first = env.call("GetSecretValue", &json!({"SecretId": NAME}), &admin).ok()?;
-    let first_version = first["VersionId"].as_str().unwrap_or_default().to_owned();
+    let first_version = at(&first, "/VersionId").as_str().unwrap_or_default().to_owned();
 
     let step = Step::new("rotation-function", "Secrets Manager emulator", "Deploy the rotation function and its role",
         format!("The rotation function calls Secrets Manager as its execution role, which needs DescribeSecret, \
@@ -156,21 +192,31 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         &admin, "RotateSecret", &rotate);
     let r = env.call("RotateSecret", &rotate, &admin).and_then(|_| env.last_rotation()).and_then(|_| {
         let cur = env.call("GetSecretValue", &json!({"SecretId": NAME}), &admin)?;
-        let prev = env.call("GetSecretValue", &json!({"SecretId": NAME, "VersionStage": "AWSPREVIOUS"}), &admin)?;
+        let prev =
+            env.call("GetSecretValue", &json!({"SecretId": NAME, "VersionStage": "AWSPREVIOUS"}), &admin)?;
         Ok(format!(
             "AWSCURRENT on version {}, AWSPREVIOUS on version {}{}",
-            cur["VersionId"].as_str().unwrap_or("?"),
-            prev["VersionId"].as_str().unwrap_or("?"),
-            if prev["VersionId"].as_str() == Some(first_version.as_str()) { " (the first one)" } else { "" }
+            at(&cur, "/VersionId").as_str().unwrap_or("?"),
+            at(&prev, "/VersionId").as_str().unwrap_or("?"),
+            if at(&prev, "/VersionId").as_str() == Some(first_version.as_str()) {
+                " (the first one)"
+            } else {
+                ""
+            }
         ))
     });
     steps.push(step, r)?;
 
-    let step = Step::new("schedule", "Secrets Manager emulator", "31 days later: the scheduled rotation", format!(
-        "The schedule starts a rotation in the window after 30 days, on the simulated clock: {DOC_SCHEDULE}"));
+    let step = Step::new(
+        "schedule",
+        "Secrets Manager emulator",
+        "31 days later: the scheduled rotation",
+        format!(
+        "The schedule starts a rotation in the window after 30 days, on the simulated clock: {DOC_SCHEDULE}"),
+    );
     let r = secrets::advance_clock(&mut env.w, &mut env.s, 31 * DAY).map_err(|e| sm_err(&e)).and_then(|_| {
         let h = env.last_rotation()?;
-        let n = h.iter().filter(|x| x["step"] == "RotationSucceeded").count();
+        let n = h.iter().filter(|x| *at(x, "/step") == "RotationSucceeded").count();
         Ok(format!("{n} rotations succeeded"))
     });
     steps.push(step, r)?;
@@ -181,8 +227,14 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
          {DOC_REPLICAS}"), &west, "GetSecretValue", &read);
     let r = env.call("GetSecretValue", &read, &west).and_then(|rep| {
         let primary = env.call("GetSecretValue", &read, &admin)?;
-        if rep["VersionId"] == primary["VersionId"] && rep["SecretString"] == primary["SecretString"] {
-            Ok(format!("{} holds the primary's AWSCURRENT version {}", rep["ARN"].as_str().unwrap_or("?"), rep["VersionId"].as_str().unwrap_or("?")))
+        if at(&rep, "/VersionId") == at(&primary, "/VersionId")
+            && at(&rep, "/SecretString") == at(&primary, "/SecretString")
+        {
+            Ok(format!(
+                "{} holds the primary's AWSCURRENT version {}",
+                at(&rep, "/ARN").as_str().unwrap_or("?"),
+                at(&rep, "/VersionId").as_str().unwrap_or("?")
+            ))
         } else {
             Err(fail("ReplicaOutOfSync", "the replica's AWSCURRENT is not the primary's"))
         }
@@ -193,9 +245,10 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
     let step = call_step("promote", "StopReplicationToReplica in us-west-2", format!(
         "Promoting a replica (in the replica's region) makes it a standalone secret, its own primary: notes §9, \
          {DOC_PROMOTE}"), &west, "StopReplicationToReplica", &stop);
-    let r = env.call("StopReplicationToReplica", &stop, &west)
+    let r = env
+        .call("StopReplicationToReplica", &stop, &west)
         .and_then(|_| env.call("DescribeSecret", &stop, &west))
-        .map(|d| format!("PrimaryRegion is now {}", d["PrimaryRegion"].as_str().unwrap_or("?")));
+        .map(|d| format!("PrimaryRegion is now {}", at(&d, "/PrimaryRegion").as_str().unwrap_or("?")));
     steps.push(step, r)?;
     Some(())
 }

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use super::kit::{fail, Step, Steps};
+use super::kit::{at, fail, Step, Steps};
 use crate::notes::model::{Chapter, StepError, StepOutcome, Variant};
 use crate::waf::ddos::json::FloodSimulator;
 use crate::waf::examples::example;
@@ -15,11 +15,13 @@ use crate::waf::http_text::parse_request_text;
 use crate::waf::json::WebAcl;
 
 /// The account that joins the organisation later, and its load balancer.
-const NEW_ALB: &str = "arn:aws:elasticloadbalancing:eu-west-1:555555555555:loadbalancer/app/newapp/7e1b2c3d4e5f6a7b";
+const NEW_ALB: &str =
+    "arn:aws:elasticloadbalancing:eu-west-1:555555555555:loadbalancer/app/newapp/7e1b2c3d4e5f6a7b";
 /// When it exists (the example organisation's clock, seconds).
 const AFTER_JOIN: i64 = 700;
 /// "SQL injection attack rule statement".
-const DOC_SQLI: &str = "https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-sqli-match.html";
+const DOC_SQLI: &str =
+    "https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-sqli-match.html";
 /// "AWS WAF policies" in Firewall Manager (scope, remediation, new resources).
 const DOC_FMS: &str = "https://docs.aws.amazon.com/waf/latest/developerguide/waf-policies.html";
 /// "Rate-based rule statement".
@@ -101,14 +103,17 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
     };
     if variant == Some("no-sqli-rule") {
         if let Some(rules) = acl_doc.get_mut("Rules").and_then(Value::as_array_mut) {
-            rules.retain(|r| r["Name"] != "sqli-query");
+            rules.retain(|r| *at(r, "/Name") != "sqli-query");
         }
     }
     // The example's probe, from a browser (a request without User-Agent is blocked earlier, by the
     // Core rule set's NoUserAgent_HEADER, in front of the new load balancer).
     let text = format!("{}User-Agent: Mozilla/5.0 (X11; Linux x86_64)\n", ex.request);
-    let step = step.link("#/waf", json!({"acl": super::kit::pretty(&acl_doc), "resources": ex.resources,
-        "request": text, "clientIp": ex.client_ip, "country": ex.country}));
+    let step = step.link(
+        "#/waf",
+        json!({"acl": super::kit::pretty(&acl_doc), "resources": ex.resources,
+        "request": text, "clientIp": ex.client_ip, "country": ex.country}),
+    );
     let resources: Value = serde_json::from_str(ex.resources).unwrap_or(Value::Null);
     let request = match parse_request_text(&text, ex.client_ip) {
         Ok(r) => r,
@@ -136,8 +141,11 @@ fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value) -> Optio
             *p = json!(false);
         }
     }
-    let step = step.link("#/fms", json!({"org": super::kit::pretty(&org), "policies": super::kit::pretty(&policies),
-        "request": super::kit::pretty(request), "clock": AFTER_JOIN, "selected": NEW_ALB}));
+    let step = step.link(
+        "#/fms",
+        json!({"org": super::kit::pretty(&org), "policies": super::kit::pretty(&policies),
+        "request": super::kit::pretty(request), "clock": AFTER_JOIN, "selected": NEW_ALB}),
+    );
     let options = json!({"at": AFTER_JOIN, "region": "eu-west-1", "resource": NEW_ALB, "request": request});
     let out = match crate::fms::json::evaluate(&org, &policies, &options) {
         Ok(v) => v,
@@ -146,28 +154,28 @@ fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value) -> Optio
     let resource = out
         .get("resources")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|r| r["arn"] == NEW_ALB))
+        .and_then(|a| a.iter().find(|r| *at(r, "/arn") == NEW_ALB))
         .cloned()
         .unwrap_or(Value::Null);
     let policy = resource
         .get("policies")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|p| p["inScope"] == true))
+        .and_then(|a| a.iter().find(|p| *at(p, "/inScope") == true))
         .cloned()
         .unwrap_or(Value::Null);
     let r = if policy.is_null() {
         Err(fail("OutOfScope", "no policy covers the new account's load balancer"))
-    } else if policy["compliant"] == true {
+    } else if *at(&policy, "/compliant") == true {
         Ok(format!(
             "{} covers it (account {} joined at {}s): compliant, web ACL associated",
-            policy["policyName"].as_str().unwrap_or("?"),
-            resource["accountId"].as_str().unwrap_or("?"),
-            resource["since"]
+            at(&policy, "/policyName").as_str().unwrap_or("?"),
+            at(&resource, "/accountId").as_str().unwrap_or("?"),
+            at(&resource, "/since")
         ))
     } else {
         Err(fail(
-            policy["violation"].as_str().unwrap_or("NON_COMPLIANT"),
-            policy["message"].as_str().unwrap_or("non-compliant"),
+            at(&policy, "/violation").as_str().unwrap_or("NON_COMPLIANT"),
+            at(&policy, "/message").as_str().unwrap_or("non-compliant"),
         ))
     };
     steps.push(step, r)?;
@@ -178,13 +186,19 @@ fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value) -> Optio
     .link("#/fms", json!({"org": super::kit::pretty(&org), "policies": super::kit::pretty(&policies),
         "request": super::kit::pretty(request), "clock": AFTER_JOIN, "selected": NEW_ALB}));
     let record = out.pointer("/evaluation/record").cloned().unwrap_or(Value::Null);
-    let r = blocked(&record).map(|b| format!("{b} (in the {} rule groups)", out.pointer("/evaluation/set").and_then(Value::as_str).unwrap_or("?")));
+    let r = blocked(&record).map(|b| {
+        format!(
+            "{b} (in the {} rule groups)",
+            out.pointer("/evaluation/set").and_then(Value::as_str).unwrap_or("?")
+        )
+    });
     steps.push(step, r)
 }
 
 /// The DDoS practice's per-IP rate-based rule: 50 requests per minute per address.
 fn rate_acl() -> Value {
-    let vis = |n: &str| json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": n});
+    let vis =
+        |n: &str| json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": n});
     json!({"Name": "ddos-practice", "Id": "a1b2c3d4-5678-90ab-cdef-000000000000",
         "ARN": "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/ddos-practice/a1b2c3d4-5678-90ab-cdef-000000000000",
         "DefaultAction": {"Allow": {}}, "VisibilityConfig": vis("ddos-practice"),
@@ -207,15 +221,15 @@ fn flood(steps: &mut Steps) -> Option<()> {
         .and_then(|sim| sim.run(&scenario))
         .map_err(|e| waf_err(&e))
         .and_then(|report| {
-            let t = &report["totals"];
-            let trips = report["trips"].as_array().map_or(0, Vec::len);
+            let t = at(&report, "/totals");
+            let trips = at(&report, "/trips").as_array().map_or(0, Vec::len);
             if trips == 0 {
                 return Err(fail("NotBlocked", "the rate-based rule never tripped"));
             }
             Ok(format!(
                 "{} requests ({} attack): {} blocked, {} attack requests let through before the rule tripped for {trips} \
                  addresses, {} real users' requests stopped",
-                t["requests"], t["attack"], t["blocked"], t["attackAllowed"], t["legitStopped"]
+                at(t, "/requests"), at(t, "/attack"), at(t, "/blocked"), at(t, "/attackAllowed"), at(t, "/legitStopped")
             ))
         });
     steps.push(step, r)
