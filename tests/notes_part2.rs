@@ -58,6 +58,12 @@ fn s3_replication_reencrypts_the_kms_object_under_the_replica_key_and_replicates
     assert!(ok(&run, "sse-s3").contains("as SSE-S3"), "{}", ok(&run, "sse-s3"));
     assert!(ok(&run, "sse-c").contains("SSE_C_REPLICATED"), "{}", ok(&run, "sse-c"));
     assert_eq!(c.outdated.len(), 1);
+    // One object in four is SSE-KMS: 8000 objects/s make 2000 Decrypts in us-east-1 and 2000
+    // Encrypts in us-west-2.
+    assert_eq!(
+        ok(&run, "kms-load"),
+        "us-east-1 2000 requests/s of 100000/s; us-west-2 2000 requests/s of 100000/s"
+    );
     let no_decrypt = (c.run)(Some("no-decrypt-source"));
     let e = no_decrypt.last().unwrap().result.as_ref().unwrap_err();
     assert_eq!(e.code, "ROLE_CANNOT_DECRYPT_SOURCE_KEY");

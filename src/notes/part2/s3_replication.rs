@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::kit::{fail, pretty, Step, Steps};
+use super::kit::{at, fail, pretty, Step, Steps};
 use crate::notes::model::{Chapter, Outdated, StepError, StepOutcome, Variant};
 use crate::s3::evaluate_replication;
 
@@ -15,6 +15,10 @@ const ROLE: &str = "arn:aws:iam::111122223333:role/s3-replication";
 /// "Replicating encrypted objects (SSE-S3, SSE-KMS, DSSE-KMS, SSE-C)".
 const DOC_ENCRYPTED: &str =
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html";
+/// The replication rate the KMS load is estimated for (objects per second, this mix of encryptions).
+const OBJECTS_PER_SECOND: u32 = 8000;
+/// AWS KMS "Request quotas" (shared by the symmetric cryptographic operations, per account and region).
+const DOC_KMS_QUOTAS: &str = "https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html";
 /// "What does Amazon S3 replicate?"
 const DOC_WHAT: &str =
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html";
@@ -131,7 +135,8 @@ fn input(variant: Option<&str>) -> Value {
             {"key": "docs/a.txt", "encryption": "SSE-S3"},
             {"key": "docs/b.txt", "encryption": "SSE-KMS", "kmsKeyArn": SOURCE_KEY},
             {"key": "docs/c.bin", "encryption": "SSE-C"}
-        ]
+        ],
+        "objectsPerSecond": OBJECTS_PER_SECOND
     })
 }
 
@@ -141,6 +146,7 @@ fn page_doc(input: &Value) -> Value {
     for member in ["replication", "source", "destinations", "roles", "keys", "objects"] {
         doc.insert(member.to_owned(), Value::String(pretty(input.get(member).unwrap_or(&Value::Null))));
     }
+    doc.insert("objectsPerSecond".to_owned(), Value::String(OBJECTS_PER_SECOND.to_string()));
     Value::Object(doc)
 }
 
@@ -199,7 +205,35 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         let step = link(Step::new(id, "S3 replication engine", format!("Replicate {title}"), explain));
         steps.push(step, verdict(object))?;
     }
-    Some(())
+    let step = link(Step::new(
+        "kms-load",
+        "S3 replication engine",
+        format!("KMS requests at {OBJECTS_PER_SECOND} objects a second"),
+        format!(
+            "Each SSE-KMS object replicated costs a kms:Decrypt in the source region and a kms:Encrypt (or \
+             GenerateDataKey) in the destination's, counted against the account's KMS request quota there; a \
+             busy bucket may need S3 Bucket Keys or a quota increase (notes §6): {DOC_KMS_QUOTAS}"
+        ),
+    ));
+    let regions: Vec<String> = at(&out, "/kmsLoad/regions")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {:.0} requests/s of {}/s",
+                at(r, "/region").as_str().unwrap_or("?"),
+                at(r, "/requestsPerSecond").as_f64().unwrap_or(0.0),
+                at(r, "/quota")
+            )
+        })
+        .collect();
+    let r = if regions.is_empty() {
+        Err(fail("NoKmsLoad", "no KMS requests were counted"))
+    } else {
+        Ok(regions.join("; "))
+    };
+    steps.push(step, r)
 }
 
 /// An object's verdict at its (only) destination: how it replicates, or the deciding reason.
