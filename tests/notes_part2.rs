@@ -176,7 +176,49 @@ fn no_link_carries_a_secret_value_or_key_material() {
                     assert!(!doc.contains(secret), "{}/{}: `{secret}` in {doc}", c.id, s.id);
                 }
                 assert!(link.route.starts_with("#/") && link.doc.is_object(), "{}/{}", c.id, s.id);
+                texts_read_as_their_page_reads_them(link.route, &link.doc, &format!("{}/{}", c.id, s.id));
             }
         }
+    }
+}
+
+/// What each page does with a link's texts, checked here so a link opens a working page: JSON
+/// texts parse, requests of the WAF and Firewall Manager pages parse as HTTP, the rest are of
+/// the type the page's share module reads.
+fn texts_read_as_their_page_reads_them(route: &str, doc: &serde_json::Value, what: &str) {
+    let json_texts: &[&str] = match route {
+        "#/s3" => &["replication", "source", "destinations", "roles", "keys", "objects"],
+        "#/ssm" | "#/secrets" | "#/kms" => &["request"],
+        "#/waf" => &["acl", "resources"],
+        "#/fms" => &["org", "policies"],
+        "#/acm" | "#/scan" => &[],
+        other => panic!("{what}: a link to {other}, which has no share link"),
+    };
+    for key in json_texts {
+        if let Some(v) = doc.get(key) {
+            let text = v.as_str().unwrap_or_else(|| panic!("{what}: `{key}` is not a text"));
+            serde_json::from_str::<serde_json::Value>(text)
+                .unwrap_or_else(|e| panic!("{what}: `{key}`: {e}"));
+        }
+    }
+    if matches!(route, "#/waf" | "#/fms") {
+        let request = doc["request"].as_str().unwrap();
+        secplay::waf::http_text::parse_request_text(request, "192.0.2.44").unwrap();
+    }
+    match route {
+        "#/kms" if doc.get("scenario").is_some() => {
+            assert!(doc["variant"].is_null() || doc["variant"].as_u64().is_some_and(|n| n < 100), "{what}")
+        }
+        "#/acm" => {
+            assert!(doc["inUse"].is_boolean() && doc["dnsRecordPresent"].is_boolean(), "{what}");
+            assert!((1..=45).contains(&doc["daysBeforeExpiry"].as_i64().unwrap()), "{what}");
+            assert!(
+                secplay::acm::json::inspect(doc["text"].as_str().unwrap().as_bytes(), None).is_ok(),
+                "{what}"
+            );
+        }
+        "#/scan" => assert!(doc["example"].as_u64().is_some() && doc["textLeftOut"].is_boolean(), "{what}"),
+        "#/fms" => assert!(doc["clock"].as_i64().is_some() && doc["selected"].is_string(), "{what}"),
+        _ => {}
     }
 }

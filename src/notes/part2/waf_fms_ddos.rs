@@ -125,11 +125,12 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         .and_then(|record| blocked(&record));
     steps.push(step, r)?;
 
-    fms_steps(steps, variant, &request)?;
+    fms_steps(steps, variant, &request, &text)?;
     flood(steps)
 }
 
-fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value) -> Option<()> {
+/// `request` is the probe as the engines take it, `text` as the Firewall Manager page holds it (raw HTTP).
+fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value, text: &str) -> Option<()> {
     let step = Step::new("fms-new-account", "Firewall Manager engine", "A new account's load balancer, after it joins", format!(
         "Firewall Manager applies a WAF policy across the organisation's accounts, including accounts and resources \
          that appear later; with automatic remediation it associates its web ACL with them, without it it only \
@@ -144,7 +145,7 @@ fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value) -> Optio
     let step = step.link(
         "#/fms",
         json!({"org": super::kit::pretty(&org), "policies": super::kit::pretty(&policies),
-        "request": super::kit::pretty(request), "clock": AFTER_JOIN, "selected": NEW_ALB}),
+        "request": text, "clock": AFTER_JOIN, "selected": NEW_ALB}),
     );
     let options = json!({"at": AFTER_JOIN, "region": "eu-west-1", "resource": NEW_ALB, "request": request});
     let out = match crate::fms::json::evaluate(&org, &policies, &options) {
@@ -184,7 +185,7 @@ fn fms_steps(steps: &mut Steps, variant: Option<&str>, request: &Value) -> Optio
         "The web ACL Firewall Manager built (its first rule groups, the account's own rules, its last rule groups) \
          evaluates the request, and the log record names the managed rule that blocked it: {DOC_FMS}"))
     .link("#/fms", json!({"org": super::kit::pretty(&org), "policies": super::kit::pretty(&policies),
-        "request": super::kit::pretty(request), "clock": AFTER_JOIN, "selected": NEW_ALB}));
+        "request": text, "clock": AFTER_JOIN, "selected": NEW_ALB}));
     let record = out.pointer("/evaluation/record").cloned().unwrap_or(Value::Null);
     let r = blocked(&record).map(|b| {
         format!(
