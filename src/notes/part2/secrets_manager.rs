@@ -152,7 +152,12 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
     let step = call_step("create", "CreateSecret with a replica in us-west-2", format!(
         "The value is sealed with a data key from KMS (aws/secretsmanager here) and its replica in us-west-2 under a \
          key of that region: notes §9, {DOC_REPLICAS}"), &admin, "CreateSecret", &create);
-    let r = env.call("CreateSecret", &create, &admin).map(|v| {
+    let created = env.call("CreateSecret", &create, &admin);
+    let first_version = created
+        .as_ref()
+        .map(|v| at(v, "/VersionId").as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let r = created.map(|v| {
         let status: Vec<String> = at(&v, "/ReplicationStatus")
             .as_array()
             .into_iter()
@@ -172,8 +177,6 @@ fn play(steps: &mut Steps, variant: Option<&str>) -> Option<()> {
         )
     });
     steps.push(step, r)?;
-    let first = env.call("GetSecretValue", &json!({"SecretId": NAME}), &admin).ok()?;
-    let first_version = at(&first, "/VersionId").as_str().unwrap_or_default().to_owned();
 
     let step = Step::new("rotation-function", "Secrets Manager emulator", "Deploy the rotation function and its role",
         format!("The rotation function calls Secrets Manager as its execution role, which needs DescribeSecret, \
