@@ -61,4 +61,12 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn every_section_from_6_to_12_has_a_chapter() {
+        let chapters = all();
+        for section in 6..=12 {
+            assert!(chapters.iter().any(|c| c.section == section), "no chapter for §{section}");
+        }
+    }
 }
