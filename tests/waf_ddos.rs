@@ -433,3 +433,28 @@ fn with_a_geo_database_attackers_come_from_the_asked_asn_ranges_else_documented_
     assert_ne!(r["addressSources"], json!(["geo database"]));
     assert!(r["notes"].to_string().contains("198.18.0.0/15"));
 }
+
+#[test]
+fn progress_is_reported_every_1024_requests_and_a_false_answer_stops_the_run() {
+    let s = sim(&ip_rule(100, 60), Value::Null);
+    // One address at 100 req/s for 60 s: 6,000 requests, so 5 progress calls (1024 … 5120).
+    let scenario = json!({"kind": "httpGetFlood", "attackers": 1, "attackerRate": 100, "durationSec": 60});
+    let mut seen = Vec::new();
+    let r = s
+        .run_observed(&scenario, &mut |done, expected| {
+            seen.push((done, expected));
+            true
+        })
+        .unwrap();
+    assert_eq!(r, s.run(&scenario).unwrap(), "watching a run does not change it");
+    assert_eq!(seen, [1024, 2048, 3072, 4096, 5120].map(|d| (d, 6000)));
+    let mut calls = 0;
+    let e = s
+        .run_observed(&scenario, &mut |_, _| {
+            calls += 1;
+            calls < 2
+        })
+        .unwrap_err();
+    assert_eq!((e.code(), calls), ("Stopped", 2));
+    assert_eq!(e.to_string(), "the run was stopped after 2048 requests");
+}

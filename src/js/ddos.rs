@@ -2,7 +2,9 @@
 //! `runMix`, and `ddosChecklist(architectureJson)`, a few lines each over
 //! `crate::waf::ddos::json`.
 
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::args::{self, Accept};
 use super::error::to_js as err;
@@ -109,14 +111,38 @@ impl FloodSimulator {
         Ok(Self { inner })
     }
 
-    /// Runs one scenario; returns the report.
+    /// Runs one scenario; returns the report. `onProgress(done, expected)`, when given, is
+    /// called every 1,024 requests (`expected` is an estimate); what it throws stops the run
+    /// and is thrown from here.
     #[wasm_bindgen(unchecked_return_type = "FloodReport")]
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "FloodScenario | string")] scenario: JsValue,
+        #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(done: number, expected: number) => void")]
+        on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let scenario = args::json(scenario, "scenario", Accept::OBJECT_OR_TEXT)?;
-        to_js(&self.inner.run(&scenario).map_err(err::<WafError>)?)
+        let Some(f) = args::present(on_progress) else {
+            return to_js(&self.inner.run(&scenario).map_err(err::<WafError>)?);
+        };
+        let f = f.dyn_into::<Function>().map_err(|v| args::wrong_type("onProgress", "a function", &v))?;
+        let mut thrown = None;
+        #[allow(clippy::cast_precision_loss)]
+        let result = self.inner.run_observed(&scenario, &mut |done, expected| match f.call2(
+            &JsValue::NULL,
+            &JsValue::from(done as f64),
+            &JsValue::from(expected as f64),
+        ) {
+            Ok(_) => true,
+            Err(e) => {
+                thrown = Some(e);
+                false
+            }
+        });
+        match (result, thrown) {
+            (_, Some(e)) => Err(e),
+            (result, None) => to_js(&result.map_err(err::<WafError>)?),
+        }
     }
 
     /// Runs several scenarios at once (at most 10); returns one report.

@@ -128,6 +128,12 @@ pub enum WafError {
         /// Which limit.
         reason: String,
     },
+    /// A flood run stopped by its caller's progress callback.
+    #[error("the run was stopped after {requests} requests")]
+    Stopped {
+        /// Requests simulated before it stopped.
+        requests: u64,
+    },
     /// Several independent errors found in one document (parsing goes on past the first).
     /// `code`, `pointer` and the start of the message are the first error's, so a caller that
     /// reads one error still reads the first; `all()` lists them (at most [`MAX_ERRORS`]) and
@@ -176,6 +182,7 @@ impl WafError {
             Self::GeoDatabase { .. } => "InvalidGeoDatabase",
             Self::LogLine { .. } => "InvalidLogLine",
             Self::Gzip { .. } => "InvalidGzip",
+            Self::Stopped { .. } => "Stopped",
             Self::Several { errors, .. } => errors.first().map_or("InvalidParameter", WafError::code),
         }
     }
@@ -187,7 +194,8 @@ impl WafError {
             | Self::Limit { .. }
             | Self::GeoDatabase { .. }
             | Self::LogLine { .. }
-            | Self::Gzip { .. } => None,
+            | Self::Gzip { .. }
+            | Self::Stopped { .. } => None,
             Self::UnknownField { pointer, .. }
             | Self::MissingField { pointer, .. }
             | Self::WrongType { pointer, .. }

@@ -1,8 +1,10 @@
 // Drives the DDoS practice page (#/waf/ddos) of the built playground in headless Chromium: the
 // default botnet-with-users scenario (no user caught, the per-address rule trips at the 160 s
 // check), the chart with its trip marker, the exact model tripping earlier, a login flood with
-// its scope-down rule, the page's request bound, and the BP1–BP7 checklist with a fixed gap. Any
-// request to another host, console error or uncaught exception fails the test.
+// its scope-down rule, the page's request bound, a large run in the worker with progress and
+// Cancel (the page answering clicks meanwhile), and the BP1–BP7 checklist with a fixed gap. Any
+// request to another host, console error, uncaught exception or main-thread task over 200 ms
+// (the harness's long-task budget) fails the test.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -58,7 +60,35 @@ test("a login flood trips the scoped-down rule; too big a run is refused with wh
   await page.fill("#ddos-attackers", "100000");
   await page.click("#ddos-run");
   await page.waitForSelector("#ddos-error");
-  assert.match(await page.textContent("#ddos-error"), /runs up to 100000/);
+  assert.match(await page.textContent("#ddos-error"), /runs up to 1000000 /);
+  assertClean(problems);
+});
+
+test("a large flood runs in the worker with progress; Cancel stops it and the next run works", async () => {
+  const { page, problems } = await openPage();
+  // 1,500 attackers at 2 req/s for 300 s and 50 users: about 907,500 requests.
+  await page.fill("#ddos-attackers", "1500");
+  await page.click("#ddos-run");
+  await page.waitForSelector("#ddos-progress");
+  assert.equal(await page.isDisabled("#ddos-run"), true, "one run at a time");
+  // Progress moves (the worker posts it about every 100 ms) while the page's thread stays free:
+  // the checklist answers a click in the meantime.
+  await page.waitForFunction(() => Number(document.querySelector("#ddos-progress progress")?.value) > 0);
+  const { value, max } = await page.$eval("#ddos-progress progress", (p) => ({ value: p.value, max: p.max }));
+  assert.equal(max, 907500);
+  assert.ok(value > 0 && value < max, `progress in between: ${value} of ${max}`);
+  assert.match(await page.textContent("#ddos-progress"), /of about 907500 requests/);
+  await page.click("#ddos-check");
+  await page.click("#ddos-cancel");
+  await page.waitForSelector("#ddos-cancelled");
+  assert.equal(await page.$("#ddos-progress"), null);
+  assert.equal(await page.$("#ddos-summary"), null, "a cancelled run draws nothing");
+  // A new worker takes the next run.
+  await page.fill("#ddos-attackers", "50");
+  await page.click("#ddos-run");
+  await page.waitForSelector("#ddos-summary");
+  assert.match(await page.textContent("#ddos-summary"), /^37500 requests/);
+  assert.match(await page.textContent("#ddos-elapsed"), /in a worker/);
   assertClean(problems);
 });
 

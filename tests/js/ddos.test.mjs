@@ -37,6 +37,18 @@ test("the default periodic model trips at the 20 s check and lets 200 through", 
   assert.equal(r.buckets[5].allowed, 10);
 });
 
+test("onProgress is called every 1,024 requests; what it throws stops the run and comes back", () => {
+  const sim = new FloodSimulator(perIp(100, 60), null, { rateModel: "exact" });
+  const flood = { kind: "httpGetFlood", attackers: 1, attackerRate: 100, durationSec: 60 };
+  const seen = [];
+  const r = sim.run(flood, (done, expected) => seen.push([done, expected]));
+  assert.deepEqual(seen, [1024, 2048, 3072, 4096, 5120].map((d) => [d, 6000]));
+  assert.deepEqual(r, sim.run(flood), "watching a run does not change it");
+  const stop = new Error("stop");
+  assert.throws(() => sim.run(flood, (done) => { if (done >= 2048) throw stop; }), (e) => e === stop);
+  assert.equal(sim.run(oneBot).totals.requests, 600, "the simulator still answers");
+});
+
 test("a botnet mixed with users under the limit catches no user; a mix adds scenarios", () => {
   const sim = new FloodSimulator(perIp(10, 60), {}, { bucketSec: 10 });
   const r = sim.run({ kind: "botnetMix", attackers: 40, users: 60, userRate: 0.1, botShare: 0.9, durationSec: 180 });

@@ -194,7 +194,7 @@ export function ddosPractice(acl: object): [number, number | null, string[]] {
   const options: FloodOptions = { rateModel: "periodic", checkIntervalSec: 10, bucketSec: 1 };
   const sim = new FloodSimulator(acl, undefined, options);
   const scenario: FloodScenario = { kind: "botnetMix", attackers: 10, users: 5, durationSec: 60, headers: [["x-api-key", "{client}"]] };
-  const r: FloodReport = sim.run(scenario);
+  const r: FloodReport = sim.run(scenario, (done: number, expected: number) => { void (done / expected); });
   const mix: FloodReport = sim.runMix([scenario, { kind: "loginFlood" }]);
   const arch: DdosArchitecture = { entryPoints: [{ name: "www", type: "CLOUDFRONT", shieldAdvanced: true }], dns: { provider: "ROUTE_53" } };
   const c: DdosChecklist = ddosChecklist(arch);

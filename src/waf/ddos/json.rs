@@ -93,8 +93,18 @@ impl FloodSimulator {
 
     /// Runs one scenario and returns the report.
     pub fn run(&self, scenario: &Value) -> Result<Value, WafError> {
+        self.run_observed(scenario, &mut |_, _| true)
+    }
+
+    /// `run`, calling `progress(done, expected)` every `sim::PROGRESS_EVERY` requests; it stops
+    /// with `WafError::Stopped` when `progress` answers `false`.
+    pub fn run_observed(
+        &self,
+        scenario: &Value,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Value, WafError> {
         let s = Scenario::from_json(&*value_or_text(scenario)?, "/scenario")?;
-        to_value(&sim::run(&self.engine, &[s], &self.options)?)
+        to_value(&sim::run_observed(&self.engine, &[s], &self.options, progress)?)
     }
 
     /// Runs several scenarios at once (at most 10) and returns one report.

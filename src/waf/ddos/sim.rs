@@ -230,6 +230,21 @@ fn secs(ms: u64) -> f64 {
 /// Runs `scenarios` together (a mix; one is a plain run) through `engine` (cloned: the caller's
 /// counters are untouched).
 pub fn run(engine: &Engine, scenarios: &[Scenario], opts: &SimOptions) -> Result<Report, WafError> {
+    run_observed(engine, scenarios, opts, &mut |_, _| true)
+}
+
+/// Requests between two calls of a run's progress callback.
+pub const PROGRESS_EVERY: u64 = 1024;
+
+/// `run`, calling `progress(done, expected)` every [`PROGRESS_EVERY`] requests (`expected` is
+/// the scenarios' estimate, which a Poisson run may pass). The run stops with
+/// [`WafError::Stopped`] when `progress` answers `false`.
+pub fn run_observed(
+    engine: &Engine,
+    scenarios: &[Scenario],
+    opts: &SimOptions,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Report, WafError> {
     if scenarios.is_empty() {
         return Err(WafError::request("/scenarios", "give at least one scenario"));
     }
@@ -364,6 +379,9 @@ pub fn run(engine: &Engine, scenarios: &[Scenario], opts: &SimOptions) -> Result
 
         totals.requests += 1;
         st.requests += 1;
+        if totals.requests % PROGRESS_EVERY == 0 && !progress(totals.requests, expected) {
+            return Err(WafError::Stopped { requests: totals.requests });
+        }
         let bucket = buckets.get_mut(usize::try_from(t_ms / 1000 / bucket_sec).unwrap_or(usize::MAX));
         let stopped = rec.action != "ALLOW";
         let mut b_dummy = Bucket::default();

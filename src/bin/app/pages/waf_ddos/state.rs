@@ -1,18 +1,21 @@
 //! The DDoS page's state: the web ACL text, the scenario form, the rate model, the architecture
 //! text, and the results `secplay::waf::ddos::json` gives for them; plus the chart's geometry
-//! (plain numbers, so it is tested natively). Runs happen in the reducer on the page's thread,
-//! so the page bounds a run to `PAGE_MAX_REQUESTS` and shows how long it took; the JS API takes
-//! up to 5,000,000.
+//! (plain numbers, so it is tested natively). A run is checked here (the scenario, its size,
+//! the web ACL) and then made by the flood worker (`www/waf-ddos-worker.js`, started by
+//! `services::waf_ddos_worker`), off the page's thread: its progress, its end, its failure or
+//! its cancelling come back as actions. The page bounds a run to `PAGE_MAX_REQUESTS`; the JS
+//! API takes up to 5,000,000.
 
 #[cfg(target_arch = "wasm32")]
 use std::rc::Rc;
 
 use secplay::waf::ddos::json::{checklist, FloodSimulator};
 use secplay::waf::ddos::Scenario;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// Most requests a run on the page's thread may make.
-pub const PAGE_MAX_REQUESTS: u64 = 100_000;
+/// Most requests a run from the page may make (in the worker; the JS API takes up to 5,000,000).
+pub const PAGE_MAX_REQUESTS: u64 = 1_000_000;
 
 /// The example web ACL: a per-address limit over 5 minutes, and a login limit scoped down to
 /// `/login` over 1 minute.
@@ -82,12 +85,86 @@ pub enum Field {
 pub enum Action {
     /// A field changed.
     Edit(Field, String),
-    /// Run the scenario.
-    Run,
+    /// Run `id` was sent to the worker: about this many requests.
+    Started(u32, u64),
+    /// The form does not make a run (what is wrong, and what to change).
+    Refused(String),
+    /// Run `id` has made `done` of about `expected` requests in `ms`.
+    Progress(u32, f64, f64, f64),
+    /// Run `id` ended with this report after `ms`.
+    Done(u32, Value, f64),
+    /// Run `id` failed (the engine's message).
+    Failed(u32, String),
+    /// Run `id` was cancelled (its worker ended).
+    Cancelled(u32),
     /// Judge the architecture.
     Check,
-    /// How long the last run took, milliseconds (measured by the component).
-    Elapsed(f64),
+}
+
+/// What the page sends the worker for one run: JSON texts, as `FloodSimulator` takes them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRequest {
+    pub acl: String,
+    pub scenario: String,
+    pub options: String,
+    /// About how many requests the run makes.
+    pub expected: u64,
+}
+
+/// Where the current run is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
+    Idle,
+    /// Run `id` in the worker: `done` of about `expected` requests after `ms`.
+    Running {
+        id: u32,
+        done: f64,
+        expected: f64,
+        ms: f64,
+    },
+    Cancelled,
+}
+
+/// A message from the flood worker (`www/waf-ddos-worker.js`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WorkerMessage {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: f64,
+    pub done: f64,
+    pub expected: f64,
+    pub ms: f64,
+    /// `done`: the report as JSON text.
+    pub result: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl WorkerMessage {
+    /// The run the message is about (0, which no run has, when it is missing or out of range).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn job(&self) -> u32 {
+        if self.id.is_finite() && self.id >= 1.0 && self.id <= f64::from(u32::MAX) {
+            self.id as u32
+        } else {
+            0
+        }
+    }
+
+    /// The action the message stands for; `None` for a message the page does not know.
+    pub fn action(self) -> Option<Action> {
+        let id = self.job();
+        Some(match self.kind.as_str() {
+            "progress" => Action::Progress(id, self.done, self.expected, self.ms),
+            "done" => match serde_json::from_str::<Value>(&self.result) {
+                Ok(report) => Action::Done(id, report, self.ms),
+                Err(_) => Action::Failed(id, "the flood worker's report is not JSON".to_owned()),
+            },
+            "failed" => Action::Failed(id, self.message),
+            _ => return None,
+        })
+    }
 }
 
 /// The page.
@@ -111,8 +188,12 @@ pub struct DdosState {
     pub report: Option<Result<Value, String>>,
     /// The last checklist, or its error.
     pub checklist: Option<Result<Value, String>>,
-    /// How long the last run took, milliseconds.
+    /// How long the last run took in the worker, milliseconds.
     pub elapsed_ms: Option<f64>,
+    /// The run in the worker, if any.
+    pub job: Job,
+    /// The id the next run gets.
+    pub next_id: u32,
 }
 
 impl Default for DdosState {
@@ -134,6 +215,8 @@ impl Default for DdosState {
             report: None,
             checklist: None,
             elapsed_ms: None,
+            job: Job::Idle,
+            next_id: 1,
         };
         s.apply(Action::Check);
         s
@@ -182,18 +265,33 @@ impl DdosState {
         }
     }
 
-    fn run(&self) -> Result<Value, String> {
+    /// The run the form describes, checked (the scenario, its size, the web ACL) before it goes
+    /// to the worker; or what is wrong and what to change.
+    pub fn request(&self) -> Result<RunRequest, String> {
         let scenario = self.scenario();
         let parsed = Scenario::from_json(&scenario, "/scenario").map_err(|e| e.to_string())?;
         let n = parsed.expected_requests();
         if n > PAGE_MAX_REQUESTS {
             return Err(format!(
-                "this scenario makes about {n} requests; the page runs up to {PAGE_MAX_REQUESTS} on its own thread (the JS API's FloodSimulator takes up to 5,000,000): lower the attackers, their rate or the duration"
+                "this scenario makes about {n} requests; the page runs up to {PAGE_MAX_REQUESTS} (the JS API's FloodSimulator takes up to 5,000,000): lower the attackers, their rate or the duration"
             ));
         }
-        let sim = FloodSimulator::new(&Value::String(self.acl.clone()), &Value::Null, &self.options())
-            .map_err(|e| format!("web ACL: {e}"))?;
-        sim.run(&scenario).map_err(|e| e.to_string())
+        let acl = Value::String(self.acl.clone());
+        FloodSimulator::new(&acl, &Value::Null, &self.options()).map_err(|e| format!("web ACL: {e}"))?;
+        Ok(RunRequest {
+            acl: self.acl.clone(),
+            scenario: scenario.to_string(),
+            options: self.options().to_string(),
+            expected: n,
+        })
+    }
+
+    /// The id of the run in the worker, if one is running.
+    pub fn running_id(&self) -> Option<u32> {
+        match self.job {
+            Job::Running { id, .. } => Some(id),
+            _ => None,
+        }
     }
 
     /// Applies an action.
@@ -217,11 +315,32 @@ impl DdosState {
                 };
                 *slot = text;
             }
-            Action::Run => {
-                self.report = Some(self.run());
+            Action::Started(id, expected) => {
+                #[allow(clippy::cast_precision_loss)]
+                let expected = expected as f64;
+                self.job = Job::Running { id, done: 0.0, expected, ms: 0.0 };
+                self.next_id = id.wrapping_add(1).max(1);
+            }
+            Action::Refused(e) => {
+                self.report = Some(Err(e));
                 self.elapsed_ms = None;
             }
-            Action::Elapsed(ms) => self.elapsed_ms = Some(ms),
+            // Messages of a run that is no longer the current one are ignored.
+            Action::Progress(id, done, expected, ms) if self.running_id() == Some(id) => {
+                self.job = Job::Running { id, done, expected, ms };
+            }
+            Action::Done(id, report, ms) if self.running_id() == Some(id) => {
+                self.report = Some(Ok(report));
+                self.elapsed_ms = Some(ms);
+                self.job = Job::Idle;
+            }
+            Action::Failed(id, e) if self.running_id() == Some(id) => {
+                self.report = Some(Err(e));
+                self.elapsed_ms = None;
+                self.job = Job::Idle;
+            }
+            Action::Cancelled(id) if self.running_id() == Some(id) => self.job = Job::Cancelled,
+            Action::Progress(..) | Action::Done(..) | Action::Failed(..) | Action::Cancelled(_) => {}
             Action::Check => {
                 self.checklist =
                     Some(checklist(&Value::String(self.architecture.clone())).map_err(|e| e.to_string()));
@@ -304,6 +423,22 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
+    /// What the worker does with a request (`www/waf-ddos-worker.js`): the same engine call.
+    fn run(s: &mut DdosState) {
+        let id = s.next_id;
+        match s.request() {
+            Err(e) => s.apply(Action::Refused(e)),
+            Ok(req) => {
+                s.apply(Action::Started(id, req.expected));
+                let sim = FloodSimulator::new(&json!(req.acl), &Value::Null, &json!(req.options)).unwrap();
+                match sim.run(&json!(req.scenario)) {
+                    Ok(report) => s.apply(Action::Done(id, report, 1.0)),
+                    Err(e) => s.apply(Action::Failed(id, e.to_string())),
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_default_page_has_a_checklist_and_its_example_runs_within_the_page_bound() {
         let mut s = DdosState::default();
@@ -318,7 +453,7 @@ mod tests {
             .map(|p| p["id"].as_str().unwrap())
             .collect();
         assert_eq!(missing, ["BP1", "BP2", "BP4", "BP5"]);
-        s.apply(Action::Run);
+        run(&mut s);
         let r = s.report.clone().unwrap().unwrap();
         assert_eq!(r["rateModel"], "periodic");
         // Users at 0.5 req/s send 150 in 5 minutes, under the 300 limit: none caught; bots at
@@ -336,18 +471,18 @@ mod tests {
     #[test]
     fn large_runs_are_refused_with_what_to_change_and_bad_input_is_an_error() {
         let mut s = DdosState::default();
-        s.apply(Action::Edit(Field::Attackers, "10000".to_owned()));
-        s.apply(Action::Run);
-        assert!(s.report.clone().unwrap().unwrap_err().contains("up to 100000"));
+        s.apply(Action::Edit(Field::Attackers, "100000".to_owned()));
+        run(&mut s);
+        assert!(s.report.clone().unwrap().unwrap_err().contains("up to 1000000"));
         s.apply(Action::Edit(Field::Attackers, "x".to_owned()));
-        s.apply(Action::Run);
+        run(&mut s);
         assert!(s.report.clone().unwrap().unwrap_err().contains("/scenario/attackers"));
         s.apply(Action::Edit(Field::Architecture, "{".to_owned()));
         s.apply(Action::Check);
         assert!(s.checklist.clone().unwrap().unwrap_err().contains("malformed json"));
         s.apply(Action::Edit(Field::Acl, "{}".to_owned()));
         s.apply(Action::Edit(Field::Attackers, "5".to_owned()));
-        s.apply(Action::Run);
+        run(&mut s);
         assert!(s.report.clone().unwrap().unwrap_err().starts_with("web ACL:"));
     }
 
@@ -355,9 +490,45 @@ mod tests {
     fn the_exact_model_trips_earlier_than_the_periodic_one() {
         let mut s = DdosState::default();
         s.apply(Action::Edit(Field::Model, "exact".to_owned()));
-        s.apply(Action::Run);
+        run(&mut s);
         let r = s.report.clone().unwrap().unwrap();
         let trip = r["rules"][0]["firstTripSec"].as_f64().unwrap();
         assert!((150.0..151.0).contains(&trip), "{trip}");
+    }
+
+    #[test]
+    fn worker_messages_become_actions_and_only_the_current_run_is_heard() {
+        let mut s = DdosState::default();
+        let req = s.request().unwrap();
+        assert_eq!(req.expected, 37_500);
+        s.apply(Action::Started(1, req.expected));
+        assert_eq!(s.running_id(), Some(1));
+        let msg = WorkerMessage {
+            kind: "progress".into(),
+            id: 1.0,
+            done: 4096.0,
+            expected: 37_500.0,
+            ms: 9.0,
+            ..Default::default()
+        };
+        s.apply(msg.action().unwrap());
+        assert_eq!(s.job, Job::Running { id: 1, done: 4096.0, expected: 37_500.0, ms: 9.0 });
+        s.apply(Action::Cancelled(1));
+        assert_eq!(s.job, Job::Cancelled);
+        // A late report of the cancelled run is not shown.
+        s.apply(Action::Done(1, json!({}), 5.0));
+        assert_eq!(s.report, None);
+        s.apply(Action::Started(2, 10));
+        let bad = WorkerMessage { kind: "done".into(), id: 2.0, result: "{".into(), ..Default::default() };
+        s.apply(bad.action().unwrap());
+        assert!(s.report.clone().unwrap().unwrap_err().contains("not JSON"));
+        assert_eq!(s.job, Job::Idle);
+        let failed =
+            WorkerMessage { kind: "failed".into(), id: 3.0, message: "boom".into(), ..Default::default() };
+        s.apply(Action::Started(3, 10));
+        s.apply(failed.action().unwrap());
+        assert_eq!(s.report, Some(Err("boom".to_owned())));
+        assert!(WorkerMessage { kind: "hello".into(), ..Default::default() }.action().is_none());
+        assert_eq!(WorkerMessage { id: -3.0, ..Default::default() }.job(), 0);
     }
 }

@@ -1,12 +1,14 @@
 //! The DDoS page's component: renders `DdosState` (the form, the chart as inline SVG, the trips,
-//! the users caught, the checklist) and dispatches its actions. Nothing leaves the page.
+//! the users caught, the checklist) and dispatches its actions; a run goes to the flood worker
+//! (`services::waf_ddos_worker`) with progress and Cancel. Nothing leaves the page.
 
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::state::{chart, Action, DdosState, Field, KINDS, PAGE_MAX_REQUESTS};
+use super::state::{chart, Action, DdosState, Field, Job, KINDS, PAGE_MAX_REQUESTS};
+use crate::services::waf_ddos_worker::FloodWorker;
 
 const W: f64 = 720.0;
 const H: f64 = 220.0;
@@ -42,6 +44,7 @@ fn list(v: &Value, key: &str) -> Vec<Value> {
 #[function_component]
 pub fn DdosPage() -> Html {
     let state = use_reducer(DdosState::default);
+    let worker = use_mut_ref(|| None::<FloodWorker>);
     let on = |field: Field| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.dispatch(Action::Edit(field, text_of(&e))))
@@ -51,13 +54,38 @@ pub fn DdosPage() -> Html {
         Callback::from(move |e: Event| state.dispatch(Action::Edit(field, select_of(&e))))
     };
     let run = {
-        let state = state.clone();
+        let (state, worker) = (state.clone(), worker.clone());
         Callback::from(move |_: MouseEvent| {
-            // The reducer runs inside dispatch: the time between is the run's.
-            let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-            let start = now();
-            state.dispatch(Action::Run);
-            state.dispatch(Action::Elapsed((now() - start).max(0.0)));
+            if state.running_id().is_some() {
+                return;
+            }
+            let request = match state.request() {
+                Ok(r) => r,
+                Err(e) => return state.dispatch(Action::Refused(e)),
+            };
+            if worker.borrow().is_none() {
+                let dispatcher = state.dispatcher();
+                match FloodWorker::start(Callback::from(move |a| dispatcher.dispatch(a))) {
+                    Ok(w) => *worker.borrow_mut() = Some(w),
+                    Err(e) => return state.dispatch(Action::Refused(e)),
+                }
+            }
+            let id = state.next_id;
+            match worker.borrow().as_ref().map(|w| w.run(id, &request)) {
+                Some(Ok(())) => state.dispatch(Action::Started(id, request.expected)),
+                Some(Err(e)) => state.dispatch(Action::Refused(e)),
+                None => {}
+            }
+        })
+    };
+    // A run is one call into the engine: cancelling ends its worker (the next run starts another).
+    let cancel = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(id) = state.running_id() {
+                worker.borrow_mut().take();
+                state.dispatch(Action::Cancelled(id));
+            }
         })
     };
     let check = {
@@ -77,11 +105,22 @@ pub fn DdosPage() -> Html {
         Some(Ok(r)) => html! {
             <>
                 if let Some(ms) = state.elapsed_ms {
-                    <p id="ddos-elapsed" class="muted">{ format!("Run in {ms:.0} ms on this page's thread.") }</p>
+                    <p id="ddos-elapsed" class="muted">{ format!("Run in {ms:.0} ms in a worker, off this page's thread.") }</p>
                 }
                 { render_report(r) }
             </>
         },
+    };
+    let job = match state.job {
+        Job::Idle => html! {},
+        Job::Running { done, expected, ms, .. } => html! {
+            <p id="ddos-progress" role="status">
+                <progress max={expected.max(1.0).to_string()} value={done.to_string()} aria-label="requests simulated" />
+                { format!(" {done:.0} of about {expected:.0} requests, {:.1} s ", ms / 1000.0) }
+                <button id="ddos-cancel" onclick={cancel}>{ "Cancel" }</button>
+            </p>
+        },
+        Job::Cancelled => html! { <p id="ddos-cancelled" class="hint" role="status">{ "Cancelled." }</p> },
     };
     let checklist = match &state.checklist {
         None => html! {},
@@ -94,7 +133,7 @@ pub fn DdosPage() -> Html {
             <p>
                 <a href="#/waf">{ "← WAF" }</a>{ " · " }
                 { "A flood is generated on a simulated clock (seeded: the same inputs give the same run) and goes through the web ACL below; rate-based rules count it with their own window, aggregation key and scope-down. " }
-                { format!("The page runs up to {PAGE_MAX_REQUESTS} requests per run on its own thread; the JS API's FloodSimulator takes up to 5,000,000.") }
+                { format!("A run goes to a worker, off the page's thread (up to {PAGE_MAX_REQUESTS} requests from this page; the JS API's FloodSimulator takes up to 5,000,000).") }
             </p>
             <details>
                 <summary>{ "Web ACL (wafv2 get-web-acl output or a WebACL)" }</summary>
@@ -122,8 +161,9 @@ pub fn DdosPage() -> Html {
                     </select>
                 </label>
                 if state.model == "periodic" { { input("Delay s", "ddos-delay", Field::Delay, &state.delay) } }
-                <button id="ddos-run" onclick={run}>{ "Run" }</button>
+                <button id="ddos-run" onclick={run} disabled={state.running_id().is_some()}>{ "Run" }</button>
             </fieldset>
+            { job }
             <div id="ddos-report">{ report }</div>
             <h2>{ "BP1–BP7: AWS Best Practices for DDoS Resiliency" }</h2>
             <p>{ "Describe the architecture (entry points, origins, web ACLs, DNS); each practice is judged in place, missing or not applicable." }</p>
