@@ -8,6 +8,7 @@ pub mod esdk;
 #[cfg(target_arch = "wasm32")]
 pub mod file_drop;
 pub mod fms;
+pub mod json_editor;
 pub mod keys;
 pub mod kms;
 #[cfg(target_arch = "wasm32")]
