@@ -96,7 +96,11 @@ mod view {
     #[function_component]
     pub fn JsonEditor(props: &JsonEditorProps) -> Html {
         let (area, gutter, layer) = (use_node_ref(), use_node_ref(), use_node_ref());
-        let numbers = use_memo(text::line_count(&props.value), |n| AttrValue::from(text::gutter(*n)));
+        let lines = text::line_count(&props.value);
+        let numbers = use_memo(lines, |n| AttrValue::from(text::gutter(*n)));
+        // The gutter is as wide as the longest number; its numbers do not size the editor's height
+        // (they sit in a box of its height, scrolled with the text).
+        let digits = lines.to_string().len().max(2);
         let problem = use_memo(props.value.clone(), |v| text::check(v));
         {
             let (a, g, l) = (area.clone(), gutter.clone(), layer.clone());
@@ -123,11 +127,13 @@ mod view {
                         onformat={props.oninput.clone()} />
                 </div>
                 <div class={classes!("je-box", problem.is_some().then_some("je-bad"))}>
-                    <div class="je-gutter" ref={gutter} aria-hidden="true">
-                        <pre class="je-nums">{ (*numbers).clone() }</pre>
-                        if let Some(p) = &*problem {
-                            <div class="je-errline" data-line={p.line.to_string()} style={format!("top: {}px", top(p.line))}></div>
-                        }
+                    <div class="je-gutter" aria-hidden="true" style={format!("width: calc({digits}ch + 16px)")}>
+                        <div class="je-gutter-in" ref={gutter}>
+                            <pre class="je-nums">{ (*numbers).clone() }</pre>
+                            if let Some(p) = &*problem {
+                                <div class="je-errline" data-line={p.line.to_string()} style={format!("top: {}px", top(p.line))}></div>
+                            }
+                        </div>
                     </div>
                     <div class="je-main">
                         <textarea id={props.id.clone()} ref={area} class="je-input" rows={props.rows.to_string()}

@@ -210,7 +210,13 @@ pub fn WafPage(props: &WafProps) -> Html {
                     }
                     if let Some(p) = &build_problem {
                         <p id="waf-acl-error" class="inline-err"><code>{ &p.code }</code>{" "}{ &p.message }
-                            if let Some(place) = &p.place { <span class="muted">{ format!(" ({place})") }</span> }</p>
+                            if let Some(place) = &p.place { <span class="muted">{ format!(" ({place})") }</span> }
+                            // One error with a place in the text: a button selects it, as each error of a list does.
+                            if let Some((a, b)) = p.items.first().and_then(|i| i.select).filter(|_| p.items.len() < 2) {
+                                {" "}<button id="waf-acl-error-select" class="link"
+                                    onclick={let id = if p.text == Some(Text::Resources) { "waf-resources" } else { "waf-acl" };
+                                             Callback::from(move |_: MouseEvent| select_in(id, a, b))}>{"Select it"}</button>
+                            }</p>
                         { problem_list(p) }
                     }
                 </section>
