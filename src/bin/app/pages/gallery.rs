@@ -152,7 +152,9 @@ mod build {
     }
 }
 
+// Natively only: the cards are built natively (`build`).
 #[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::build::*;
     use super::*;
