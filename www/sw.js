@@ -21,7 +21,8 @@ const CACHE = `secplay-${BUILD}`;
 const SCOPE = new URL("./", self.location).href;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL.map((p) => new URL(p, SCOPE).href))));
+  // `reload`: from the server, never from the HTTP cache, which may hold an older build's files.
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL.map((p) => new Request(new URL(p, SCOPE).href, { cache: "reload" })))));
 });
 
 self.addEventListener("activate", (event) => {
@@ -67,8 +68,10 @@ async function sameBuild() {
   return checked.same;
 }
 
+// Fetches one of the build's files (revalidated with the server: a page chunk's name is the same
+// in every build, so the HTTP cache may hold another build's) and keeps a good answer.
 async function fetchAndKeep(request) {
-  const response = await fetch(request);
+  const response = await fetch(request, { cache: "no-cache" });
   if (response.ok && response.type === "basic" && response.status === 200) {
     const cache = await caches.open(CACHE);
     await cache.put(request, response.clone());
