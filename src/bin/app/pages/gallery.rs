@@ -177,6 +177,8 @@ mod tests {
         }
     }
 
+    // A principal no statement allows is implicitly denied:
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
     #[test]
     fn the_policy_card_is_a_denial() {
         let s = policy::share::decode(&href("policy-deny")).unwrap().unwrap();
@@ -186,6 +188,7 @@ mod tests {
         assert_eq!(decision, secplay::policy::Decision::ImplicitDeny);
     }
 
+    // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-sqli-match.html
     #[test]
     fn the_waf_card_blocks_its_sqli_request() {
         let edits = waf::share::open(&href("waf-sqli")).unwrap().unwrap();
@@ -197,6 +200,8 @@ mod tests {
         assert_eq!(r["terminatingRuleId"], "sqli-query");
     }
 
+    // SSE-C objects replicate unless the destination blocks SSE-C:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
     #[test]
     fn the_s3_card_does_not_replicate_its_sse_c_object() {
         let edits = s3::share::open(&href("s3-sse-c")).unwrap().unwrap();
@@ -215,6 +220,7 @@ mod tests {
         assert_eq!(s.scenario_id, "ami-sharing");
     }
 
+    // ACM's expiry events: https://docs.aws.amazon.com/acm/latest/userguide/supported-events.html
     #[test]
     fn the_acm_and_scan_cards_open_their_examples() {
         let edits = acm::share::open(&href("acm-timeline")).unwrap().unwrap();
