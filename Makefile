@@ -86,7 +86,7 @@ $(PKG): $(LIB_SRC) $(GEO_DB) tools/pkg-json.mjs | setup
 # `make run` with nothing changed serves at once.
 DIST := dist/index.html
 dist: $(DIST)
-$(DIST): $(PKG) $(shell find src www -type f) index.html Trunk.toml Cargo.toml tools/build-chunks.sh | setup
+$(DIST): $(PKG) $(shell find src www -type f) index.html Trunk.toml Cargo.toml tools/build-chunks.sh tools/build-sw.sh | setup
 	trunk build --release
 	touch $@
 

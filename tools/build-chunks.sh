@@ -31,3 +31,8 @@ printf '%s\n' $chunks | xargs -P 2 -I{} wasm-opt -Oz --enable-bulk-memory --enab
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$target/chunks/{}/{}_bg.wasm" -o "$out/pages/{}_bg.wasm"
 echo "build-chunks: $(echo $chunks | wc -w) page chunks in $(( $(date +%s) - start )) s"
+# The home page's examples gallery: share links made natively from the pages' own states
+# (src/bin/app/gallery.rs), written into index.html.
+cargo run --offline --quiet --bin app -- gallery "$out/index.html"
+# The service worker last: its build id is a hash of every file above.
+tools/build-sw.sh "$out"

@@ -173,7 +173,11 @@ export async function launch(extraArgs = []) {
 
 // A page that records what would make a test fail: foreign requests (blocked), console errors, page errors.
 export async function watchedPage(browser, origin, options = {}) {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 1200, height: 860 } });
+  // The service worker (www/sw.js) is off unless a test asks for it (`serviceWorkers: "allow"`,
+  // tests/e2e/offline.test.mjs): requests a worker answers never reach page.route, which the
+  // checks here and tests that stub a file rely on.
+  const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 1200, height: 860 },
+    serviceWorkers: options.serviceWorkers ?? "block" });
   const page = await context.newPage();
   return { page, context, problems: await watch(page, origin) };
 }

@@ -44,9 +44,30 @@ fn main() {
     }
 }
 
+/// Natively: `app gallery <index.html>` writes the home page's examples (`gallery.rs`) into a
+/// built `index.html` (`tools/build-chunks.sh` runs it); anything else says where the app runs.
 #[cfg(not(target_arch = "wasm32"))]
-fn main() {
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command, path] = args.as_slice() {
+        if command == "gallery" {
+            let written = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read `{path}`: {e}"))
+                .and_then(|html| pages::gallery::inject(&html, &pages::gallery::cards()?))
+                .and_then(|html| {
+                    std::fs::write(path, html).map_err(|e| format!("cannot write `{path}`: {e}"))
+                });
+            return match written {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("app gallery: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    }
     eprintln!(
         "secplay's app runs in the browser: `make run` builds it and serves it on http://127.0.0.1:8080"
     );
+    std::process::ExitCode::SUCCESS
 }

@@ -8,8 +8,12 @@ pub mod esdk;
 #[cfg(target_arch = "wasm32")]
 pub mod file_drop;
 pub mod fms;
+pub mod gallery;
+pub mod json_editor;
 pub mod keys;
 pub mod kms;
+#[cfg(target_arch = "wasm32")]
+pub mod offline;
 #[cfg(target_arch = "wasm32")]
 pub mod overview;
 pub mod policy;

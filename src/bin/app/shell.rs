@@ -56,6 +56,7 @@ pub fn App() -> Html {
                 <a class="brand" href="#/">{"secplay"}</a>
                 <span class="version" title="secplay version">{ format!("v{}", secplay::VERSION) }</span>
                 <span class="tagline">{"Runs entirely in your browser: nothing you type leaves this page."}</span>
+                <pages::offline::OfflineStatus />
                 <pages::theme::ThemeToggle />
             </header>
             <nav class="side" aria-label="Sections">

@@ -1,6 +1,45 @@
-//! The landing page: what secplay is, and what is here now.
+//! The landing page: what secplay is, the examples gallery (cards that open a page with an
+//! example loaded, `super::gallery`), and what is here now.
 
 use yew::prelude::*;
+
+use super::gallery::{self, Card};
+
+/// The gallery's cards as the build wrote them into `index.html` (none when the page was built
+/// without them; the rest of the overview does not depend on them).
+fn cards() -> Result<Vec<Card>, String> {
+    let text = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(gallery::ELEMENT_ID))
+        .and_then(|e| e.text_content());
+    match text {
+        Some(t) => gallery::from_script_json(&t),
+        None => Ok(Vec::new()),
+    }
+}
+
+#[function_component]
+fn Gallery() -> Html {
+    let cards = use_memo((), |_| cards());
+    match &*cards {
+        Ok(cards) if cards.is_empty() => html! {},
+        Ok(cards) => html! {
+            <section aria-labelledby="gallery-title">
+                <h2 id="gallery-title">{"Examples to open"}</h2>
+                <ul class="gallery">
+                    { for cards.iter().map(|c| html! {
+                        <li class="gallery-card" data-example={c.id.clone()}>
+                            <a id={format!("example-{}", c.id)} href={c.href.clone()}>{ c.title.clone() }</a>
+                            <span class="gallery-page">{ c.page.clone() }</span>
+                            <p>{ c.text.clone() }</p>
+                        </li>
+                    }) }
+                </ul>
+            </section>
+        },
+        Err(e) => html! { <p class="error" role="alert">{ e.clone() }</p> },
+    }
+}
 
 #[function_component]
 pub fn Overview() -> Html {
@@ -10,6 +49,7 @@ pub fn Overview() -> Html {
             <p>{"Paste what AWS gives you (key policies, IAM policies, replication configurations, web ACLs, \
                  encrypted messages) and see what AWS would do with it, with real cryptography. \
                  Everything runs here, in WebAssembly: no request leaves this page."}</p>
+            <Gallery />
             <h2>{"Available now"}</h2>
             <ul>
                 <li><a href="#/envelope">{"Envelope encryption"}</a>{": encrypt a message with a fresh \

@@ -11,6 +11,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::state::{Action, FmsState, Text, STEP};
+use crate::pages::json_editor::JsonEditor;
 
 impl Reducible for FmsState {
     type Action = Action;
@@ -163,6 +164,10 @@ pub fn fms_page() -> Html {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.dispatch(Action::Edit(t, text_of(&e))))
     };
+    let edit_json = |t: Text| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(Action::Edit(t, v)))
+    };
     let body = match &state.result {
         Err(p) => html! {
             <section class="card"><p id="fms-error" class="inline-err" data-code={p.code.clone()}>
@@ -249,9 +254,9 @@ pub fn fms_page() -> Html {
                 <p class="muted small">{"The organisation: Root → OrganizationalUnits / Accounts → Resources (Arn, Tags, WebACL, CreatedAt), JoinedAt, \
                     WebACLs, ManagedWebACLRules. The policies: `fms get-policy` output, ManagedServiceData as the API writes it."}</p>
                 <label for="fms-org-text">{"Organisation (JSON)"}</label>
-                <textarea id="fms-org-text" class="mono" rows="16" spellcheck="false" value={state.org.clone()} oninput={edit(Text::Org)} />
+                <JsonEditor id="fms-org-text" what="the organisation" rows={16} value={state.org.clone()} oninput={edit_json(Text::Org)} />
                 <label for="fms-policies-text">{"Firewall Manager policies (JSON)"}</label>
-                <textarea id="fms-policies-text" class="mono" rows="16" spellcheck="false" value={state.policies.clone()} oninput={edit(Text::Policies)} />
+                <JsonEditor id="fms-policies-text" what="the policies" rows={16} value={state.policies.clone()} oninput={edit_json(Text::Policies)} />
             </section>
         </div>
     }

@@ -523,8 +523,8 @@ pub fn KmsPage() -> Html {
                     </select>
                 </div>
                 <label for="kms-request">{"Request (AWS KMS JSON; blobs in base64)"}</label>
-                <textarea id="kms-request" class="mono" rows="8" value={state.request.clone()}
-                    oninput={on_value::<InputEvent>(&state, Action::Request)} />
+                <crate::pages::json_editor::JsonEditor id="kms-request" what="the request" rows={8} value={state.request.clone()}
+                    oninput={{ let state = state.clone(); Callback::from(move |t: String| state.dispatch(Action::Request(t))) }} />
                 <button id="kms-send" class="primary" onclick={on_click(&state, || Action::Send)}>{ format!("Call {}", state.operation) }</button>
             </section>
 

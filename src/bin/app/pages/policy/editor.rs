@@ -18,6 +18,9 @@ pub struct EditorProps {
     pub oninput: Callback<String>,
     #[prop_or_default]
     pub placeholder: AttrValue,
+    /// The id of the findings list, which the textarea points at (`aria-describedby`).
+    #[prop_or_default]
+    pub described_by: Option<AttrValue>,
 }
 
 /// One piece of a line: characters `[from, to)` with the classes of the marks covering them.
@@ -132,7 +135,9 @@ pub fn PolicyEditor(props: &EditorProps) -> Html {
             <div class="ed-inner">
                 <div class="ed-back" aria-hidden="true">{ for lines }</div>
                 <textarea id={format!("policy-{}", props.id)} class="ed-input" spellcheck="false" autocomplete="off"
-                    wrap="soft" value={props.text.clone()} oninput={oninput} placeholder={props.placeholder.clone()} />
+                    wrap="soft" value={props.text.clone()} oninput={oninput} placeholder={props.placeholder.clone()}
+                    aria-invalid={props.marks.iter().any(|m| m.class == "mk-error").then_some("true")}
+                    aria-describedby={props.described_by.clone()} />
             </div>
         </div>
     }

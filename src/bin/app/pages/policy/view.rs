@@ -17,6 +17,7 @@ use super::presets::Preset;
 use super::results::{ActionsTable, DecisionView};
 use super::share;
 use super::state::{Editor, Field, Msg, Page, MAX_IDENTITY};
+use crate::pages::json_editor::FormatButton;
 use crate::services::location;
 
 fn input_text(e: &InputEvent) -> String {
@@ -77,13 +78,16 @@ pub fn PolicyPage() -> Html {
             <div class="policy-editor">
                 <div class="ed-head">
                     <label for={format!("policy-{id}")}>{ e.label() }</label>
+                    <FormatButton for_id={format!("policy-{id}")} what={e.label()} text={AttrValue::from(state.policy(e).to_string())}
+                        onformat={oninput.clone()} />
                     if let Editor::Identity(i) = e {
                         <button class="link" id={format!("remove-{id}")}
                             onclick={let s = page.clone(); Callback::from(move |_| s.dispatch(Msg::RemoveIdentity(i)))}>{"Remove"}</button>
                     }
                 </div>
                 <PolicyEditor id={id.clone()} text={AttrValue::from(state.policy(e).to_string())}
-                    marks={analysis.marks_of(e)} oninput={oninput} placeholder={placeholder} />
+                    marks={analysis.marks_of(e)} oninput={oninput} placeholder={placeholder}
+                    described_by={(!findings.is_empty()).then(|| AttrValue::from(format!("findings-{id}")))} />
                 if !findings.is_empty() {
                     <ul class="findings" id={format!("findings-{id}")}>
                         { for findings.iter().map(|f| html! {

@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::state::{examples, Action, Diagram, Job, Problem, S3State, Text};
 use crate::pages::file_drop::use_file_drop;
+use crate::pages::json_editor::JsonEditor;
 use crate::services::s3_worker::InventoryWorker;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -304,11 +305,15 @@ pub fn S3Page() -> Html {
         .unwrap_or_default();
     let verdicts = state.verdicts();
     let running = state.running_id().is_some();
-    let textarea = |t: Text, id: &'static str, rows: &'static str, hint: &'static str| {
+    let edit = |text: Text| {
+        let state = state.clone();
+        Callback::from(move |t: String| state.dispatch(Action::Edit(text, t)))
+    };
+    let textarea = |t: Text, id: &'static str, rows: u32, hint: &'static str| {
         html! {
             <>
                 <label for={id}>{ hint }</label>
-                <textarea id={id} class="mono" rows={rows} spellcheck="false" value={state.text(t).to_owned()} oninput={on(t)} />
+                <JsonEditor id={id} what={format!("the {} JSON", id.trim_start_matches("s3-"))} rows={rows} value={state.text(t).to_owned()} oninput={edit(t)} />
             </>
         }
     };
@@ -352,15 +357,15 @@ pub fn S3Page() -> Html {
             <div class="grid2">
                 <section class="card">
                     <h2>{"Configuration and buckets"}</h2>
-                    { textarea(Text::Replication, "s3-replication", "14", "Replication configuration (get-bucket-replication output)") }
-                    { textarea(Text::Source, "s3-source", "8", "Source bucket: {bucket, account, region, versioning, encryption?, blockedEncryptionTypes?}") }
-                    { textarea(Text::Destinations, "s3-destinations", "8", "Destination buckets: [{bucket, account, region, versioning, ownership?, bucketPolicy?, …}]") }
+                    { textarea(Text::Replication, "s3-replication", 14, "Replication configuration (get-bucket-replication output)") }
+                    { textarea(Text::Source, "s3-source", 8, "Source bucket: {bucket, account, region, versioning, encryption?, blockedEncryptionTypes?}") }
+                    { textarea(Text::Destinations, "s3-destinations", 8, "Destination buckets: [{bucket, account, region, versioning, ownership?, bucketPolicy?, …}]") }
                 </section>
                 <section class="card">
                     <h2>{"Role, keys and objects"}</h2>
-                    { textarea(Text::Roles, "s3-roles", "10", "Roles: {\"<role ARN>\": {policies: [...], trustPolicy?, permissionsBoundary?}}") }
-                    { textarea(Text::Keys, "s3-keys", "8", "KMS keys: [{arn, keySpec?, multiRegion?, enabled?, policy}]") }
-                    { textarea(Text::Objects, "s3-objects", "8", "Objects: [{key, encryption?, kmsKeyArn?, bucketKeyEnabled?, storageClass?, isReplica?, …}]") }
+                    { textarea(Text::Roles, "s3-roles", 10, "Roles: {\"<role ARN>\": {policies: [...], trustPolicy?, permissionsBoundary?}}") }
+                    { textarea(Text::Keys, "s3-keys", 8, "KMS keys: [{arn, keySpec?, multiRegion?, enabled?, policy}]") }
+                    { textarea(Text::Objects, "s3-objects", 8, "Objects: [{key, encryption?, kmsKeyArn?, bucketKeyEnabled?, storageClass?, isReplica?, …}]") }
                     <label>{"New objects per second (for the KMS load) "}
                         <input id="s3-rate" class="narrow" value={state.rate.clone()} oninput={on(Text::Rate)} /></label>
                 </section>

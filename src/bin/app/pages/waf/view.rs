@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::replay::ReplayTab;
 use super::state::{Action, GeoStatus, Problem, Text, WafState, BURST};
+use crate::pages::json_editor::JsonEditor;
 use crate::services::geo;
 
 /// Attribution the geo data's licences ask for.
@@ -152,6 +153,10 @@ pub fn WafPage(props: &WafProps) -> Html {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.dispatch(Action::Edit(text, text_of(&e))))
     };
+    let edit = |text: Text| {
+        let state = state.clone();
+        Callback::from(move |t: String| state.dispatch(Action::Edit(text, t)))
+    };
     let on_eval = send(|| Action::Evaluate(1));
     let on_burst = send(|| Action::Evaluate(BURST));
     let on_sample = send(|| Action::Sample);
@@ -194,9 +199,9 @@ pub fn WafPage(props: &WafProps) -> Html {
                 <section class="card">
                     <h2>{"Web ACL"}</h2>
                     <label for="waf-acl">{"WebACL JSON (or the whole get-web-acl output)"}</label>
-                    <textarea id="waf-acl" class="mono" rows="16" spellcheck="false" value={state.acl.clone()} oninput={on(Text::Acl)} />
+                    <JsonEditor id="waf-acl" what="the web ACL" rows={16} value={state.acl.clone()} oninput={edit(Text::Acl)} />
                     <label for="waf-resources">{"Resources: { ipSets, regexPatternSets, ruleGroups }"}</label>
-                    <textarea id="waf-resources" class="mono" rows="5" spellcheck="false" value={state.resources.clone()} oninput={on(Text::Resources)} />
+                    <JsonEditor id="waf-resources" what="the resources" rows={5} value={state.resources.clone()} oninput={edit(Text::Resources)} />
                     if let Some(c) = &capacity {
                         <p id="waf-capacity">{ format!("Capacity: {} WCUs of the {} included ({} at most).",
                             at(c, "total"), at(c, "included"), at(c, "max")) }
@@ -205,7 +210,13 @@ pub fn WafPage(props: &WafProps) -> Html {
                     }
                     if let Some(p) = &build_problem {
                         <p id="waf-acl-error" class="inline-err"><code>{ &p.code }</code>{" "}{ &p.message }
-                            if let Some(place) = &p.place { <span class="muted">{ format!(" ({place})") }</span> }</p>
+                            if let Some(place) = &p.place { <span class="muted">{ format!(" ({place})") }</span> }
+                            // One error with a place in the text: a button selects it, as each error of a list does.
+                            if let Some((a, b)) = p.items.first().and_then(|i| i.select).filter(|_| p.items.len() < 2) {
+                                {" "}<button id="waf-acl-error-select" class="link"
+                                    onclick={let id = if p.text == Some(Text::Resources) { "waf-resources" } else { "waf-acl" };
+                                             Callback::from(move |_: MouseEvent| select_in(id, a, b))}>{"Select it"}</button>
+                            }</p>
                         { problem_list(p) }
                     }
                 </section>
