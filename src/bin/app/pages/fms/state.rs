@@ -109,29 +109,45 @@ impl FmsState {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// One evaluation in the usual case (the selected resource exists and the request reads):
+    /// the organisation is evaluated once with the resource and its request; only when the
+    /// resource does not exist at this moment is it evaluated again without (a whole evaluation
+    /// builds every account's web ACL, so doing it twice doubled the page's work per edit).
     fn evaluate(&mut self) {
         let mut options = serde_json::Map::new();
         options.insert("at".into(), json!(self.clock));
         let org = Value::String(self.org.clone());
         let policies = Value::String(self.policies.clone());
-        // A first pass without the resource finds what exists now.
-        self.result =
-            fms::evaluate(&org, &policies, &Value::Object(options.clone())).map_err(|e| problem(&e));
-        let exists =
-            |arn: &str| self.resources().iter().any(|r| r.get("arn").and_then(Value::as_str) == Some(arn));
-        let Some(arn) = self.selected.clone().filter(|a| exists(a)) else { return };
-        options.insert("resource".into(), json!(arn));
-        match parse_request_text(&self.request, CLIENT_IP) {
-            Ok(req) => {
-                options.insert("request".into(), req);
-            }
-            Err(e) => {
-                self.result = Err(Problem {
-                    code: e.code().to_owned(),
-                    message: format!("request: {e}"),
-                    pointer: None,
-                });
-                return;
+        if let Some(arn) = self.selected.clone() {
+            let mut with = options.clone();
+            with.insert("resource".into(), json!(arn));
+            match parse_request_text(&self.request, CLIENT_IP) {
+                Ok(req) => {
+                    with.insert("request".into(), req);
+                    match fms::evaluate(&org, &policies, &Value::Object(with)) {
+                        Err(e) if missing_resource(&e) => {}
+                        other => {
+                            self.result = other.map_err(|e| problem(&e));
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.result =
+                        fms::evaluate(&org, &policies, &Value::Object(options)).map_err(|e| problem(&e));
+                    let exists = self
+                        .resources()
+                        .iter()
+                        .any(|r| r.get("arn").and_then(Value::as_str) == Some(arn.as_str()));
+                    if exists {
+                        self.result = Err(Problem {
+                            code: e.code().to_owned(),
+                            message: format!("request: {e}"),
+                            pointer: None,
+                        });
+                    }
+                    return;
+                }
             }
         }
         self.result = fms::evaluate(&org, &policies, &Value::Object(options)).map_err(|e| problem(&e));
@@ -242,6 +258,11 @@ fn push_to(v: &mut Value, key: &str, item: Value) -> bool {
     }
 }
 
+/// The error `evaluate` answers when `options.resource` names no resource at this moment.
+fn missing_resource(e: &secplay::fms::FmsError) -> bool {
+    matches!(e, secplay::fms::FmsError::Options { pointer, .. } if pointer == "/options/resource")
+}
+
 fn problem(e: &secplay::fms::FmsError) -> Problem {
     Problem { code: e.code().to_owned(), message: e.to_string(), pointer: e.pointer().map(str::to_owned) }
 }
@@ -292,6 +313,23 @@ mod tests {
         assert_eq!(p.pointer.as_deref(), Some("/policies/0/Policy"));
         s.apply(Action::Example);
         assert!(s.result.is_ok());
+    }
+
+    #[test]
+    fn a_selected_resource_that_does_not_exist_leaves_the_organisation_evaluated() {
+        let mut s = FmsState::default();
+        assert!(s.result.as_ref().unwrap().get("merged").is_some());
+        s.apply(Action::Select(
+            "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/gone/1".to_owned(),
+        ));
+        let v = s.result.clone().unwrap();
+        assert!(v.get("merged").is_none());
+        assert!(!s.resources().is_empty());
+        // A broken request with a missing resource is not the request's problem.
+        s.apply(Action::Edit(Text::Request, "not http".to_owned()));
+        assert!(s.result.is_ok());
+        s.apply(Action::Select(examples::SHOP_ALB.to_owned()));
+        assert!(s.result.is_err(), "the request is broken and the resource exists");
     }
 
     #[test]
