@@ -10,6 +10,7 @@ pub mod file_drop;
 pub mod fms;
 pub mod keys;
 pub mod kms;
+pub mod notes;
 #[cfg(target_arch = "wasm32")]
 pub mod overview;
 pub mod policy;
