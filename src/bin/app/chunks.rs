@@ -115,6 +115,7 @@ pub fn page(route: Route) -> Html {
         Route::Keys if here!(Route::Keys) => html! { <pages::keys::KeysPage /> },
         Route::Acm if here!(Route::Acm) => html! { <pages::acm::AcmPage /> },
         Route::Scan if here!(Route::Scan) => html! { <pages::scan::ScanPage /> },
+        Route::Notes if here!(Route::Notes) => html! { <pages::notes::NotesPage /> },
         Route::NotFound if here!(Route::NotFound) => html! { <pages::overview::NotFound /> },
         _ => html! {
             <p class="error" role="alert">

@@ -12,6 +12,7 @@ pub mod gallery;
 pub mod json_editor;
 pub mod keys;
 pub mod kms;
+pub mod notes;
 #[cfg(target_arch = "wasm32")]
 pub mod offline;
 #[cfg(target_arch = "wasm32")]

@@ -24,6 +24,8 @@ pub enum Route {
     Keys,
     Acm,
     Fms,
+    /// The notes: the chapter list (`#/notes`) and one chapter (`#/notes/<id>`, the page reads the id).
+    Notes,
     NotFound,
 }
 
@@ -43,13 +45,14 @@ pub enum Chunk {
     S3,
     Scan,
     Acm,
+    Notes,
 }
 
 impl Chunk {
     /// Every page chunk (not [`Chunk::Home`]); the tests check that Cargo.toml has a bin for each.
     #[cfg(test)]
     pub const PAGES: &'static [Chunk] =
-        &[Chunk::Keystore, Chunk::Policy, Chunk::Waf, Chunk::S3, Chunk::Scan, Chunk::Acm];
+        &[Chunk::Keystore, Chunk::Policy, Chunk::Waf, Chunk::S3, Chunk::Scan, Chunk::Acm, Chunk::Notes];
 
     /// The chunk's file name in `dist/pages/` (and its cargo bin, `chunk-<name>`).
     pub const fn name(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Chunk {
             Chunk::S3 => "s3",
             Chunk::Scan => "scan",
             Chunk::Acm => "acm",
+            Chunk::Notes => "notes",
         }
     }
 
@@ -74,6 +78,7 @@ impl Route {
     /// The navigation, in order (a slice, so adding a page is one added line).
     pub const NAV: &'static [Route] = &[
         Route::Overview,
+        Route::Notes,
         Route::Envelope,
         Route::Esdk,
         Route::Kms,
@@ -115,6 +120,7 @@ impl Route {
             "keys" => Route::Keys,
             "acm" => Route::Acm,
             "fms" => Route::Fms,
+            "notes" => Route::Notes,
             _ => Route::NotFound,
         }
     }
@@ -137,6 +143,7 @@ impl Route {
             Route::Keys => "#/keys",
             Route::Acm => "#/acm",
             Route::Fms => "#/fms",
+            Route::Notes => "#/notes",
         }
     }
 
@@ -152,6 +159,7 @@ impl Route {
             Route::S3 => Chunk::S3,
             Route::Scan => Chunk::Scan,
             Route::Acm => Chunk::Acm,
+            Route::Notes => Chunk::Notes,
         }
     }
 
@@ -173,6 +181,7 @@ impl Route {
             Route::Keys => "Key store",
             Route::Acm => "ACM certificates",
             Route::Fms => "Firewall Manager",
+            Route::Notes => "Notes",
             Route::NotFound => "Not found",
         }
     }
@@ -325,5 +334,13 @@ mod tests {
         assert_eq!(Route::WafReplay.section(), Route::Waf);
         assert!(!Route::NAV.contains(&Route::WafReplay), "a tab of the WAF page, not its own entry");
         assert_eq!(Route::S3.section(), Route::S3);
+    }
+
+    #[test]
+    fn a_chapter_is_the_notes_page() {
+        for h in ["#/notes", "#/notes/", "#/notes/envelope-kms", "#/notes/three-models?x=1"] {
+            assert_eq!(Route::from_hash(h), Route::Notes, "hash {h:?}");
+        }
+        assert_eq!(Route::from_hash("#/notesx"), Route::NotFound);
     }
 }
