@@ -2,15 +2,18 @@
 //! tests of every statement kind, labels added by geo matching, and rate-based counting. The
 //! rule loop and actions are in `flow`.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use crate::waf::field::FieldToMatch;
 use crate::waf::log::*;
 use crate::waf::model::*;
 use crate::waf::transform::{apply_all, Transformation};
+
 use crate::waf::{sqli, xss};
 
 use super::flow::{lossy, Run, Scope};
+use super::memo::Value;
 
 fn word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -23,18 +26,26 @@ pub fn byte_match(hay: &[u8], needle: &[u8], position: Positional) -> bool {
         Positional::Exactly => hay == needle,
         Positional::StartsWith => hay.starts_with(needle),
         Positional::EndsWith => hay.ends_with(needle),
-        Positional::Contains => needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle),
+        Positional::Contains => needle.is_empty() || occurrences(hay, needle).next().is_some(),
         Positional::ContainsWord => {
             if needle.is_empty() || needle.len() > hay.len() {
                 return false;
             }
-            (0..=hay.len() - needle.len()).any(|i| {
-                hay.get(i..i + needle.len()) == Some(needle)
-                    && (i == 0 || hay.get(i - 1).is_some_and(|b| !word_byte(*b)))
+            occurrences(hay, needle).any(|i| {
+                (i == 0 || hay.get(i - 1).is_some_and(|b| !word_byte(*b)))
                     && hay.get(i + needle.len()).is_none_or(|b| !word_byte(*b))
             })
         }
     }
+}
+
+/// Where `needle` (not empty) starts in `hay`, in order: candidates are the places of its first
+/// byte (found by `memchr`), each then compared in full, so no window is compared that cannot
+/// match (the same positions as trying every window).
+fn occurrences<'h>(hay: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let first = needle.first().copied().unwrap_or_default();
+    memchr::memchr_iter(first, hay)
+        .filter(move |&i| hay.get(i..).is_some_and(|rest| rest.starts_with(needle)))
 }
 
 impl Run<'_> {
@@ -414,6 +425,10 @@ impl Run<'_> {
         details: &mut Vec<MatchDetail>,
         mut test: impl FnMut(&[u8]) -> Option<(Option<MatchDetail>, String)>,
     ) -> bool {
+        // Pre-parse transformations only concern query-argument fields, never single parts.
+        if let Some((part, bytes)) = ins.field.single_part(self.req, self.body_limit) {
+            return self.inspect_one(ins, part, bytes, path, trace, details, test);
+        }
         let x = ins.field.extract_with(self.req, self.body_limit, &ins.pre_parse);
         if x.oversize {
             if let Some(name) = ins.field.oversize_name() {
@@ -456,6 +471,53 @@ impl Run<'_> {
         st.matched = matched;
         if self.trace {
             trace.push(st);
+        }
+        matched
+    }
+
+    /// `inspect` for a field that is one part (see `FieldToMatch::single_part`): the same trace,
+    /// note and outcome as the general loop gives for one part, with the transformed value taken
+    /// from (or kept in) the request's memo.
+    #[allow(clippy::too_many_arguments)]
+    fn inspect_one(
+        &mut self,
+        ins: &Inspect,
+        part: &str,
+        bytes: &[u8],
+        path: &str,
+        trace: &mut Vec<StatementTrace>,
+        details: &mut Vec<MatchDetail>,
+        mut test: impl FnMut(&[u8]) -> Option<(Option<MatchDetail>, String)>,
+    ) -> bool {
+        let memo = std::mem::take(&mut self.memo);
+        let mut computed: Option<Cow<'_, [u8]>> = None;
+        let value: &[u8] = match memo.get(&ins.field, &ins.transformations) {
+            Some(Value::Unchanged) => bytes,
+            Some(Value::Changed(v)) => v,
+            None => computed.insert(apply_all(bytes, &ins.transformations)),
+        };
+        let mut st = StatementTrace { path: path.to_owned(), ..StatementTrace::default() };
+        if self.trace {
+            st.inspected.push(Inspected { part: part.to_owned(), value: lossy(value) });
+        }
+        if let Some((detail, note)) = test(value) {
+            st.matched = true;
+            st.note = if part.is_empty() { note } else { format!("{note} in `{part}`") };
+            if let Some(d) = detail {
+                details.push(d);
+            }
+        }
+        let matched = st.matched;
+        if self.trace {
+            trace.push(st);
+        }
+        self.memo = memo;
+        if let Some(c) = computed {
+            let v = match c {
+                Cow::Borrowed(_) => Value::Unchanged,
+                Cow::Owned(v) => Value::Changed(v),
+            };
+            self.memo.put(&ins.field, &ins.transformations, v);
         }
         matched
     }
