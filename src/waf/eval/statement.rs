@@ -13,7 +13,6 @@ use crate::waf::transform::{apply_all, Transformation};
 use crate::waf::{sqli, xss};
 
 use super::flow::{lossy, Run, Scope};
-use super::memo::Value;
 
 fn word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -491,10 +490,13 @@ impl Run<'_> {
     ) -> bool {
         let memo = std::mem::take(&mut self.memo);
         let mut computed: Option<Cow<'_, [u8]>> = None;
-        let value: &[u8] = match memo.get(&ins.field, &ins.transformations) {
-            Some(Value::Unchanged) => bytes,
-            Some(Value::Changed(v)) => v,
-            None => computed.insert(apply_all(bytes, &ins.transformations)),
+        let value: &[u8] = if ins.transformations.iter().all(|t| *t == Transformation::None) {
+            bytes
+        } else {
+            match memo.get(&ins.field, &ins.transformations) {
+                Some(v) => v,
+                None => computed.insert(apply_all(bytes, &ins.transformations)),
+            }
         };
         let mut st = StatementTrace { path: path.to_owned(), ..StatementTrace::default() };
         if self.trace {
@@ -512,11 +514,7 @@ impl Run<'_> {
             trace.push(st);
         }
         self.memo = memo;
-        if let Some(c) = computed {
-            let v = match c {
-                Cow::Borrowed(_) => Value::Unchanged,
-                Cow::Owned(v) => Value::Changed(v),
-            };
+        if let Some(Cow::Owned(v)) = computed {
             self.memo.put(&ins.field, &ins.transformations, v);
         }
         matched
