@@ -255,3 +255,25 @@ fn a_value_read_back_from_the_memo_is_the_value_computed_fresh() {
     }
     assert_eq!(checked, 24);
 }
+
+#[test]
+fn a_transformation_passed_over_as_a_no_op_gives_what_applying_it_gives() {
+    use secplay::waf::transform::{apply_all, ALL};
+    // Paths with every kind of segment (`.`, `..`, empty, backslashes), escapes, entities, case.
+    const PIECES: &[&[u8]] =
+        &[b"/", b"a", b".", b"..", b"//", b"\\", b"%2e", b"+", b"&amp;", b"B", b"x.php", b"/"];
+    let mut rng = Rng(0x5eed_0000_0000_0001);
+    let mut passed_over = 0;
+    for _ in 0..5_000 {
+        let n = (rng.next() % 7) as usize;
+        let input: Vec<u8> = (0..n)
+            .flat_map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize].iter().copied())
+            .collect();
+        for (name, t) in ALL {
+            let once = apply_all(&input, &[t]);
+            passed_over += usize::from(matches!(once, std::borrow::Cow::Borrowed(_)));
+            assert_eq!(&*once, t.apply(&input).as_slice(), "{name} on {:?}", String::from_utf8_lossy(&input));
+        }
+    }
+    assert!(passed_over > 5_000, "{passed_over}");
+}

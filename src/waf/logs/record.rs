@@ -217,7 +217,13 @@ pub fn parse_line(line_no: u64, raw: &[u8]) -> Result<Option<LoggedRecord>, Line
 
 fn from_slice(bytes: &[u8]) -> Result<RawRecord<'_>, LineError> {
     // serde_json stops at 128 levels of nesting (also inside ignored members): no stack overflow.
-    serde_json::from_slice(bytes).map_err(|e| {
+    // A line that is UTF-8 (checked once, in one pass) is read as text, so serde does not check
+    // each string again; any other line is read as bytes, which reports what is wrong where.
+    let read = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    read.map_err(|e| {
         if e.is_data() {
             invalid(format!("not an AWS WAF log record: {e}"))
         } else {
