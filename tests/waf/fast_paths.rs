@@ -206,7 +206,7 @@ fn a_value_read_back_from_the_memo_is_the_value_computed_fresh() {
     let query = json!({"QueryString": {}});
     let ua = json!({"SingleHeader": {"Name": "User-Agent"}});
     let decode = tt(&["URL_DECODE", "HTML_ENTITY_DECODE"]);
-    let statements = vec![
+    let statements = [
         (
             "sqli",
             json!({"SqliMatchStatement": {"FieldToMatch": query, "TextTransformations": decode, "SensitivityLevel": "LOW"}}),
