@@ -181,16 +181,20 @@ impl Run<'_> {
                     }
                 }
                 let matched = country.as_ref().is_some_and(|c| codes.contains(c));
-                let note = self.origin_note("country", country.as_deref(), ip, origin);
-                trace.push(StatementTrace {
-                    path: join("GeoMatchStatement"),
-                    matched,
-                    inspected: vec![Inspected {
-                        part: source.to_owned(),
-                        value: country.unwrap_or_default(),
-                    }],
-                    note,
-                });
+                // The statement trace reaches the record only with the per-rule trace: without it
+                // (the log replay), none is built.
+                if self.rule_trace {
+                    let note = self.origin_note("country", country.as_deref(), ip, origin);
+                    trace.push(StatementTrace {
+                        path: join("GeoMatchStatement"),
+                        matched,
+                        inspected: vec![Inspected {
+                            part: source.to_owned(),
+                            value: country.unwrap_or_default(),
+                        }],
+                        note,
+                    });
+                }
                 matched
             }
             Statement::Asn(list, fwd) => {
@@ -211,14 +215,19 @@ impl Run<'_> {
                 };
                 let (asn, origin) = self.asn_of(ip, supplied);
                 let matched = asn.is_some_and(|a| list.contains(&a));
-                let value = asn.map(|a| a.to_string());
-                let note = self.origin_note("asn", value.as_deref(), ip, origin);
-                trace.push(StatementTrace {
-                    path: join("AsnMatchStatement"),
-                    matched,
-                    inspected: vec![Inspected { part: "asn".to_owned(), value: value.unwrap_or_default() }],
-                    note,
-                });
+                if self.rule_trace {
+                    let value = asn.map(|a| a.to_string());
+                    let note = self.origin_note("asn", value.as_deref(), ip, origin);
+                    trace.push(StatementTrace {
+                        path: join("AsnMatchStatement"),
+                        matched,
+                        inspected: vec![Inspected {
+                            part: "asn".to_owned(),
+                            value: value.unwrap_or_default(),
+                        }],
+                        note,
+                    });
+                }
                 matched
             }
             Statement::IpSet(arn, fwd) => {
@@ -254,16 +263,19 @@ impl Run<'_> {
                 };
                 let hit = addrs.iter().find_map(|a| set.lookup(*a).map(|net| (a, net)));
                 let matched = hit.is_some();
-                trace.push(StatementTrace {
-                    path: join("IPSetReferenceStatement"),
-                    matched,
-                    inspected: addrs
-                        .iter()
-                        .map(|a| Inspected { part: "ip".to_owned(), value: a.to_string() })
-                        .collect(),
-                    note: hit
-                        .map_or(note.clone(), |(a, net)| format!("{a} in {net} of `{}` {note}", set.name)),
-                });
+                if self.rule_trace {
+                    trace.push(StatementTrace {
+                        path: join("IPSetReferenceStatement"),
+                        matched,
+                        inspected: addrs
+                            .iter()
+                            .map(|a| Inspected { part: "ip".to_owned(), value: a.to_string() })
+                            .collect(),
+                        note: hit.map_or(note.clone(), |(a, net)| {
+                            format!("{a} in {net} of `{}` {note}", set.name)
+                        }),
+                    });
+                }
                 matched
             }
             Statement::LabelMatch(sc, key) => {
@@ -275,12 +287,14 @@ impl Run<'_> {
                         self.labels.iter().any(|l| l.starts_with(&ns))
                     }
                 };
-                trace.push(StatementTrace {
-                    path: join("LabelMatchStatement"),
-                    matched,
-                    inspected: vec![Inspected { part: "key".to_owned(), value: full }],
-                    note: String::new(),
-                });
+                if self.rule_trace {
+                    trace.push(StatementTrace {
+                        path: join("LabelMatchStatement"),
+                        matched,
+                        inspected: vec![Inspected { part: "key".to_owned(), value: full }],
+                        note: String::new(),
+                    });
+                }
                 matched
             }
             Statement::RateBased(rb) => {
@@ -352,12 +366,14 @@ impl Run<'_> {
         let Some(key) = key else { return false };
         let id = format!("{}/{rule}", scope.group.unwrap_or(""));
         let (count, matched) = self.rate.record_match(&id, key.clone(), self.now, rb.window_sec, rb.limit);
-        trace.push(StatementTrace {
-            path: path.to_owned(),
-            matched,
-            inspected: vec![Inspected { part: limit_key.to_owned(), value: key.join(" ") }],
-            note: format!("{count} request(s) in the last {} s, limit {}", rb.window_sec, rb.limit),
-        });
+        if self.rule_trace {
+            trace.push(StatementTrace {
+                path: path.to_owned(),
+                matched,
+                inspected: vec![Inspected { part: limit_key.to_owned(), value: key.join(" ") }],
+                note: format!("{count} request(s) in the last {} s, limit {}", rb.window_sec, rb.limit),
+            });
+        }
         if matched {
             self.rate_hits.push(RateEntry {
                 rate_based_rule_id: rule.to_owned(),
