@@ -5,4 +5,5 @@
 pub mod date;
 pub mod entity;
 pub mod ip;
+pub(crate) mod json_cursor;
 pub mod json_source;

@@ -1,65 +1,35 @@
-//! A cursor over a JSON object that tracks its JSON pointer and rejects members the model does
-//! not define, with the FMS API reference's constraint checks (lengths, patterns, enums, list
-//! sizes). Knows nothing of Firewall Manager semantics (see `org` and `policy`).
+//! Firewall Manager's side of the shared JSON cursor (`common::json_cursor`): its errors as
+//! `FmsError`, the readers only the FMS model needs (booleans, clock seconds, arrays bounded in
+//! size) and the FMS API reference's constraint checks (names, tags, account and OU IDs).
+//! Knows nothing of Firewall Manager semantics (see `org` and `policy`).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::{display_pointer, shorten, FmsError};
+use crate::common::json_cursor::{self, CursorError};
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/`.
-pub(crate) fn child(pointer: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+pub(crate) use crate::common::json_cursor::child;
+
+/// A JSON object being read member by member (the shared cursor, with Firewall Manager errors).
+pub(crate) type Obj<'a> = json_cursor::Obj<'a, FmsError>;
+
+impl CursorError for FmsError {
+    fn wrong_type(pointer: &str, expected: &str) -> Self {
+        wrong(pointer, expected)
+    }
+    fn unknown_field(pointer: &str, name: &str, expected: String) -> Self {
+        Self::UnknownField { pointer: display_pointer(pointer), name: shorten(name), expected }
+    }
+    fn missing_field(pointer: &str, name: &str) -> Self {
+        Self::MissingField { pointer: display_pointer(pointer), name: name.to_owned() }
+    }
+    fn constraint(pointer: &str, value: &str, constraint: String) -> Self {
+        Self::constraint(pointer, value, constraint)
+    }
 }
 
-/// A JSON object being read member by member.
-pub(crate) struct Obj<'a> {
-    map: &'a Map<String, Value>,
-    pointer: String,
-}
-
+/// The readers only the FMS model needs.
 impl<'a> Obj<'a> {
-    /// Opens `value` as an object whose members must be among `allowed`.
-    pub(crate) fn new(value: &'a Value, pointer: &str, allowed: &[&str]) -> Result<Self, FmsError> {
-        let map = value.as_object().ok_or_else(|| wrong(pointer, "an object"))?;
-        for name in map.keys() {
-            if !allowed.contains(&name.as_str()) {
-                return Err(FmsError::UnknownField {
-                    pointer: display_pointer(pointer),
-                    name: shorten(name),
-                    expected: allowed.join(", "),
-                });
-            }
-        }
-        Ok(Self { map, pointer: pointer.to_owned() })
-    }
-
-    /// The pointer of one member.
-    pub(crate) fn at(&self, name: &str) -> String {
-        child(&self.pointer, name)
-    }
-
-    /// An optional member (null counts as absent).
-    pub(crate) fn opt(&self, name: &str) -> Option<&'a Value> {
-        self.map.get(name).filter(|v| !v.is_null())
-    }
-
-    /// A required member.
-    pub(crate) fn req(&self, name: &str) -> Result<&'a Value, FmsError> {
-        self.opt(name).ok_or_else(|| FmsError::MissingField {
-            pointer: display_pointer(&self.pointer),
-            name: name.to_owned(),
-        })
-    }
-
-    pub(crate) fn req_str(&self, name: &str) -> Result<&'a str, FmsError> {
-        as_str(self.req(name)?, &self.at(name))
-    }
-
-    pub(crate) fn opt_str(&self, name: &str) -> Result<Option<&'a str>, FmsError> {
-        self.opt(name).map(|v| as_str(v, &self.at(name))).transpose()
-    }
-
     pub(crate) fn req_bool(&self, name: &str) -> Result<bool, FmsError> {
         as_bool(self.req(name)?, &self.at(name))
     }
@@ -83,15 +53,6 @@ impl<'a> Obj<'a> {
             None => Ok(Vec::new()),
         }
     }
-
-    /// An optional string member checked against an enum.
-    pub(crate) fn opt_enum(&self, name: &str, values: &[&str]) -> Result<Option<&'a str>, FmsError> {
-        let s = self.opt_str(name)?;
-        if let Some(s) = s {
-            check_enum(s, &self.at(name), values)?;
-        }
-        Ok(s)
-    }
 }
 
 pub(crate) fn wrong(pointer: &str, expected: &str) -> FmsError {
@@ -99,7 +60,16 @@ pub(crate) fn wrong(pointer: &str, expected: &str) -> FmsError {
 }
 
 pub(crate) fn as_str<'a>(value: &'a Value, pointer: &str) -> Result<&'a str, FmsError> {
-    value.as_str().ok_or_else(|| wrong(pointer, "a string"))
+    json_cursor::as_str(value, pointer)
+}
+
+pub(crate) fn check_enum(value: &str, pointer: &str, values: &[&str]) -> Result<(), FmsError> {
+    json_cursor::check_enum(value, pointer, values)
+}
+
+/// Checks a string length (in characters) against the model's bounds.
+pub(crate) fn check_len(value: &str, pointer: &str, min: usize, max: usize) -> Result<(), FmsError> {
+    json_cursor::check_len(value, pointer, min, max)
 }
 
 pub(crate) fn as_bool(value: &Value, pointer: &str) -> Result<bool, FmsError> {
@@ -117,38 +87,6 @@ pub(crate) fn as_array<'a>(
         return Err(FmsError::limit(pointer, format!("{} items; at most {max} are accepted", items.len())));
     }
     Ok(items.iter().enumerate().map(|(i, v)| (v, child(pointer, &i.to_string()))).collect())
-}
-
-pub(crate) fn check_enum(value: &str, pointer: &str, values: &[&str]) -> Result<(), FmsError> {
-    if values.contains(&value) {
-        Ok(())
-    } else {
-        Err(FmsError::constraint(
-            pointer,
-            value,
-            format!("Member must satisfy enum value set: [{}]", values.join(", ")),
-        ))
-    }
-}
-
-/// Checks a string length (in characters) against the model's bounds.
-pub(crate) fn check_len(value: &str, pointer: &str, min: usize, max: usize) -> Result<(), FmsError> {
-    let n = value.chars().count();
-    if n < min {
-        return Err(FmsError::constraint(
-            pointer,
-            value,
-            format!("Member must have length greater than or equal to {min}"),
-        ));
-    }
-    if n > max {
-        return Err(FmsError::constraint(
-            pointer,
-            value,
-            format!("Member must have length less than or equal to {max}"),
-        ));
-    }
-    Ok(())
 }
 
 /// The FMS name pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (`PolicyName`, `ResourceSet.Name`,
@@ -175,15 +113,7 @@ pub(crate) fn check_pattern(
     pattern: &str,
     ok: impl Fn(char) -> bool,
 ) -> Result<(), FmsError> {
-    if value.chars().all(ok) {
-        Ok(())
-    } else {
-        Err(FmsError::constraint(
-            pointer,
-            value,
-            format!("Member must satisfy regular expression pattern: {pattern}"),
-        ))
-    }
+    json_cursor::check_chars(value, pointer, pattern, ok)
 }
 
 /// An AWS account ID: twelve digits (`^[0-9]+$`, length 1–1024 in the FMS model; AWS account

@@ -18,6 +18,7 @@ use super::regex_dialect::RegexPatternSet;
 use super::request::Request;
 
 mod flow;
+mod memo;
 mod origin;
 mod statement;
 
@@ -206,6 +207,7 @@ impl Engine {
             group_headers: Vec::new(),
             geo: self.geo.as_deref(),
             log_request,
+            memo: memo::Memo::default(),
         };
         let mut record = run.run();
         if log_request {

@@ -320,6 +320,24 @@ impl FieldToMatch {
         }
     }
 
+    /// The one part `extract` yields for the fields most rules inspect (URI path, query string,
+    /// method, a present single header, a body within the inspection limit, present
+    /// fingerprints and fragment), borrowed, without building a list: `None` where `extract`
+    /// could yield anything else (several parts, none, a forced result, oversize).
+    pub fn single_part<'a>(&'a self, req: &'a Request, body_limit: usize) -> Option<(&'a str, &'a [u8])> {
+        match self {
+            Self::UriPath => Some(("", req.path().as_bytes())),
+            Self::QueryString => Some(("", req.query().as_bytes())),
+            Self::Method => Some(("", req.method.as_bytes())),
+            Self::SingleHeader(name) => req.header_values(name).next().map(|v| (name.as_str(), v.as_bytes())),
+            Self::Body(_) if req.body.len() <= body_limit => Some(("", req.body.as_slice())),
+            Self::Ja3(_) => req.ja3.as_deref().map(|v| ("", v.as_bytes())),
+            Self::Ja4(_) => req.ja4.as_deref().map(|v| ("", v.as_bytes())),
+            Self::UriFragment(_) => req.fragment().map(|f| ("", f.as_bytes())),
+            _ => None,
+        }
+    }
+
     /// Extracts the inspected parts from `req`, with pre-parse transformations for query
     /// arguments.
     pub fn extract_with<'a>(

@@ -1,90 +1,37 @@
-//! A cursor over a JSON object that tracks its JSON pointer, hands out members once, and
-//! rejects members the WAFv2 model does not define.
+//! The WAF's side of the shared JSON cursor (`common::json_cursor`): its errors as `WafError`,
+//! the readers only the WAFv2 model needs (integers, arrays with their pointers, booleans) and
+//! the model's constraint checks (ranges, list sizes, entity names, labels).
 //!
-//! This is the only place that knows how JSON types map to model types; it knows nothing of
-//! WAF semantics (see `parse`).
+//! With the shared cursor, this is the only place that knows how JSON types map to model
+//! types; it knows nothing of WAF semantics (see `parse`).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::{display_pointer, shorten, WafError};
+use crate::common::json_cursor::{self, CursorError};
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/`.
-pub(crate) fn child(pointer: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+pub(crate) use crate::common::json_cursor::child;
+
+/// A JSON object being read member by member (the shared cursor, with WAF errors).
+pub(crate) type Obj<'a> = json_cursor::Obj<'a, WafError>;
+
+impl CursorError for WafError {
+    fn wrong_type(pointer: &str, expected: &str) -> Self {
+        Self::WrongType { pointer: display_pointer(pointer), expected: expected.to_owned() }
+    }
+    fn unknown_field(pointer: &str, name: &str, expected: String) -> Self {
+        Self::UnknownField { pointer: display_pointer(pointer), name: shorten(name), expected }
+    }
+    fn missing_field(pointer: &str, name: &str) -> Self {
+        Self::MissingField { pointer: display_pointer(pointer), name: name.to_owned() }
+    }
+    fn constraint(pointer: &str, value: &str, constraint: String) -> Self {
+        Self::constraint(pointer, value, constraint)
+    }
 }
 
-/// A JSON object being read member by member.
-pub(crate) struct Obj<'a> {
-    map: &'a Map<String, Value>,
-    pointer: String,
-    allowed: &'static [&'static str],
-}
-
+/// The readers only the WAFv2 model needs.
 impl<'a> Obj<'a> {
-    /// Opens `value` as an object whose members must be among `allowed`.
-    pub(crate) fn new(
-        value: &'a Value,
-        pointer: &str,
-        allowed: &'static [&'static str],
-    ) -> Result<Self, WafError> {
-        let map = value.as_object().ok_or_else(|| WafError::WrongType {
-            pointer: display_pointer(pointer),
-            expected: "an object".to_owned(),
-        })?;
-        for name in map.keys() {
-            if !allowed.contains(&name.as_str()) {
-                return Err(WafError::UnknownField {
-                    pointer: display_pointer(pointer),
-                    name: shorten(name),
-                    expected: allowed.join(", "),
-                });
-            }
-        }
-        Ok(Self { map, pointer: pointer.to_owned(), allowed })
-    }
-
-    /// The pointer of one member.
-    pub(crate) fn at(&self, name: &str) -> String {
-        child(&self.pointer, name)
-    }
-
-    /// Whether the member is present (and not null).
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.map.get(name).is_some_and(|v| !v.is_null())
-    }
-
-    /// Names of the present members (for "exactly one of" checks).
-    pub(crate) fn present(&self) -> Vec<&'a str> {
-        self.map
-            .iter()
-            .filter(|(k, v)| !v.is_null() && self.allowed.contains(&k.as_str()))
-            .map(|(k, _)| k.as_str())
-            .collect()
-    }
-
-    /// An optional member.
-    pub(crate) fn opt(&self, name: &str) -> Option<&'a Value> {
-        self.map.get(name).filter(|v| !v.is_null())
-    }
-
-    /// A required member.
-    pub(crate) fn req(&self, name: &str) -> Result<&'a Value, WafError> {
-        self.opt(name).ok_or_else(|| WafError::MissingField {
-            pointer: display_pointer(&self.pointer),
-            name: name.to_owned(),
-        })
-    }
-
-    pub(crate) fn req_str(&self, name: &str) -> Result<&'a str, WafError> {
-        as_str(self.req(name)?, &self.at(name))
-    }
-
-    pub(crate) fn opt_str(&self, name: &str) -> Result<Option<&'a str>, WafError> {
-        // The pointer is built only for the error (this runs for every request evaluated).
-        self.opt(name).map(|v| v.as_str().map_or_else(|| as_str(v, &self.at(name)), Ok)).transpose()
-    }
-
     pub(crate) fn req_i64(&self, name: &str) -> Result<i64, WafError> {
         as_i64(self.req(name)?, &self.at(name))
     }
@@ -127,29 +74,10 @@ impl<'a> Obj<'a> {
             None => Ok(&[]),
         }
     }
-
-    /// A required string member checked against an enum.
-    pub(crate) fn req_enum(&self, name: &str, values: &[&str]) -> Result<&'a str, WafError> {
-        let s = self.req_str(name)?;
-        check_enum(s, &self.at(name), values)?;
-        Ok(s)
-    }
-
-    /// An optional string member checked against an enum.
-    pub(crate) fn opt_enum(&self, name: &str, values: &[&str]) -> Result<Option<&'a str>, WafError> {
-        let s = self.opt_str(name)?;
-        if let Some(s) = s {
-            check_enum(s, &self.at(name), values)?;
-        }
-        Ok(s)
-    }
 }
 
 pub(crate) fn as_str<'a>(value: &'a Value, pointer: &str) -> Result<&'a str, WafError> {
-    value.as_str().ok_or_else(|| WafError::WrongType {
-        pointer: display_pointer(pointer),
-        expected: "a string".to_owned(),
-    })
+    json_cursor::as_str(value, pointer)
 }
 
 pub(crate) fn as_i64(value: &Value, pointer: &str) -> Result<i64, WafError> {
@@ -168,35 +96,12 @@ pub(crate) fn as_array<'a>(value: &'a Value, pointer: &str) -> Result<Vec<(&'a V
 }
 
 pub(crate) fn check_enum(value: &str, pointer: &str, values: &[&str]) -> Result<(), WafError> {
-    if values.contains(&value) {
-        Ok(())
-    } else {
-        Err(WafError::constraint(
-            pointer,
-            value,
-            format!("Member must satisfy enum value set: [{}]", values.join(", ")),
-        ))
-    }
+    json_cursor::check_enum(value, pointer, values)
 }
 
 /// Checks a string length (in characters) against the model's bounds.
 pub(crate) fn check_len(value: &str, pointer: &str, min: usize, max: usize) -> Result<(), WafError> {
-    let n = value.chars().count();
-    if n < min {
-        return Err(WafError::constraint(
-            pointer,
-            value,
-            format!("Member must have length greater than or equal to {min}"),
-        ));
-    }
-    if n > max {
-        return Err(WafError::constraint(
-            pointer,
-            value,
-            format!("Member must have length less than or equal to {max}"),
-        ));
-    }
-    Ok(())
+    json_cursor::check_len(value, pointer, min, max)
 }
 
 /// Checks an integer against the model's bounds.
@@ -244,15 +149,7 @@ pub(crate) fn check_chars(
     pattern: &str,
     ok: impl Fn(char) -> bool,
 ) -> Result<(), WafError> {
-    if value.chars().all(ok) {
-        Ok(())
-    } else {
-        Err(WafError::constraint(
-            pointer,
-            value,
-            format!("Member must satisfy regular expression pattern: {pattern}"),
-        ))
-    }
+    json_cursor::check_chars(value, pointer, pattern, ok)
 }
 
 /// The AWS entity name pattern `^[\w\-]+$`, 1..=128.

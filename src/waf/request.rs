@@ -152,22 +152,31 @@ impl Request {
     }
 
     fn split_fragment(&self) -> (&str, Option<&str>) {
-        match self.uri.split_once('#') {
-            Some((a, f)) => (a, Some(f)),
+        // `#` and `?` are ASCII: a byte search finds the same place as a char search, and
+        // splitting there stays on a character boundary (this runs for every rule inspecting
+        // the URI).
+        match memchr::memchr(b'#', self.uri.as_bytes()) {
+            Some(i) => (self.uri.get(..i).unwrap_or_default(), self.uri.get(i + 1..)),
             None => (self.uri.as_str(), None),
+        }
+    }
+
+    fn split_query(&self) -> (&str, &str) {
+        let (u, _) = self.split_fragment();
+        match memchr::memchr(b'?', u.as_bytes()) {
+            Some(i) => (u.get(..i).unwrap_or_default(), u.get(i + 1..).unwrap_or_default()),
+            None => (u, ""),
         }
     }
 
     /// The path, not normalised.
     pub fn path(&self) -> &str {
-        let (u, _) = self.split_fragment();
-        u.split_once('?').map_or(u, |(p, _)| p)
+        self.split_query().0
     }
 
     /// The query string without `?` (empty when absent).
     pub fn query(&self) -> &str {
-        let (u, _) = self.split_fragment();
-        u.split_once('?').map_or("", |(_, q)| q)
+        self.split_query().1
     }
 
     /// The fragment after `#`, when present.

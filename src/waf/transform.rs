@@ -186,9 +186,22 @@ impl Transformation {
             Self::UrlDecode | Self::UrlDecodeUni => memchr::memchr2(b'%', b'+', input).is_none(),
             Self::HtmlEntityDecode => memchr::memchr(b'&', input).is_none(),
             Self::Lowercase => !input.iter().any(u8::is_ascii_uppercase),
+            Self::NormalizePath => path_is_normal(input),
             _ => false,
         }
     }
+}
+
+/// Whether `normalize_path` gives `input` back: no `.` or `..` segment and no empty segment but
+/// a leading or trailing one (the `/` of an absolute path or a trailing slash), so every segment
+/// is kept, in order, joined as it was.
+fn path_is_normal(input: &[u8]) -> bool {
+    let last = input.iter().filter(|&&b| b == b'/').count();
+    input.split(|&b| b == b'/').enumerate().all(|(i, seg)| match seg {
+        b"." | b".." => false,
+        b"" => i == 0 || i == last,
+        _ => true,
+    })
 }
 
 fn is_space(b: u8) -> bool {

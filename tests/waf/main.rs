@@ -5,6 +5,7 @@ mod crs_table;
 mod detectors;
 mod errors;
 mod eval;
+mod fast_paths;
 mod geo;
 mod json;
 mod logs;

@@ -62,6 +62,8 @@ pub(super) struct Run<'a> {
     pub(super) geo: Option<&'a crate::waf::geo::GeoDb>,
     /// Whether the record carries the request (`httpRequest`); off for a decision only.
     pub(super) log_request: bool,
+    /// Transformed field values computed so far for this request.
+    pub(super) memo: super::memo::Memo,
 }
 
 /// What one rule did.

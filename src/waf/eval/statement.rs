@@ -2,12 +2,14 @@
 //! tests of every statement kind, labels added by geo matching, and rate-based counting. The
 //! rule loop and actions are in `flow`.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use crate::waf::field::FieldToMatch;
 use crate::waf::log::*;
 use crate::waf::model::*;
 use crate::waf::transform::{apply_all, Transformation};
+
 use crate::waf::{sqli, xss};
 
 use super::flow::{lossy, Run, Scope};
@@ -23,18 +25,26 @@ pub fn byte_match(hay: &[u8], needle: &[u8], position: Positional) -> bool {
         Positional::Exactly => hay == needle,
         Positional::StartsWith => hay.starts_with(needle),
         Positional::EndsWith => hay.ends_with(needle),
-        Positional::Contains => needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle),
+        Positional::Contains => needle.is_empty() || occurrences(hay, needle).next().is_some(),
         Positional::ContainsWord => {
             if needle.is_empty() || needle.len() > hay.len() {
                 return false;
             }
-            (0..=hay.len() - needle.len()).any(|i| {
-                hay.get(i..i + needle.len()) == Some(needle)
-                    && (i == 0 || hay.get(i - 1).is_some_and(|b| !word_byte(*b)))
+            occurrences(hay, needle).any(|i| {
+                (i == 0 || hay.get(i - 1).is_some_and(|b| !word_byte(*b)))
                     && hay.get(i + needle.len()).is_none_or(|b| !word_byte(*b))
             })
         }
     }
+}
+
+/// Where `needle` (not empty) starts in `hay`, in order: candidates are the places of its first
+/// byte (found by `memchr`), each then compared in full, so no window is compared that cannot
+/// match (the same positions as trying every window).
+fn occurrences<'h>(hay: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let first = needle.first().copied().unwrap_or_default();
+    memchr::memchr_iter(first, hay)
+        .filter(move |&i| hay.get(i..).is_some_and(|rest| rest.starts_with(needle)))
 }
 
 impl Run<'_> {
@@ -171,16 +181,20 @@ impl Run<'_> {
                     }
                 }
                 let matched = country.as_ref().is_some_and(|c| codes.contains(c));
-                let note = self.origin_note("country", country.as_deref(), ip, origin);
-                trace.push(StatementTrace {
-                    path: join("GeoMatchStatement"),
-                    matched,
-                    inspected: vec![Inspected {
-                        part: source.to_owned(),
-                        value: country.unwrap_or_default(),
-                    }],
-                    note,
-                });
+                // The statement trace reaches the record only with the per-rule trace: without it
+                // (the log replay), none is built.
+                if self.rule_trace {
+                    let note = self.origin_note("country", country.as_deref(), ip, origin);
+                    trace.push(StatementTrace {
+                        path: join("GeoMatchStatement"),
+                        matched,
+                        inspected: vec![Inspected {
+                            part: source.to_owned(),
+                            value: country.unwrap_or_default(),
+                        }],
+                        note,
+                    });
+                }
                 matched
             }
             Statement::Asn(list, fwd) => {
@@ -201,14 +215,19 @@ impl Run<'_> {
                 };
                 let (asn, origin) = self.asn_of(ip, supplied);
                 let matched = asn.is_some_and(|a| list.contains(&a));
-                let value = asn.map(|a| a.to_string());
-                let note = self.origin_note("asn", value.as_deref(), ip, origin);
-                trace.push(StatementTrace {
-                    path: join("AsnMatchStatement"),
-                    matched,
-                    inspected: vec![Inspected { part: "asn".to_owned(), value: value.unwrap_or_default() }],
-                    note,
-                });
+                if self.rule_trace {
+                    let value = asn.map(|a| a.to_string());
+                    let note = self.origin_note("asn", value.as_deref(), ip, origin);
+                    trace.push(StatementTrace {
+                        path: join("AsnMatchStatement"),
+                        matched,
+                        inspected: vec![Inspected {
+                            part: "asn".to_owned(),
+                            value: value.unwrap_or_default(),
+                        }],
+                        note,
+                    });
+                }
                 matched
             }
             Statement::IpSet(arn, fwd) => {
@@ -244,16 +263,19 @@ impl Run<'_> {
                 };
                 let hit = addrs.iter().find_map(|a| set.lookup(*a).map(|net| (a, net)));
                 let matched = hit.is_some();
-                trace.push(StatementTrace {
-                    path: join("IPSetReferenceStatement"),
-                    matched,
-                    inspected: addrs
-                        .iter()
-                        .map(|a| Inspected { part: "ip".to_owned(), value: a.to_string() })
-                        .collect(),
-                    note: hit
-                        .map_or(note.clone(), |(a, net)| format!("{a} in {net} of `{}` {note}", set.name)),
-                });
+                if self.rule_trace {
+                    trace.push(StatementTrace {
+                        path: join("IPSetReferenceStatement"),
+                        matched,
+                        inspected: addrs
+                            .iter()
+                            .map(|a| Inspected { part: "ip".to_owned(), value: a.to_string() })
+                            .collect(),
+                        note: hit.map_or(note.clone(), |(a, net)| {
+                            format!("{a} in {net} of `{}` {note}", set.name)
+                        }),
+                    });
+                }
                 matched
             }
             Statement::LabelMatch(sc, key) => {
@@ -265,12 +287,14 @@ impl Run<'_> {
                         self.labels.iter().any(|l| l.starts_with(&ns))
                     }
                 };
-                trace.push(StatementTrace {
-                    path: join("LabelMatchStatement"),
-                    matched,
-                    inspected: vec![Inspected { part: "key".to_owned(), value: full }],
-                    note: String::new(),
-                });
+                if self.rule_trace {
+                    trace.push(StatementTrace {
+                        path: join("LabelMatchStatement"),
+                        matched,
+                        inspected: vec![Inspected { part: "key".to_owned(), value: full }],
+                        note: String::new(),
+                    });
+                }
                 matched
             }
             Statement::RateBased(rb) => {
@@ -342,12 +366,14 @@ impl Run<'_> {
         let Some(key) = key else { return false };
         let id = format!("{}/{rule}", scope.group.unwrap_or(""));
         let (count, matched) = self.rate.record_match(&id, key.clone(), self.now, rb.window_sec, rb.limit);
-        trace.push(StatementTrace {
-            path: path.to_owned(),
-            matched,
-            inspected: vec![Inspected { part: limit_key.to_owned(), value: key.join(" ") }],
-            note: format!("{count} request(s) in the last {} s, limit {}", rb.window_sec, rb.limit),
-        });
+        if self.rule_trace {
+            trace.push(StatementTrace {
+                path: path.to_owned(),
+                matched,
+                inspected: vec![Inspected { part: limit_key.to_owned(), value: key.join(" ") }],
+                note: format!("{count} request(s) in the last {} s, limit {}", rb.window_sec, rb.limit),
+            });
+        }
         if matched {
             self.rate_hits.push(RateEntry {
                 rate_based_rule_id: rule.to_owned(),
@@ -414,6 +440,10 @@ impl Run<'_> {
         details: &mut Vec<MatchDetail>,
         mut test: impl FnMut(&[u8]) -> Option<(Option<MatchDetail>, String)>,
     ) -> bool {
+        // Pre-parse transformations only concern query-argument fields, never single parts.
+        if let Some((part, bytes)) = ins.field.single_part(self.req, self.body_limit) {
+            return self.inspect_one(ins, part, bytes, path, trace, details, test);
+        }
         let x = ins.field.extract_with(self.req, self.body_limit, &ins.pre_parse);
         if x.oversize {
             if let Some(name) = ins.field.oversize_name() {
@@ -456,6 +486,52 @@ impl Run<'_> {
         st.matched = matched;
         if self.trace {
             trace.push(st);
+        }
+        matched
+    }
+
+    /// `inspect` for a field that is one part (see `FieldToMatch::single_part`): the same trace,
+    /// note and outcome as the general loop gives for one part, with the transformed value taken
+    /// from (or kept in) the request's memo.
+    #[allow(clippy::too_many_arguments)]
+    fn inspect_one(
+        &mut self,
+        ins: &Inspect,
+        part: &str,
+        bytes: &[u8],
+        path: &str,
+        trace: &mut Vec<StatementTrace>,
+        details: &mut Vec<MatchDetail>,
+        mut test: impl FnMut(&[u8]) -> Option<(Option<MatchDetail>, String)>,
+    ) -> bool {
+        let memo = std::mem::take(&mut self.memo);
+        let mut computed: Option<Cow<'_, [u8]>> = None;
+        let value: &[u8] = if ins.transformations.iter().all(|t| *t == Transformation::None) {
+            bytes
+        } else {
+            match memo.get(&ins.field, &ins.transformations) {
+                Some(v) => v,
+                None => computed.insert(apply_all(bytes, &ins.transformations)),
+            }
+        };
+        let mut st = StatementTrace { path: path.to_owned(), ..StatementTrace::default() };
+        if self.trace {
+            st.inspected.push(Inspected { part: part.to_owned(), value: lossy(value) });
+        }
+        if let Some((detail, note)) = test(value) {
+            st.matched = true;
+            st.note = if part.is_empty() { note } else { format!("{note} in `{part}`") };
+            if let Some(d) = detail {
+                details.push(d);
+            }
+        }
+        let matched = st.matched;
+        if self.trace {
+            trace.push(st);
+        }
+        self.memo = memo;
+        if let Some(Cow::Owned(v)) = computed {
+            self.memo.put(&ins.field, &ins.transformations, v);
         }
         matched
     }

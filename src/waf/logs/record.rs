@@ -54,71 +54,139 @@ fn invalid(message: impl Into<String>) -> LineError {
     LineError { code: "InvalidLogRecord", message: message.into() }
 }
 
+/// A JSON string borrowed from the line where it has no escapes (`Cow<str>` itself, or inside an
+/// `Option`, would always be deserialised as an owned copy): a member only compared, or copied
+/// once into the request, costs no allocation of its own.
+#[derive(Debug, Default)]
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<Text<'a>>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visit(std::marker::PhantomData))
+    }
+}
+
+impl Text<'_> {
+    fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct RawRecord {
+struct RawRecord<'a> {
     timestamp: Option<u64>,
-    action: Option<String>,
-    terminating_rule_id: Option<String>,
-    rule_group_list: Option<Vec<RawGroup>>,
-    non_terminating_matching_rules: Option<Vec<RawHit>>,
-    labels: Option<Vec<RawLabel>>,
-    http_request: Option<RawHttp>,
-    ja3_fingerprint: Option<String>,
-    ja4_fingerprint: Option<String>,
+    #[serde(borrow)]
+    action: Option<Text<'a>>,
+    #[serde(borrow)]
+    terminating_rule_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    rule_group_list: Option<Vec<RawGroup<'a>>>,
+    #[serde(borrow)]
+    non_terminating_matching_rules: Option<Vec<RawHit<'a>>>,
+    #[serde(borrow)]
+    labels: Option<Vec<RawLabel<'a>>>,
+    #[serde(borrow)]
+    http_request: Option<RawHttp<'a>>,
+    #[serde(borrow)]
+    ja3_fingerprint: Option<Text<'a>>,
+    #[serde(borrow)]
+    ja4_fingerprint: Option<Text<'a>>,
     client_asn: Option<u64>,
-    captcha_response: Option<RawToken>,
-    challenge_response: Option<RawToken>,
+    #[serde(borrow)]
+    captcha_response: Option<RawToken<'a>>,
+    #[serde(borrow)]
+    challenge_response: Option<RawToken<'a>>,
     /// A CloudWatch Logs event: the record as text.
-    message: Option<String>,
+    #[serde(borrow)]
+    message: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct RawGroup {
-    rule_group_id: Option<String>,
-    terminating_rule: Option<RawHit>,
-    non_terminating_matching_rules: Option<Vec<RawHit>>,
+struct RawGroup<'a> {
+    #[serde(borrow)]
+    rule_group_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    terminating_rule: Option<RawHit<'a>>,
+    #[serde(borrow)]
+    non_terminating_matching_rules: Option<Vec<RawHit<'a>>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct RawHit {
-    rule_id: Option<String>,
+struct RawHit<'a> {
+    #[serde(borrow)]
+    rule_id: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawLabel {
-    name: Option<String>,
+struct RawLabel<'a> {
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct RawToken {
+struct RawToken<'a> {
     response_code: Option<u64>,
     solve_timestamp: Option<u64>,
-    failure_reason: Option<String>,
+    #[serde(borrow)]
+    failure_reason: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct RawHttp {
-    client_ip: Option<String>,
-    country: Option<String>,
-    headers: Option<Vec<RawHeader>>,
-    uri: Option<String>,
-    args: Option<String>,
-    http_method: Option<String>,
-    request_id: Option<String>,
-    fragment: Option<String>,
+struct RawHttp<'a> {
+    #[serde(borrow)]
+    client_ip: Option<Text<'a>>,
+    #[serde(borrow)]
+    country: Option<Text<'a>>,
+    #[serde(borrow)]
+    headers: Option<Vec<RawHeader<'a>>>,
+    #[serde(borrow)]
+    uri: Option<Text<'a>>,
+    #[serde(borrow)]
+    args: Option<Text<'a>>,
+    #[serde(borrow)]
+    http_method: Option<Text<'a>>,
+    #[serde(borrow)]
+    request_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    fragment: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawHeader {
-    name: Option<String>,
-    value: Option<String>,
+struct RawHeader<'a> {
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    value: Option<Text<'a>>,
 }
 
 /// Reads one log line; `Ok(None)` for a blank line.
@@ -138,18 +206,24 @@ pub fn parse_line(line_no: u64, raw: &[u8]) -> Result<Option<LoggedRecord>, Line
             _ => return Err(invalid("the line is neither a JSON record nor `<timestamp> <record>`")),
         }
     };
-    let mut rec: RawRecord = from_slice(json)?;
+    let mut rec = from_slice(json)?;
     if rec.http_request.is_none() {
         if let Some(message) = rec.message.take() {
-            rec = from_slice(message.trim().as_bytes())?;
+            return build(line_no, from_slice(message.trim().as_bytes())?).map(Some);
         }
     }
     build(line_no, rec).map(Some)
 }
 
-fn from_slice(bytes: &[u8]) -> Result<RawRecord, LineError> {
+fn from_slice(bytes: &[u8]) -> Result<RawRecord<'_>, LineError> {
     // serde_json stops at 128 levels of nesting (also inside ignored members): no stack overflow.
-    serde_json::from_slice(bytes).map_err(|e| {
+    // A line that is UTF-8 (checked once, in one pass) is read as text, so serde does not check
+    // each string again; any other line is read as bytes, which reports what is wrong where.
+    let read = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    read.map_err(|e| {
         if e.is_data() {
             invalid(format!("not an AWS WAF log record: {e}"))
         } else {
@@ -164,41 +238,55 @@ fn trim(b: &[u8]) -> &[u8] {
     b.get(start..end).unwrap_or_default()
 }
 
-fn build(line: u64, rec: RawRecord) -> Result<LoggedRecord, LineError> {
+fn build(line: u64, rec: RawRecord<'_>) -> Result<LoggedRecord, LineError> {
     let http = rec.http_request.ok_or_else(|| invalid("the record has no `httpRequest`"))?;
     let ip_text = http.client_ip.ok_or_else(|| invalid("`httpRequest.clientIp` is missing"))?;
     let client_ip = parse_ip(&ip_text).ok_or_else(|| {
         invalid(format!("`httpRequest.clientIp` `{}` is not an IP address", shorten(&ip_text)))
     })?;
-    let action = rec.action.ok_or_else(|| invalid("`action` is missing"))?;
-    let mut uri = http.uri.unwrap_or_else(|| "/".to_owned());
-    if let Some(args) = http.args.filter(|a| !a.is_empty()) {
+    let action = rec.action.ok_or_else(|| invalid("`action` is missing"))?.into_owned();
+    let path = http.uri.as_deref().unwrap_or("/");
+    let args = http.args.as_deref().filter(|a| !a.is_empty());
+    let fragment = http.fragment.as_deref().filter(|f| !f.is_empty());
+    // One allocation for the whole URI.
+    let mut uri = String::with_capacity(
+        path.len() + args.map_or(0, |a| a.len() + 1) + fragment.map_or(0, |f| f.len() + 1),
+    );
+    uri.push_str(path);
+    if let Some(args) = args {
         uri.push('?');
-        uri.push_str(&args);
+        uri.push_str(args);
     }
-    if let Some(f) = http.fragment.filter(|f| !f.is_empty()) {
+    if let Some(f) = fragment {
         uri.push('#');
-        uri.push_str(&f);
+        uri.push_str(f);
     }
     let headers = http
         .headers
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|h| Some((h.name?, h.value.unwrap_or_default())))
+        .filter_map(|h| Some((h.name?.into_owned(), h.value.map(Text::into_owned).unwrap_or_default())))
         .collect();
     // AWS writes `-` when it cannot place the address.
     let country = http.country.filter(|c| c.len() == 2).map(|c| c.to_ascii_uppercase());
-    let mut request = Request::get("/", client_ip);
-    request.method = http.http_method.unwrap_or_else(|| "GET".to_owned());
-    request.uri = uri;
-    request.headers = headers;
-    request.country = country;
-    request.asn = rec.client_asn;
-    request.ja3.clone_from(&rec.ja3_fingerprint);
-    request.ja4.clone_from(&rec.ja4_fingerprint);
-    request.timestamp = rec.timestamp;
+    let request = Request {
+        method: http.http_method.map_or_else(|| "GET".to_owned(), Text::into_owned),
+        uri,
+        headers,
+        body: Vec::new(),
+        client_ip,
+        country,
+        region: None,
+        asn: rec.client_asn,
+        forwarded_country: None,
+        forwarded_asn: None,
+        ja3: rec.ja3_fingerprint.as_deref().map(str::to_owned),
+        ja4: rec.ja4_fingerprint.as_deref().map(str::to_owned),
+        timestamp: rec.timestamp,
+    };
     let groups = rec.rule_group_list.unwrap_or_default();
-    let terminating_rule_id = rec.terminating_rule_id.unwrap_or_else(|| "Default_Action".to_owned());
+    let terminating_rule_id =
+        rec.terminating_rule_id.map_or_else(|| "Default_Action".to_owned(), Text::into_owned);
     let mut matched = Vec::new();
     add_rule(&mut matched, &terminating_rule_id);
     for hit in rec.non_terminating_matching_rules.unwrap_or_default() {
@@ -215,17 +303,18 @@ fn build(line: u64, rec: RawRecord) -> Result<LoggedRecord, LineError> {
             }
         }
     }
-    let mut labels: Vec<String> = rec.labels.unwrap_or_default().into_iter().filter_map(|l| l.name).collect();
+    let mut labels: Vec<String> =
+        rec.labels.unwrap_or_default().into_iter().filter_map(|l| l.name.map(Text::into_owned)).collect();
     labels.sort_unstable();
     labels.dedup();
-    let solved = |t: Option<RawToken>| {
+    let solved = |t: Option<RawToken<'_>>| {
         t.filter(|t| t.failure_reason.is_none() && t.response_code.unwrap_or(0) == 0)
             .and_then(|t| t.solve_timestamp)
             .map(|s| s.saturating_mul(1000))
     };
     Ok(LoggedRecord {
         line,
-        request_id: http.request_id,
+        request_id: http.request_id.map(Text::into_owned),
         action,
         terminating_rule_id,
         matched,
@@ -281,4 +370,30 @@ pub fn labels(rec: &LogRecord) -> Vec<&str> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_borrows_plain_strings_and_decodes_escaped_ones() {
+        let line = br#"{"action":"BLOCK","terminatingRuleId":"r\u0031","httpRequest":{"clientIp":"192.0.2.1","uri":"/a\/b","args":"q=\"x\"","headers":[{"name":"User-Agent","value":"tab\there \u00e9"}]}}"#;
+        let raw = from_slice(line).unwrap();
+        assert!(matches!(raw.action, Some(Text(Cow::Borrowed("BLOCK")))));
+        assert!(matches!(&raw.terminating_rule_id, Some(Text(Cow::Owned(s))) if s == "r1"));
+        let rec = build(7, raw).unwrap();
+        assert_eq!(rec.terminating_rule_id, "r1");
+        assert_eq!(rec.request.uri, "/a/b?q=\"x\"");
+        assert_eq!(rec.request.headers, vec![("User-Agent".to_owned(), "tab\there é".to_owned())]);
+        assert_eq!(rec.request.method, "GET");
+        assert_eq!(rec.line, 7);
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_an_invalid_record() {
+        let e = parse_line(1, br#"{"action":7,"httpRequest":{"clientIp":"192.0.2.1"}}"#).unwrap_err();
+        assert_eq!(e.code, "InvalidLogRecord");
+        assert!(e.message.contains("a string"), "{}", e.message);
+    }
 }

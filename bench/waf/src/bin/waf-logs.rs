@@ -11,7 +11,8 @@
 //! own timestamp, request id and client address (65,536 distinct). The edit: `block-admin` set to
 //! Count and a new rule blocking `/comments`; a second run leaves out the five SQLi/XSS rules. The
 //! edited ACLs go to `target/waf-logs-acl.json` for `logs.mjs`. Not a test: it checks only that
-//! every record was read. `BENCH_RECORDS` changes the count.
+//! every record was read. `BENCH_RECORDS` changes the count; `BENCH_DUMP=<file>` writes both text
+//! replays' whole differences there (diff it before and after an engine change).
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -270,6 +271,13 @@ fn main() {
     print("20 rules, the gzip file (as S3 delivers it)", n, &gzip);
     if text.diff != gzip.diff {
         fail("text and gzip", "the two replays differ");
+    }
+    // `BENCH_DUMP=<file>`: both text replays' whole differences (samples, per rule, per client),
+    // to diff before and after an engine change (the figures above say only how many).
+    if let Ok(dump) = std::env::var("BENCH_DUMP") {
+        let all = json!({"full": text.diff, "light": light.diff});
+        let pretty = serde_json::to_string_pretty(&all).unwrap_or_else(|e| fail("dump", e));
+        std::fs::write(&dump, pretty).unwrap_or_else(|e| fail(&dump, e));
     }
     let d = &text.diff;
     println!(
