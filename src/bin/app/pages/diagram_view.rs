@@ -24,13 +24,3 @@ pub fn arrow_down(x: f64, y1: f64, y2: f64) -> Html {
         </g>
     }
 }
-
-/// A horizontal arrow from `(x1, y)` right to `(x2, y)`.
-pub fn arrow_right(x1: f64, x2: f64, y: f64) -> Html {
-    html! {
-        <g class="arrow">
-            <line x1={num(x1)} y1={num(y)} x2={num(x2 - 5.0)} y2={num(y)} />
-            <polygon points={format!("{},{} {},{} {},{}", num(x2 - 7.0), num(y - 5.0), num(x2 - 7.0), num(y + 5.0), num(x2), num(y))} />
-        </g>
-    }
-}
