@@ -132,7 +132,7 @@ test("envelope drawings: the real sizes of the message just made", async () => {
   const length = Buffer.from(b64.replace(/\s+/g, ""), "base64").length;
   const caption = await page.textContent("#esdk-diagram text.caption");
   assert.equal(caption, `the message, byte by byte: ${length.toLocaleString("en-US")} bytes`);
-  const names = await page.$$eval("#esdk-diagram g.seg text:first-child", (ts) => ts.map((t) => t.textContent));
+  const names = await page.$$eval("#esdk-diagram g.seg text:first-of-type", (ts) => ts.map((t) => t.textContent));
   assert.deepEqual(names.slice(1), ["frame 1", "frame 2", "final frame 3", "signature"]);
   assert.equal((await page.$$("#esdk-diagram g.wrap")).length, 1, "one keyring, one wrapped data key");
   await severe(page, "#esdk-diagram");

@@ -49,8 +49,10 @@ impl Kind {
 /// What is drawn, before placing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parts {
-    /// The data key in words: `data key: 32 bytes (AES-256)`.
+    /// The data key in words: `data key: 32 bytes`.
     pub key: String,
+    /// A second line on the data key: the suite or algorithm.
+    pub key_detail: String,
     /// One per recipient: `(who wraps it, wrapped size in bytes)`.
     pub wraps: Vec<(String, usize)>,
     /// The message from its first byte: `(name, bytes, kind)`.
@@ -88,7 +90,7 @@ pub fn bytes(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -100,7 +102,8 @@ pub fn bytes(n: usize) -> String {
 /// with it (the IV and tag around the ciphertext).
 pub fn simple(env: &Envelope) -> Parts {
     Parts {
-        key: format!("data key: {DATA_KEY_LEN} bytes (AES-256), fresh for this message"),
+        key: format!("data key: {DATA_KEY_LEN} bytes, fresh for this message"),
+        key_detail: "AES-256-GCM encrypts the message with it".into(),
         wraps: vec![("RSA-OAEP-SHA256 with your public key".into(), b64_len(&env.wrapped_key))],
         segments: vec![
             ("wrapped key".into(), b64_len(&env.wrapped_key), Kind::Wrapped),
@@ -115,7 +118,11 @@ pub fn simple(env: &Envelope) -> Parts {
 /// Places `p`: the data key top left, its wrapped copies to its right, the message's bytes
 /// below as a row of boxes (wrapping onto more rows), widths growing with size.
 pub fn layout(p: &Parts) -> EnvelopeLayout {
-    let key = Placed { rect: Rect::new(0.0, 0.0, KEY_W, BOX_H), lines: vec![fit(&p.key, 40)], kind: None };
+    let key = Placed {
+        rect: Rect::new(0.0, 0.0, KEY_W, SEG_H),
+        lines: vec![fit(&p.key, 38), fit(&p.key_detail, 38)],
+        kind: None,
+    };
     let mut arrows = Vec::new();
     let wraps: Vec<Placed> = p
         .wraps
@@ -135,7 +142,7 @@ pub fn layout(p: &Parts) -> EnvelopeLayout {
             }
         })
         .collect();
-    let top_h = wraps.last().map_or(BOX_H, |w| w.rect.y + w.rect.h).max(BOX_H);
+    let top_h = wraps.last().map_or(SEG_H, |w| w.rect.y + w.rect.h).max(SEG_H);
     let caption_y = top_h + 40.0;
     let mut y = caption_y + 10.0;
     let segs: Vec<&(String, usize, Kind)> = p.segments.iter().take(MAX_ITEMS).collect();
@@ -143,7 +150,7 @@ pub fn layout(p: &Parts) -> EnvelopeLayout {
     // Width: a share of the row by size, never less than a readable box.
     let share = |n: usize| {
         let f = if total == 0 { 0.0 } else { n as f64 / total as f64 };
-        (f * WIDTH).max(SEG_MIN).min(WIDTH)
+        (f * WIDTH).clamp(SEG_MIN, WIDTH)
     };
     let mut x = 0.0;
     let mut segments = Vec::new();
@@ -209,6 +216,7 @@ mod tests {
     fn many_segments_wrap_onto_rows_inside_the_width() {
         let parts = Parts {
             key: "k".into(),
+            key_detail: String::new(),
             wraps: (0..3).map(|i| (format!("r{i}"), 100)).collect(),
             segments: (0..40).map(|i| (format!("frame {i}"), 4096, Kind::Content)).collect(),
             more: (0, 0),

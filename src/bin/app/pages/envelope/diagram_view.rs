@@ -51,7 +51,7 @@ fn elbow(points: &[(f64, f64)]) -> Html {
 /// The drawing of `l` in a card with the id `id`.
 pub fn envelope_view(l: &EnvelopeLayout, id: &'static str) -> Html {
     let summary =
-        format!("Envelope: {}, wrapped {} times; {}", l.key.lines.join(" "), l.wraps.len(), l.caption);
+        format!("Envelope: {}, wrapped {} times; {}", l.key.lines.join(", "), l.wraps.len(), l.caption);
     html! {
         <section class="card" id={id}>
             <h2>{"How the data flowed"}</h2>
@@ -65,7 +65,7 @@ pub fn envelope_view(l: &EnvelopeLayout, id: &'static str) -> Html {
             </svg>
             <p class="muted small">{"Top: the data key and each copy of it wrapped for a recipient. Below: the message as its bytes lie, box widths growing with size (blue outline: cleartext header and IV; dashed: wrapped keys; green: encrypted content; amber: tags and signature)."}</p>
             <ul class="visually-hidden" aria-label="the envelope as a list">
-                <li>{ l.key.lines.join(" ") }</li>
+                <li>{ l.key.lines.join(", ") }</li>
                 { for l.wraps.iter().map(|w| html! { <li>{ w.lines.join(" ") }</li> }) }
                 <li>{ &l.caption }</li>
                 { for l.segments.iter().map(|s| html! { <li>{ s.lines.join(": ") }</li> }) }

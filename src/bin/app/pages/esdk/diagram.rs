@@ -54,20 +54,18 @@ pub fn parts(inspected: &Value) -> Parts {
         .and_then(|id| u16::try_from(id).ok())
         .and_then(|id| AlgorithmSuite::from_id(id).ok());
     let key = match suite {
-        Some(s) => format!("data key: {} bytes ({})", s.key_len(), text(h, "suiteName")),
+        Some(s) => format!("data key: {} bytes", s.key_len()),
         None => "data key".to_string(),
     };
+    let key_detail = format!("suite {} {}", text(h, "suiteHex"), text(h, "suiteName"));
     let edks: Vec<&Value> =
         h.get("encryptedDataKeys").and_then(Value::as_array).into_iter().flatten().collect();
     let wraps = edks
         .iter()
         .map(|e| (provider(e), B64.decode(text(e, "ciphertext")).map(|c| c.len()).unwrap_or_default()))
         .collect();
-    let mut segments = vec![(
-        format!("header ({} data keys)", edks.len()),
-        num(inspected, "headerLength").unwrap_or_default(),
-        Kind::Header,
-    )];
+    let mut segments =
+        vec![("header".to_string(), num(inspected, "headerLength").unwrap_or_default(), Kind::Header)];
     let body = inspected.get("body").unwrap_or(&Value::Null);
     let units = num(body, "units").unwrap_or_default();
     let final_len = num(body, "finalFrameLength");
@@ -94,7 +92,7 @@ pub fn parts(inspected: &Value) -> Parts {
     if let Some(n) = inspected.get("footer").and_then(|f| num(f, "signatureLength")) {
         segments.push(("signature".into(), 2 + n, Kind::Tag));
     }
-    Parts { key, wraps, segments, more }
+    Parts { key, key_detail, wraps, segments, more }
 }
 
 #[cfg(test)]
@@ -122,7 +120,7 @@ mod tests {
         let total: usize = p.segments.iter().map(|s| s.1).sum();
         assert_eq!(total, bytes.len());
         let names: Vec<&str> = p.segments.iter().map(|s| s.0.as_str()).collect();
-        assert_eq!(names, ["header (2 data keys)", "frame 1", "frame 2", "final frame 3", "signature"]);
+        assert_eq!(names, ["header", "frame 1", "frame 2", "final frame 3", "signature"]);
         assert_eq!(p.segments[1].1, 4 + 12 + 1024 + 16);
         assert_eq!(p.segments[3].1, 4 + 4 + 12 + 4 + (3000 - 2048) + 16);
         assert_eq!(p.wraps.len(), 2);
@@ -131,7 +129,8 @@ mod tests {
             ("ns k1".to_string(), 32 + 16),
             "AES-GCM wraps the 32-byte key with a 16-byte tag"
         );
-        assert!(p.key.starts_with("data key: 32 bytes"), "{}", p.key);
+        assert_eq!(p.key, "data key: 32 bytes");
+        assert!(p.key_detail.starts_with("suite 0x0578 "), "{}", p.key_detail);
     }
 
     /// An unsigned suite has no footer; an empty message is one empty final frame.

@@ -22,6 +22,8 @@ const GAP: f64 = 8.0;
 const PER_ROW: usize = 5;
 const BOX_H: f64 = 40.0;
 const ARROW: f64 = 24.0;
+/// The line under a lane's statements with what the trace says of it.
+const NOTE_H: f64 = 18.0;
 
 /// What the engine found for one statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,7 +205,8 @@ pub fn layout(set: &PolicySet, ev: &Evaluation) -> PathLayout {
                 nodes.push(Node { rect, policy, index, label, status, deciding });
             }
             let rows = nodes.len().div_ceil(PER_ROW).max(1) as f64;
-            let h = (rows * (NODE_H + GAP) + GAP).max(BOX_H + 2.0 * GAP);
+            // The nodes' rows, then a line for the trace's note across the lane.
+            let h = (rows * (NODE_H + GAP) + GAP).max(BOX_H) + NOTE_H;
             lanes.push(Lane { rect: Rect::new(0.0, *y, WIDTH, h), title, note, nodes });
             *y += h;
         };

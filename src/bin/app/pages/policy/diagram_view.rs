@@ -38,7 +38,7 @@ pub fn path_view(l: &PathLayout) -> Html {
                     <g class="lane" data-lane={lane.title.clone()}>
                         <rect class="lane-bg" x="0" y={num(lane.rect.y)} width={num(lane.rect.w)} height={num(lane.rect.h)} rx="6" />
                         <text x="8" y={num(lane.rect.y + 18.0)} class="lane-title">{ &lane.title }</text>
-                        <text x="8" y={num(lane.rect.y + 34.0)} class="lane-note">{ crate::pages::diagram::fit(&lane.note, 30) }<title>{ &lane.note }</title></text>
+                        <text x="8" y={num(lane.rect.y + lane.rect.h - 6.0)} class="lane-note">{ crate::pages::diagram::fit(&lane.note, 140) }<title>{ &lane.note }</title></text>
                         { for lane.nodes.iter().map(|n| html! {
                             <g class={classes!("node", n.status.class(), n.deciding.then_some("deciding"))}
                                 data-policy={n.policy.clone()} data-statement={n.index.to_string()}>
