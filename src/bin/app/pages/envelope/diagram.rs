@@ -57,7 +57,7 @@ pub struct Parts {
     pub wraps: Vec<(String, usize)>,
     /// The message from its first byte: `(name, bytes, kind)`.
     pub segments: Vec<(String, usize, Kind)>,
-    /// Segments not listed (frames past [`MAX_ITEMS`]), with their bytes.
+    /// Frames summed into one of the segments (past [`MAX_ITEMS`]): how many, and their bytes.
     pub more: (usize, usize),
 }
 
@@ -102,8 +102,8 @@ pub fn bytes(n: usize) -> String {
 /// with it (the IV and tag around the ciphertext).
 pub fn simple(env: &Envelope) -> Parts {
     Parts {
-        key: format!("data key: {DATA_KEY_LEN} bytes, fresh for this message"),
-        key_detail: "AES-256-GCM encrypts the message with it".into(),
+        key: format!("data key: {DATA_KEY_LEN} bytes, new each time"),
+        key_detail: "AES-256-GCM key".into(),
         wraps: vec![("RSA-OAEP-SHA256 with your public key".into(), b64_len(&env.wrapped_key))],
         segments: vec![
             ("wrapped key".into(), b64_len(&env.wrapped_key), Kind::Wrapped),
@@ -146,17 +146,24 @@ pub fn layout(p: &Parts) -> EnvelopeLayout {
     let caption_y = top_h + 40.0;
     let mut y = caption_y + 10.0;
     let segs: Vec<&(String, usize, Kind)> = p.segments.iter().take(MAX_ITEMS).collect();
-    let total: usize = p.segments.iter().map(|s| s.1).sum::<usize>() + p.more.1;
-    // Width: a share of the row by size, never less than a readable box.
+    let total: usize = p.segments.iter().map(|s| s.1).sum();
+    // Width: a readable box plus a share of the rest of the row by size, so that up to
+    // WIDTH / SEG_MIN boxes fit on one row; more boxes take their share of a row each and wrap.
+    let count = segs.len() as f64;
+    let one_row = count * SEG_MIN <= WIDTH;
     let share = |n: usize| {
         let f = if total == 0 { 0.0 } else { n as f64 / total as f64 };
-        (f * WIDTH).clamp(SEG_MIN, WIDTH)
+        if one_row {
+            SEG_MIN + f * (WIDTH - count * SEG_MIN)
+        } else {
+            (f * WIDTH).clamp(SEG_MIN, WIDTH)
+        }
     };
     let mut x = 0.0;
     let mut segments = Vec::new();
     for (name, n, kind) in segs {
         let w = share(*n);
-        if x > 0.0 && x + w > WIDTH {
+        if x > 0.0 && x + w > WIDTH + 0.01 {
             x = 0.0;
             y += SEG_H + GAP;
         }
@@ -206,10 +213,13 @@ mod tests {
         assert_eq!(l.wraps[0].lines[0], "wrapped by RSA-OAEP-SHA256 with your public key: 256 bytes");
         assert_eq!(l.caption, format!("the message, byte by byte: {} bytes", 256 + 12 + message.len() + 16));
         assert_eq!(l.arrows.len(), 2, "key → wrapped key, key → ciphertext");
-        assert!(l
-            .segments
-            .windows(2)
-            .all(|w| w[0].rect.x + w[0].rect.w <= w[1].rect.x || w[1].rect.y > w[0].rect.y));
+        assert!(l.segments.iter().all(|s| s.rect.y == l.segments[0].rect.y), "four boxes share one row");
+        assert!(l.segments.windows(2).all(|w| w[0].rect.x + w[0].rect.w <= w[1].rect.x));
+        assert!(l.segments.iter().all(|s| s.rect.x + s.rect.w <= WIDTH));
+        assert!(
+            l.segments[0].rect.w > l.segments[2].rect.w,
+            "the 256-byte wrapped key is wider than the ciphertext"
+        );
     }
 
     #[test]
