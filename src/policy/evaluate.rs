@@ -109,7 +109,7 @@ fn resource_policy_required(req: &Request) -> Option<&'static str> {
 
 /// Evaluates a request against a policy set.
 pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
-    let mut t = Tracer { steps: Vec::new() };
+    let mut t = Tracer { steps: Vec::new(), applied: Vec::new() };
     let mut notes = ClauseNotes::default();
 
     if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
@@ -507,5 +507,11 @@ fn finish(decision: Decision, matched: Vec<MatchedStatement>, notes: ClauseNotes
             missing.push(k);
         }
     }
-    Evaluation { decision, matched_statements: matched, missing_context_keys: missing, trace: t.steps }
+    Evaluation {
+        decision,
+        matched_statements: matched,
+        missing_context_keys: missing,
+        trace: t.steps,
+        applied_statements: t.applied,
+    }
 }

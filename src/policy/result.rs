@@ -130,4 +130,8 @@ pub struct Evaluation {
     pub matched_statements: Vec<MatchedStatement>,
     pub missing_context_keys: Vec<String>,
     pub trace: Vec<TraceStep>,
+    /// Every statement that applied to the request (action, resource, principal and conditions
+    /// all matched), allows and denies, in scan order; a subset of them decided
+    /// ([`Evaluation::matched_statements`]). The page's decision path draws them.
+    pub applied_statements: Vec<MatchedStatement>,
 }

@@ -67,6 +67,8 @@ pub(crate) fn scan(
 /// Builds trace steps and the result as the evaluation goes.
 pub(crate) struct Tracer {
     pub(crate) steps: Vec<TraceStep>,
+    /// Every statement that applied to the request, in scan order (allows and denies).
+    pub(crate) applied: Vec<MatchedStatement>,
 }
 
 impl Tracer {
@@ -76,6 +78,7 @@ impl Tracer {
 
     /// Records what a scanned policy group said.
     pub(crate) fn scanned(&mut self, subject: &str, title: &str, s: &Scan, req: &Request) {
+        self.applied.extend(s.allows.iter().map(|(a, _)| a.clone()).chain(s.denies.iter().cloned()));
         if let Some(d) = s.denies.first() {
             self.step(subject, StepOutcome::Deny, format!("{title}: explicitly denied by {}", d.describe()));
         } else if let Some((a, m)) = s.allows.first() {

@@ -3,6 +3,9 @@
 //! one more [`crate::route::Route`] and one arm in the shell.
 
 pub mod acm;
+pub mod diagram;
+#[cfg(target_arch = "wasm32")]
+pub mod diagram_view;
 pub mod envelope;
 pub mod esdk;
 #[cfg(target_arch = "wasm32")]

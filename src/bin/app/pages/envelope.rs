@@ -2,9 +2,12 @@
 //! what opening it gave) is plain Rust for every target, tested natively; the component (`view`)
 //! is the browser's.
 
+pub mod diagram;
 pub mod share;
 pub mod state;
 
+#[cfg(target_arch = "wasm32")]
+pub mod diagram_view;
 #[cfg(target_arch = "wasm32")]
 mod view;
 

@@ -2,6 +2,7 @@
 //! settings, the text panel and the file jobs) is plain Rust for every target, tested natively; the
 //! components are the browser's, and the file worker is `services::file_worker`.
 
+pub mod diagram;
 pub mod share;
 pub mod state;
 

@@ -3,11 +3,14 @@
 //! scenarios step by step. Its state (`state`, with the request templates in `templates`) is plain
 //! Rust for every target, tested natively; the component (`view`) is the browser's.
 
+pub mod diagram;
 pub mod kept;
 pub mod share;
 pub mod state;
 pub mod templates;
 
+#[cfg(target_arch = "wasm32")]
+mod diagram_view;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 

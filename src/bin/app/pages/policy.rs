@@ -3,10 +3,13 @@
 //! natively; the components (`view`, `editor`, `results`) are the browser's.
 
 pub mod analysis;
+pub mod diagram;
 pub mod presets;
 pub mod share;
 pub mod state;
 
+#[cfg(target_arch = "wasm32")]
+mod diagram_view;
 #[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]

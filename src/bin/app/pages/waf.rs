@@ -2,10 +2,13 @@
 //! are plain Rust for every target, tested natively; the components (`view`) are the browser's.
 //! The log replay tab (`#/waf/replay`) is `replay`.
 
+pub mod diagram;
 pub mod replay;
 pub mod share;
 pub mod state;
 
+#[cfg(target_arch = "wasm32")]
+mod diagram_view;
 #[cfg(target_arch = "wasm32")]
 mod view;
 

@@ -179,7 +179,7 @@ pub fn EnvelopePage() -> Html {
                 <label for="envelope">{"Envelope (JSON, binary fields base64)"}</label>
                 <textarea id="envelope" class="mono" rows="9" value={state.envelope_json.clone()} oninput={on_envelope}
                     placeholder="Encrypt a message to see its envelope" />
-                if let Some(env) = parsed {
+                if let Some(env) = &parsed {
                     <table class="fields">
                         <tr><th>{"wrapped key"}</th><td>{ format!("{} bytes (RSA-OAEP of the 32-byte data key)", b64_len(&env.wrapped_key)) }</td></tr>
                         <tr><th>{"IV"}</th><td>{ format!("{} bytes, random per message", b64_len(&env.iv)) }</td></tr>
@@ -189,6 +189,9 @@ pub fn EnvelopePage() -> Html {
                 }
                 <button id="decrypt" onclick={on_decrypt}>{"Decrypt"}</button>
             </section>
+            if let Some(env) = &parsed {
+                { super::diagram_view::envelope_view(&super::diagram::layout(&super::diagram::simple(env)), "envelope-diagram") }
+            }
 
             if let Some(text) = &state.decrypted {
                 <section class="card ok">

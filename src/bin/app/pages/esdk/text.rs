@@ -6,7 +6,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::state::text::{header_line, Action, TextState};
-use super::{failure_view, textarea_value};
+use super::{decode_message, failure_view, textarea_value};
 
 #[derive(Properties, PartialEq)]
 pub struct TextProps {
@@ -40,6 +40,14 @@ pub fn TextPanel(props: &TextProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(state.message.clone()))
     };
 
+    // The message just made or opened, drawn from its header as the engine parses it.
+    let just_done = state.error.is_none() && (state.stats.is_some() || state.decrypted.is_some());
+    let drawing = use_memo((state.message.clone(), just_done), |(message, done)| {
+        done.then(|| decode_message(message).ok())
+            .flatten()
+            .and_then(|bytes| secplay::crypto::esdk::json::inspect(&bytes).ok())
+            .map(|v| crate::pages::envelope::diagram::layout(&super::diagram::parts(&v)))
+    });
     html! {
         <div class="text-panel">
             <section class="card">
@@ -66,6 +74,7 @@ pub fn TextPanel(props: &TextProps) -> Html {
                     <p class="hint" id="esdk-decrypted-header">{ header_line(&d.header) }</p>
                 </section>
             }
+            if let Some(l) = &*drawing { { crate::pages::envelope::diagram_view::envelope_view(l, "esdk-diagram") } }
             if let Some(f) = &state.error { { failure_view(f, "esdk-error") } }
         </div>
     }

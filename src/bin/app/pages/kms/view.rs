@@ -278,7 +278,14 @@ fn audit_view(state: &UseReducerHandle<KmsState>) -> Html {
         let state = state.clone();
         Callback::from(move |e: Event| state.dispatch(Action::ErrorsOnly(checked_of(&e))))
     };
+    let timeline = {
+        let mut in_order = rows.clone();
+        in_order.reverse();
+        std::rc::Rc::new(super::diagram::layout(&in_order))
+    };
     html! {
+        <>
+        <super::diagram_view::AuditTimeline {timeline} />
         <section class="card" id="kms-audit-card">
             <h2>{"Audit log (CloudTrail events)"}</h2>
             <div class="kms-filters">
@@ -313,6 +320,7 @@ fn audit_view(state: &UseReducerHandle<KmsState>) -> Html {
             </table>
             </div>
         </section>
+        </>
     }
 }
 

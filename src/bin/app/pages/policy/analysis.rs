@@ -7,6 +7,7 @@ use secplay::policy::source::{Node, Span};
 use secplay::policy::{evaluate, validate_policy, Effect, Evaluation, Finding, FindingLevel, PolicyType};
 use serde_json::Value;
 
+use super::diagram::{layout, PathLayout};
 use super::state::{Editor, PageState};
 
 /// A marked range: 1-based line and character column, end exclusive (the engine's `Span`).
@@ -33,6 +34,8 @@ pub struct Analysis {
     pub actions: Vec<(String, String)>,
     /// Context keys the policies use.
     pub suggestions: Vec<String>,
+    /// The decision path drawing, when the input could be evaluated.
+    pub path: Option<PathLayout>,
 }
 
 impl Analysis {
@@ -50,9 +53,14 @@ impl Analysis {
             })
             .collect();
         let (input, identity_map) = state.to_input();
-        let result = read_input(&Node::from_value(&input))
-            .map(|(set, req)| evaluate(&set, &req))
-            .map_err(|e| e.to_string());
+        let (result, path) = match read_input(&Node::from_value(&input)) {
+            Ok((set, req)) => {
+                let ev = evaluate(&set, &req);
+                let path = layout(&set, &ev);
+                (Ok(ev), Some(path))
+            }
+            Err(e) => (Err(e.to_string()), None),
+        };
         let actions = match (&result, evaluate_actions(&input, "kms")) {
             (Ok(_), Ok(Value::Array(rows))) => rows
                 .iter()
@@ -66,7 +74,7 @@ impl Analysis {
             Ok(Value::Array(keys)) => keys.iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
             _ => Vec::new(),
         };
-        Analysis { findings, result, identity_map, actions, suggestions }
+        Analysis { findings, result, identity_map, actions, suggestions, path }
     }
 
     /// The findings of one editor.

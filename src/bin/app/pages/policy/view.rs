@@ -224,6 +224,7 @@ pub fn PolicyPage() -> Html {
                     <DecisionView evaluation={evaluation.clone()} identity_map={analysis.identity_map.clone()} on_add_key={on_add_key.clone()} />
                 </section>
             </div>
+            if let Some(path) = &analysis.path { { super::diagram_view::path_view(path) } }
             <ActionsTable actions={analysis.actions.clone()} principal={AttrValue::from(state.principal.clone())} />
         </article>
     }

@@ -269,6 +269,7 @@ pub fn WafPage(props: &WafProps) -> Html {
                     }
                     { trace_view(&r, "waf") }
                 </section>
+                { super::diagram_view::flow_view(&super::diagram::layout(&r, &state.acl)) }
             }
 
             <section class="card">
