@@ -48,7 +48,11 @@ fn list_view() -> Html {
                             { for chapters.iter().map(|c| html! {
                                 <li>
                                     <a class="notes-chapter" href={format!("#/notes/{}", c.id)} data-chapter={c.id}>{ c.title }</a>
-                                    <span class="muted">{ format!(" — {} steps", (c.run)(None).len()) }</span>
+                                    <span class="muted">{ match c.variants.len() {
+                                        0 => String::new(),
+                                        1 => " — one change to try".to_owned(),
+                                        n => format!(" — {n} changes to try"),
+                                    } }</span>
                                 </li>
                             }) }
                         </ul>
