@@ -9,10 +9,8 @@ use super::kit::{at, fail, Step, Steps};
 use crate::notes::model::{Chapter, StepError, StepOutcome, Variant};
 use crate::scan::Kind;
 
-/// A support ticket like the scanner page's first example, with another sender (so the step's
-/// link visibly opens the step's text, not the page's default).
-const TICKET: &str =
-    "Ticket #51907 from sam.lee@example.org\nCustomer says the visa 4242 4242 4242 4242 was charged twice.\n\
+/// The scanner page's first example, word for word (its share link opens it).
+const TICKET: &str = "Ticket #48213 from jane.doe@example.com\nCustomer says the visa 4242 4242 4242 4242 was charged twice.\n\
      Call back on (415) 555-2671 or +44 20 7946 0958. SSN on file: 123-45-6789.\n";
 /// The page's fourth example: numbers shaped like sensitive data that fail their checks.
 const LOOK_ALIKES: &str =

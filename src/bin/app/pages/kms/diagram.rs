@@ -87,23 +87,10 @@ fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
 }
 
-/// Seconds since 1970 of `YYYY-MM-DDTHH:MM:SSZ` (the audit log's `eventTime`).
+/// Seconds since 1970 of `YYYY-MM-DDTHH:MM:SSZ` (the audit log's `eventTime`), read by the
+/// engines' date reader.
 pub fn epoch_seconds(iso: &str) -> Option<i64> {
-    let n = |a: usize, b: usize| iso.get(a..b)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0, 4)?, n(5, 7)?, n(8, 10)?);
-    let (hh, mm, ss) = (n(11, 13)?, n(14, 16)?, n(17, 19)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    secplay::common::date::parse_date(iso).map(|ms| ms.div_euclid(1000))
 }
 
 /// The lane name of an event: the caller's ARN, or the service that made it.
