@@ -44,6 +44,21 @@ pub struct Variant {
     pub error: &'static str,
 }
 
+impl Variant {
+    /// The variants of one of the KMS emulator's scenarios (`kms::scenarios`), as a chapter's; none
+    /// when there is no scenario of this id.
+    pub fn of_kms_scenario(id: &str) -> Vec<Variant> {
+        crate::kms::scenarios::by_id(id)
+            .map(|s| {
+                s.variants
+                    .iter()
+                    .map(|v| Variant { id: v.id, removes: v.label, fails_at: v.fails_at, error: v.error })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// What one step did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepOutcome {

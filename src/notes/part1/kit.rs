@@ -373,20 +373,3 @@ pub fn show_rows(v: &Value) -> String {
     }
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
-
-/// A KMS scenario's variants as the chapter's.
-pub fn variants_of(id: &str) -> Vec<crate::notes::model::Variant> {
-    scenarios::by_id(id)
-        .map(|s| {
-            s.variants
-                .iter()
-                .map(|v| crate::notes::model::Variant {
-                    id: v.id,
-                    removes: v.label,
-                    fails_at: v.fails_at,
-                    error: v.error,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::kit::{caller, member, role, says, scenario_run, show_rows, variants_of, Log, AES};
+use super::kit::{caller, member, role, says, scenario_run, show_rows, Log, AES};
 use crate::kms::scenarios::StepResult;
 use crate::kms::World;
 use crate::notes::model::{Chapter, StepError, StepOutcome};
@@ -23,7 +23,7 @@ pub fn chapter() -> Chapter {
             database operator who can read the table but has no kms:Decrypt sees only ciphertext \
             (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html).",
         outdated: Vec::new(),
-        variants: variants_of(SCENARIO),
+        variants: crate::notes::model::Variant::of_kms_scenario(SCENARIO),
         run,
     }
 }

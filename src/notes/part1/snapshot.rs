@@ -1,7 +1,7 @@
 //! §3: an encrypted EBS snapshot copied to another region and shared with another account: the
 //! KMS emulator's `snapshot-copy` scenario (`kms::scenarios`) as a chapter, with its variants.
 
-use super::kit::{scenario_run, variants_of};
+use super::kit::scenario_run;
 use crate::notes::model::{Chapter, StepOutcome};
 
 const SCENARIO: &str = "snapshot-copy";
@@ -18,7 +18,7 @@ pub fn chapter() -> Chapter {
             the partner then re-encrypts under its own key. Each step is a call the emulator authorizes as \
             AWS does (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopySnapshot.html).",
         outdated: Vec::new(),
-        variants: variants_of(SCENARIO),
+        variants: crate::notes::model::Variant::of_kms_scenario(SCENARIO),
         run,
     }
 }

@@ -16,14 +16,7 @@ const DOC_KEY_POLICY: &str =
 const DOC_AMI: &str = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html";
 
 pub(super) fn chapter() -> Chapter {
-    let variants = scenarios::by_id(SCENARIO)
-        .map(|s| {
-            s.variants
-                .iter()
-                .map(|v| Variant { id: v.id, removes: v.label, fails_at: v.fails_at, error: v.error })
-                .collect()
-        })
-        .unwrap_or_default();
+    let variants = Variant::of_kms_scenario(SCENARIO);
     Chapter {
         id: "ami-sharing",
         section: 7,
