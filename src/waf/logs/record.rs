@@ -16,6 +16,8 @@ use serde::Deserialize;
 use crate::waf::log::LogRecord;
 use crate::waf::request::{parse_ip, Request};
 
+mod scan;
+
 /// What AWS logged for one request, with the request rebuilt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedRecord {
@@ -219,8 +221,13 @@ fn from_slice(bytes: &[u8]) -> Result<RawRecord<'_>, LineError> {
     // serde_json stops at 128 levels of nesting (also inside ignored members): no stack overflow.
     // A line that is UTF-8 (checked once, in one pass) is read as text, so serde does not check
     // each string again; any other line is read as bytes, which reports what is wrong where.
+    // The scanner reads the lines it is sure of (every well-formed record) in one pass; serde
+    // reads the rest, so what is wrong with a line is said the same way.
     let read = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => match scan::record(text) {
+            Some(rec) => return Ok(rec),
+            None => serde_json::from_str(text),
+        },
         Err(_) => serde_json::from_slice(bytes),
     };
     read.map_err(|e| {
