@@ -115,16 +115,23 @@ fn problem_of(detail: &Value, acl: &str) -> Problem {
         .iter()
         .map(|e| {
             let pointer = e.get("pointer").and_then(Value::as_str).map(str::to_owned);
-            let line_column = match (in_resources && pointer.is_some(), number(e, "line"), number(e, "column")) {
-                (false, Some(l), Some(c)) => Some((l, c)),
-                _ => None,
-            };
+            let line_column =
+                match (in_resources && pointer.is_some(), number(e, "line"), number(e, "column")) {
+                    (false, Some(l), Some(c)) => Some((l, c)),
+                    _ => None,
+                };
             let place = line_column.map(|(l, c)| format!("line {l}, column {c}")).unwrap_or_default();
             let select = match (line_column, number(e, "endLine"), number(e, "endColumn"), &pointer) {
                 (Some((l, c)), Some(el), Some(ec), Some(_)) => at(l, c).zip(at(el, ec)),
                 _ => None,
             };
-            ProblemItem { code: text(e, "code").to_owned(), message: text(e, "message").to_owned(), pointer, place, select }
+            ProblemItem {
+                code: text(e, "code").to_owned(),
+                message: text(e, "message").to_owned(),
+                pointer,
+                place,
+                select,
+            }
         })
         .collect();
     let place = match items.first().map(|i| i.place.as_str()) {
@@ -150,20 +157,21 @@ fn utf16_offsets(text: &str, positions: &[(u32, u32)]) -> Vec<Option<u32>> {
     order.sort_by_key(|&i| positions.get(i).copied().unwrap_or((u32::MAX, u32::MAX)));
     let mut next = order.iter().peekable();
     let (mut line, mut column, mut offset) = (1u32, 1u32, 0u32);
-    let mut settle = |line: u32, column: u32, offset: u32, next: &mut std::iter::Peekable<std::slice::Iter<usize>>| {
-        while let Some(&&i) = next.peek() {
-            match positions.get(i) {
-                Some(&p) if p < (line, column) => {}
-                Some(&p) if p == (line, column) => {
-                    if let Some(slot) = out.get_mut(i) {
-                        *slot = Some(offset);
+    let mut settle =
+        |line: u32, column: u32, offset: u32, next: &mut std::iter::Peekable<std::slice::Iter<usize>>| {
+            while let Some(&&i) = next.peek() {
+                match positions.get(i) {
+                    Some(&p) if p < (line, column) => {}
+                    Some(&p) if p == (line, column) => {
+                        if let Some(slot) = out.get_mut(i) {
+                            *slot = Some(offset);
+                        }
                     }
+                    _ => break,
                 }
-                _ => break,
+                next.next();
             }
-            next.next();
-        }
-    };
+        };
     for c in text.chars() {
         settle(line, column, offset, &mut next);
         if next.peek().is_none() {
@@ -232,7 +240,8 @@ mod tests {
     #[test]
     fn a_built_acl_answers_its_capacity_and_geo_use() {
         for e in secplay::waf::examples::EXAMPLES {
-            let (acl, res) = (super::super::state::pretty(e.web_acl), super::super::state::pretty(e.resources));
+            let (acl, res) =
+                (super::super::state::pretty(e.web_acl), super::super::state::pretty(e.resources));
             let mine = on_thread(&acl, &res);
             assert_eq!(mine.problem, None, "{}", e.id);
             assert_eq!(summary_of(&answer(&acl, &res), &acl), mine, "{}", e.id);
@@ -277,7 +286,10 @@ mod tests {
         assert_eq!(s.checking(), None);
         let (capacity, problem, uses_geo) = s.acl_summary();
         assert_eq!(Summary { capacity, problem, uses_geo }, on_thread(small_broken, ""));
-        assert!(s.acl_summary().1.is_some_and(|p| p.items.iter().any(|i| i.select.is_some())), "members to select");
+        assert!(
+            s.acl_summary().1.is_some_and(|p| p.items.iter().any(|i| i.select.is_some())),
+            "members to select"
+        );
     }
 
     #[test]
@@ -287,7 +299,10 @@ mod tests {
         let text = big(&s.acl);
         let s = s.reduce(Action::Edit(Text::Acl, text.clone())).reduce(Action::Evaluate(1));
         assert_eq!(s.checking(), None, "the evaluation built it: no answer is waited for");
-        assert_eq!(s.records.last().map(|r| r.get("action").cloned()), small.records.last().map(|r| r.get("action").cloned()));
+        assert_eq!(
+            s.records.last().map(|r| r.get("action").cloned()),
+            small.records.last().map(|r| r.get("action").cloned())
+        );
         assert_eq!(s.acl_summary().0, small.acl_summary().0);
         let s = s.reduce(Action::Edit(Text::Acl, format!("{text} ")));
         let id = s.checking().unwrap_or_else(|| panic!("no check"));
@@ -304,7 +319,12 @@ mod tests {
 
     #[test]
     fn worker_messages_become_actions() {
-        let m = WorkerMessage { kind: "checked".into(), id: 3.0, result: "{\"ok\":true}".into(), ..Default::default() };
+        let m = WorkerMessage {
+            kind: "checked".into(),
+            id: 3.0,
+            result: "{\"ok\":true}".into(),
+            ..Default::default()
+        };
         assert!(matches!(m.action(), Some(Action::Checked(3, Ok(_)))));
         let m = WorkerMessage { kind: "checked".into(), id: 4.0, result: "{".into(), ..Default::default() };
         assert!(matches!(m.action(), Some(Action::Checked(4, Err(_)))));
