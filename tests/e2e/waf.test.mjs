@@ -147,3 +147,61 @@ test("WAF page: the offline geo database is fetched only for a geo rule and a re
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
+
+// A big web ACL (its resources holding an IP set of 10,000 addresses, AWS's largest) is checked by
+// the page's worker (www/waf-acl-worker.js), not on the page's thread at each edit: the page says
+// "Checking…" with the last answer until the worker's comes, places a big text's error as it
+// places a small one's, and evaluates the big ACL (built then, once). The long-task budget
+// (harness.mjs) fails this test if an edit takes the page's thread over 200 ms.
+test("WAF page: a big web ACL is checked by the worker; its errors are placed; it evaluates", async () => {
+  const { page, context, problems } = await watchedPage(browser, server.origin);
+  await page.goto(`${server.origin}/#/waf`);
+  await page.click("button[data-example='ip-block-list']");
+  await page.waitForSelector("#waf-capacity");
+  const capacity = await page.textContent("#waf-capacity");
+  // Set as a paste would, in one input event; says whether "Checking…" showed right after it.
+  const paste = (id, text) => page.evaluate(async ([id, text]) => {
+    const ta = document.querySelector(id);
+    ta.value = text;
+    ta.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+    const shown = () => document.querySelector("#waf-acl-checking") !== null;
+    return shown() || (await Promise.resolve(), shown());
+  }, [id, text]);
+  const resources = JSON.parse(await page.inputValue("#waf-resources"));
+  const addresses = Array.from({ length: 10_000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
+  resources.ipSets[0].Addresses = [...addresses.slice(0, 9_998), ...resources.ipSets[0].Addresses];
+  const big = JSON.stringify(resources, null, 2);
+  assert.ok(big.length > 64 * 1024, `${big.length} bytes`);
+  assert.equal(await paste("#waf-resources", big), true, "the page says it is checking");
+  await page.waitForSelector("#waf-acl-checking", { state: "detached" });
+  assert.equal(await page.textContent("#waf-capacity"), capacity, "the worker's capacity is the page's");
+  assert.equal(await page.$("#waf-acl-error"), null);
+
+  // An error in the web ACL beside big resources: placed on its line, its member selectable.
+  const acl = await page.inputValue("#waf-acl");
+  const broken = acl.replace(/"Name": "[^"]+"/, '"Name": "bad name!"');
+  assert.notEqual(broken, acl);
+  await paste("#waf-acl", broken);
+  await page.waitForSelector("#waf-acl-error");
+  await page.waitForSelector("#waf-acl-checking", { state: "detached" });
+  const line = broken.slice(0, broken.indexOf('"Name": "bad name!"')).split("\n").length;
+  assert.match(await page.textContent("#waf-acl-error"), new RegExp(`\\(web ACL, line ${line}, column \\d+\\)`));
+  assert.equal(await page.isDisabled("#waf-evaluate"), true);
+  await page.click("#waf-acl-error-select");
+  assert.equal(await page.$eval("#waf-acl", (t) => t.value.substring(t.selectionStart, t.selectionEnd)), '"Name": "bad name!"');
+
+  // Two edits in a row: the newest text's answer is the one shown.
+  await paste("#waf-acl", acl.replace(/"Name": "[^"]+"/, '"Name": "also bad!"'));
+  await paste("#waf-acl", acl);
+  await page.waitForSelector("#waf-acl-error", { state: "detached" });
+  await page.waitForSelector("#waf-acl-checking", { state: "detached" });
+  assert.equal(await page.textContent("#waf-capacity"), capacity);
+
+  // The big ACL evaluates: the forwarded address is one of the 10,000.
+  await page.click("#waf-evaluate");
+  await page.waitForFunction(() => document.querySelector("#waf-rule")?.textContent === "block-bad-sources");
+  assert.deepEqual(problems.foreign, []);
+  assert.deepEqual(problems.console, []);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});

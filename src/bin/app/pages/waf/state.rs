@@ -3,7 +3,9 @@
 //! replay report and where the offline geo database stands; and the actions that change it.
 //!
 //! Plain Rust for every target, tested natively. Evaluating is the engine's (`secplay::waf`): the
-//! reducer calls it and keeps what it answers. Fetching the geo database is the page's service
+//! reducer calls it and keeps what it answers. A big web ACL (`check::WORKER_BYTES` on) is not
+//! built at each edit: the page's worker checks it ([`Action::Checked`]) and the reducer builds it
+//! only when a request is evaluated or replayed. Fetching the geo database is the page's service
 //! (`services::geo`), which dispatches [`Action::GeoLoaded`].
 
 use std::cell::RefCell;
@@ -16,6 +18,8 @@ use secplay::waf::http_text::parse_request_text;
 use secplay::waf::json::WebAcl;
 use secplay::waf::WafError;
 use serde_json::{json, Value};
+
+use super::check::{summary_of, Summary, WORKER_BYTES};
 
 /// The example the page opens with (SQLi and XSS).
 pub const FIRST_EXAMPLE: usize = 3;
@@ -142,6 +146,8 @@ pub enum Action {
     Replay,
     /// The geo database arrived (or could not), after `millis`.
     GeoLoaded(Result<Arc<GeoDb>, String>, u32),
+    /// The worker's answer to check `id` (`check::summary_of`'s input), or why it has none.
+    Checked(u32, Result<Value, String>),
 }
 
 /// The built ACL, shared by the states made from the same texts: its rate counters carry on from
@@ -168,7 +174,14 @@ pub struct WafState {
     /// An evaluation waiting for the geo database: how many requests.
     pub pending: Option<u32>,
     geo_db: Option<Arc<GeoDb>>,
-    built: Built,
+    /// The ACL built from the texts; `None` while they are the worker's to check (big texts).
+    built: Option<Built>,
+    /// What the page shows while `built` is `None`: the worker's last answer.
+    summary: Summary,
+    /// The check the worker is asked for, while it has not answered.
+    checking: Option<u32>,
+    /// Checks asked for so far (the next one's id is one more).
+    checks: u32,
 }
 
 impl std::fmt::Debug for WafState {
@@ -178,6 +191,7 @@ impl std::fmt::Debug for WafState {
             .field("problem", &self.problem)
             .field("geo", &self.geo)
             .field("pending", &self.pending)
+            .field("checking", &self.checking)
             .finish_non_exhaustive()
     }
 }
@@ -199,7 +213,10 @@ impl Default for WafState {
             geo: GeoStatus::NotLoaded,
             pending: None,
             geo_db: None,
-            built: Rc::new(RefCell::new(build("", ""))),
+            built: Some(Rc::new(RefCell::new(build("", "")))),
+            summary: Summary::default(),
+            checking: None,
+            checks: 0,
         };
         if let Some(e) = EXAMPLES.get(FIRST_EXAMPLE) {
             s.load(e);
@@ -240,14 +257,46 @@ impl WafState {
         self.rebuild();
     }
 
+    /// The texts changed: small ones are built at once; big ones go to the worker (check
+    /// `checking`), and the page shows the last answer until it comes.
     fn rebuild(&mut self) {
-        self.built = Rc::new(RefCell::new(build(&self.acl, &self.resources)));
+        if self.acl.len().saturating_add(self.resources.len()) < WORKER_BYTES {
+            self.built = Some(Rc::new(RefCell::new(build(&self.acl, &self.resources))));
+            self.checking = None;
+            return;
+        }
+        let (capacity, problem, uses_geo) = self.acl_summary();
+        self.summary = Summary { capacity, problem, uses_geo };
+        self.built = None;
+        self.checks = self.checks.wrapping_add(1).max(1);
+        self.checking = Some(self.checks);
+    }
+
+    /// The ACL built from the texts, building it now if the worker had it (an evaluation needs it
+    /// here: its rate counters live on from one evaluation to the next).
+    fn built(&mut self) -> Built {
+        if let Some(b) = &self.built {
+            return Rc::clone(b);
+        }
+        let b = Rc::new(RefCell::new(build(&self.acl, &self.resources)));
+        self.built = Some(Rc::clone(&b));
+        self.checking = None;
+        b
+    }
+
+    /// The check the worker is asked for and has not answered (the page shows "Checking…").
+    pub fn checking(&self) -> Option<u32> {
+        self.checking
     }
 
     /// The capacity report of the built ACL, or why it could not be built, and whether it has
-    /// geo or ASN rules.
+    /// geo or ASN rules; while the worker checks, its last answer.
     pub fn acl_summary(&self) -> (Option<Value>, Option<Problem>, bool) {
-        match &*self.built.borrow() {
+        let Some(built) = &self.built else {
+            let s = &self.summary;
+            return (s.capacity.clone(), s.problem.clone(), s.uses_geo);
+        };
+        match &*built.borrow() {
             Ok(w) => (Some(w.capacity_report()), None, w.uses_geo()),
             Err(p) => (None, Some(p.clone()), false),
         }
@@ -305,12 +354,23 @@ impl WafState {
                     self.evaluate(times);
                 }
             }
+            // An answer for older texts (or one the page no longer waits for) is dropped. A
+            // worker that could not answer leaves the build to this thread, the slow way.
+            Action::Checked(id, answer) => {
+                if self.checking == Some(id) && self.built.is_none() {
+                    match answer {
+                        Ok(v) => self.summary = summary_of(&v, &self.acl),
+                        Err(_) => drop(self.built()),
+                    }
+                    self.checking = None;
+                }
+            }
         }
         self
     }
 
     fn evaluate(&mut self, times: u32) {
-        let built = Rc::clone(&self.built);
+        let built = self.built();
         let mut slot = built.borrow_mut();
         let Ok(w) = &mut *slot else {
             return; // the build problem is already on screen
@@ -352,7 +412,8 @@ impl WafState {
     }
 
     fn run_replay(&mut self) {
-        let slot = self.built.borrow();
+        let built = self.built();
+        let slot = built.borrow();
         let Ok(w) = &*slot else { return };
         // A fresh copy: the replay's counters start at zero and the single-request view keeps its own.
         let mut fresh = w.clone();

@@ -15,6 +15,7 @@ use super::replay::ReplayTab;
 use super::state::{Action, GeoStatus, Problem, Text, WafState, BURST};
 use crate::pages::json_editor::JsonEditor;
 use crate::services::geo;
+use crate::services::waf_acl_worker::AclWorker;
 
 /// Attribution the geo data's licences ask for.
 const ATTRIBUTION: &str =
@@ -144,6 +145,27 @@ pub fn WafPage(props: &WafProps) -> Html {
             }
         });
     }
+    // A big web ACL is the worker's to check (`check.rs`): each edit's check is posted here; the
+    // answer comes back as `Action::Checked`.
+    let checker = use_mut_ref(|| None::<AclWorker>);
+    {
+        let state = state.clone();
+        use_effect_with(state.checking(), move |checking| {
+            let Some(id) = *checking else { return };
+            let dispatcher = state.dispatcher();
+            let mut slot = checker.borrow_mut();
+            if slot.is_none() {
+                let d = dispatcher.clone();
+                match AclWorker::start(Callback::from(move |a| d.dispatch(a))) {
+                    Ok(w) => *slot = Some(w),
+                    Err(e) => return dispatcher.dispatch(Action::Checked(id, Err(e))),
+                }
+            }
+            if let Some(Err(e)) = slot.as_ref().map(|w| w.check(id, &state.acl, &state.resources)) {
+                dispatcher.dispatch(Action::Checked(id, Err(e)));
+            }
+        });
+    }
     let (capacity, build_problem, uses_geo) = state.acl_summary();
     let send = |action: fn() -> Action| {
         let state = state.clone();
@@ -166,6 +188,12 @@ pub fn WafPage(props: &WafProps) -> Html {
 
     let record = records.last().cloned();
     let counts = state.counts();
+    // The flow is drawn through the ACL the record came from, laid out once per record: an edit
+    // of a big ACL after an evaluation does not read the ACL again.
+    let flow = {
+        let acl = state.acl.clone();
+        use_memo(record.clone(), move |r| r.as_ref().map(|r| super::diagram::layout(r, &acl)))
+    };
 
     html! {
         <article class={classes!("waf", props.replay.then_some("replaying"))}>
@@ -202,6 +230,9 @@ pub fn WafPage(props: &WafProps) -> Html {
                     <JsonEditor id="waf-acl" what="the web ACL" rows={16} value={state.acl.clone()} oninput={edit(Text::Acl)} />
                     <label for="waf-resources">{"Resources: { ipSets, regexPatternSets, ruleGroups }"}</label>
                     <JsonEditor id="waf-resources" what="the resources" rows={5} value={state.resources.clone()} oninput={edit(Text::Resources)} />
+                    if state.checking().is_some() {
+                        <p id="waf-acl-checking" class="muted" role="status">{"Checking the web ACL… (what follows is the last answer)"}</p>
+                    }
                     if let Some(c) = &capacity {
                         <p id="waf-capacity">{ format!("Capacity: {} WCUs of the {} included ({} at most).",
                             at(c, "total"), at(c, "included"), at(c, "max")) }
@@ -269,7 +300,7 @@ pub fn WafPage(props: &WafProps) -> Html {
                     }
                     { trace_view(&r, "waf") }
                 </section>
-                { super::diagram_view::flow_view(&super::diagram::layout(&r, &state.acl)) }
+                if let Some(f) = &*flow { { super::diagram_view::flow_view(f) } }
             }
 
             <section class="card">

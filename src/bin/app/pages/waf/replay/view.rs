@@ -336,7 +336,11 @@ pub fn ReplayTab(props: &ReplayProps) -> Html {
         Callback::from(move |i: usize| state.dispatch(Action::Select(i)))
     };
     let running = state.running_id().is_some();
-    let acl_problem = state.acl_problem();
+    // Built once per text of this tab, not at each render (the WAF tab's edits render this tab).
+    let acl_problem = {
+        let s = state.clone();
+        use_memo((state.acl.clone(), state.resources.clone()), move |_| s.acl_problem())
+    };
     let source = match &state.source {
         Some(Source::Example) => "the example log".to_owned(),
         Some(Source::File(name, _)) => name.clone(),
@@ -361,7 +365,7 @@ pub fn ReplayTab(props: &ReplayProps) -> Html {
                     <textarea id="waf-replay-acl" class="mono" rows="16" spellcheck="false" value={state.acl.clone()} oninput={on(Text::Acl)} />
                     <label for="waf-replay-resources">{"Resources: { ipSets, regexPatternSets, ruleGroups }"}</label>
                     <textarea id="waf-replay-resources" class="mono" rows="3" spellcheck="false" value={state.resources.clone()} oninput={on(Text::Resources)} />
-                    if let Some(p) = &acl_problem { { problem_view(p, "waf-replay-acl-error") } }
+                    if let Some(p) = &*acl_problem { { problem_view(p, "waf-replay-acl-error") } }
                 </section>
                 <section class="card">
                     <h2>{"Log"}</h2>
