@@ -20,6 +20,7 @@ mod ml_dsa;
 mod ml_kem;
 mod rsa;
 mod spec;
+pub mod supply;
 
 use std::fmt;
 
@@ -99,7 +100,11 @@ fn random_bytes(len: usize) -> Result<Zeroizing<Vec<u8>>, MaterialError> {
 
 impl KeyMaterial {
     /// Fresh material for a key of `spec` (origin AWS_KMS).
+    /// Inside [`supply::drawing`], a slow spec's key comes from the pool of keys made elsewhere.
     pub fn generate(spec: KeySpec) -> Result<Self, MaterialError> {
+        if let Some(drawn) = supply::draw(spec) {
+            return drawn;
+        }
         let secret = match spec {
             KeySpec::SymmetricDefault => {
                 let mut key = Zeroizing::new([0u8; SYMMETRIC_KEY_LEN]);

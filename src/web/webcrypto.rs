@@ -71,6 +71,13 @@ fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), WebCryptoError> {
 
 /// Generate an RSA-OAEP-SHA256 key pair of `bits` with WebCrypto and import it into the engine.
 pub async fn generate_rsa_key_pair(bits: usize) -> Result<KeyPair, WebCryptoError> {
+    let der = generate_rsa_pkcs8(bits).await?;
+    Ok(KeyPair::from_pkcs8(&der)?)
+}
+
+/// Generate an RSA key of `bits` (2048, 3072 or 4096; public exponent 65537) with WebCrypto: its
+/// private key as PKCS #8 DER, for the engine to import (the KMS pool: `kms::material::supply`).
+pub async fn generate_rsa_pkcs8(bits: usize) -> Result<zeroize::Zeroizing<Vec<u8>>, WebCryptoError> {
     if !RSA_BITS.contains(&bits) {
         return Err(crate::crypto::envelope::EnvelopeError::KeySize(bits).into());
     }
@@ -87,6 +94,5 @@ pub async fn generate_rsa_key_pair(bits: usize) -> Result<KeyPair, WebCryptoErro
     let der = call(&subtle, "exportKey", &Array::of2(&"pkcs8".into(), &private)).await?;
     let der: ArrayBuffer =
         der.dyn_into().map_err(|_| WebCryptoError::Failed("exportKey returned no bytes".into()))?;
-    let der = zeroize::Zeroizing::new(Uint8Array::new(&der).to_vec());
-    Ok(KeyPair::from_pkcs8(&der)?)
+    Ok(zeroize::Zeroizing::new(Uint8Array::new(&der).to_vec()))
 }

@@ -38,6 +38,8 @@ pub enum MaterialError {
     InvalidDataKeyPairSpec(&'static str),
     #[error("the random number generator failed; try again")]
     Random,
+    #[error("the `{0}` key is still being made off the page's thread; the call runs again when it is ready")]
+    NotReady(&'static str),
     #[error("internal error: {0}")]
     Internal(&'static str),
 }
@@ -62,7 +64,9 @@ impl MaterialError {
                 "InvalidKeyUsageException"
             }
             MaterialError::InvalidCiphertext => "InvalidCiphertextException",
-            MaterialError::Random | MaterialError::Internal(_) => "KMSInternalException",
+            MaterialError::Random | MaterialError::NotReady(_) | MaterialError::Internal(_) => {
+                "KMSInternalException"
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
 //! RSA key generation for the pages: WebCrypto's `generateKey` (off the main thread, through
 //! `secplay::web::webcrypto`) run as a task of the page, its answer and duration handed to a
-//! callback that dispatches it. I/O only; the key is the engine's `KeyPair`.
+//! callback that dispatches it. I/O only; the key is the engine's `KeyPair`, or for the KMS page
+//! a key supplied to the KMS engine's pool (`secplay::kms::material::supply`).
 
 use secplay::crypto::envelope::KeyPair;
+use secplay::kms::material::{supply, KeySpec};
 use secplay::web::webcrypto::{generate_rsa_key_pair, WebCryptoError};
 
 fn now_ms() -> f64 {
@@ -16,5 +18,28 @@ pub fn generate_rsa(bits: usize, done: impl FnOnce(Result<KeyPair, WebCryptoErro
         let start = now_ms();
         let result = generate_rsa_key_pair(bits).await;
         done(result, now_ms() - start);
+    });
+}
+
+/// Makes the KMS keys of `specs` (RSA) with WebCrypto, one after the other, and supplies each to
+/// the KMS engine's pool; then calls `done` with why one could not be made, if one could not.
+pub fn make_kms_keys(specs: Vec<KeySpec>, done: impl FnOnce(Result<(), String>) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut result = Ok(());
+        for spec in specs {
+            let Some(bits) = supply::modulus_bits(spec) else {
+                result = Err(format!("{} keys are not made with WebCrypto", spec.as_str()));
+                break;
+            };
+            let made = match secplay::web::webcrypto::generate_rsa_pkcs8(bits).await {
+                Ok(der) => supply::supply(spec, &der).map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = made {
+                result = Err(e);
+                break;
+            }
+        }
+        done(result);
     });
 }

@@ -9,6 +9,7 @@
 
 use std::rc::Rc;
 
+use secplay::kms::material::{supply, KeySpec};
 use secplay::kms::scenarios::{self, Run, Scenario};
 use secplay::kms::{self, audit, cost, snapshot, time, KmsError, World};
 use serde_json::{json, Value};
@@ -61,6 +62,31 @@ impl Trace {
     }
 }
 
+/// A call of the page's (a request sent, a scenario's step or the rest of its steps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    Send,
+    Step,
+    RunAll,
+}
+
+/// A call that needed keys too slow to make on the page's thread (RSA; see
+/// `secplay::kms::material::supply`) that the pool did not have: the attempt was thrown away, the
+/// page has them made (WebCrypto's `generateKey`, off its thread) and the call runs again when
+/// they are there (`Action::Made`). Until then the page makes no other call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    /// Which wait this is (a late answer to an earlier one is ignored).
+    pub id: u32,
+    pub call: Call,
+    /// The keys to make.
+    pub make: Vec<KeySpec>,
+}
+
+/// How many times a call is attempted at once before it waits (each attempt can only find the
+/// pool short of keys it has not asked for before).
+const ATTEMPTS: usize = 4;
+
 /// The audit log's filter (all given must hold).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditFilter {
@@ -95,6 +121,10 @@ pub struct KmsState {
     last_ciphertext: Option<String>,
     /// Why the world is not kept in the key store (a kept world that does not read, a failed save).
     pub kept: Option<KeptProblem>,
+    /// The call waiting for keys being made off the page's thread.
+    pub waiting: Option<Waiting>,
+    /// The last wait's id.
+    waits: u32,
 }
 
 /// What can happen on the page.
@@ -133,6 +163,12 @@ pub enum Action {
     Shared(Box<World>),
     /// The world is not kept in the key store, and why (`None`: saved again).
     KeptProblem(Option<KeptProblem>),
+    /// The keys wait `id` asked for were made and supplied to the engine's pool, or why not (the
+    /// call then makes them on the page's thread, slowly but correctly).
+    Made {
+        id: u32,
+        result: Result<(), String>,
+    },
 }
 
 impl Default for KmsState {
@@ -157,6 +193,8 @@ impl Default for KmsState {
             run: None,
             last_ciphertext: None,
             kept: None,
+            waiting: None,
+            waits: 0,
         };
         s.request = s.template();
         s
@@ -198,7 +236,7 @@ impl KmsState {
                 self.request = self.template();
             }
             Action::Request(text) => self.request = text,
-            Action::Send => self.send(),
+            Action::Send => return self.slow(Call::Send),
             Action::FilterEventName(v) => self.filter.event_name = v,
             Action::FilterPrincipal(v) => self.filter.principal = v,
             Action::FilterKey(v) => self.filter.key = v,
@@ -211,8 +249,9 @@ impl KmsState {
             }
             Action::Variant(v) => self.variant = v,
             Action::StartScenario => self.start_scenario(),
-            Action::NextStep => self.step(false),
-            Action::RunAll => self.step(true),
+            Action::NextStep => return self.slow(Call::Step),
+            Action::RunAll => return self.slow(Call::RunAll),
+            Action::Made { id, result } => return self.made(id, result),
             Action::Restore(bytes) => self.restore(bytes),
             Action::Reset => {
                 self.world = Rc::new(World::new());
@@ -323,6 +362,62 @@ impl KmsState {
     /// The scenario picked.
     pub fn scenario(&self) -> Option<Scenario> {
         scenarios::by_id(&self.scenario_id)
+    }
+
+    /// Runs `call` with RSA keys drawn from the pool of keys made off the page's thread; when the
+    /// pool is short, the state before the call with the call waiting for the keys to make.
+    fn slow(self, call: Call) -> Self {
+        if self.waiting.is_some() {
+            return self;
+        }
+        let before = self.clone();
+        let mut attempt = self;
+        for _ in 0..ATTEMPTS {
+            let (after, wanted) = supply::drawing(move || {
+                let mut s = attempt;
+                s.run_call(call);
+                s
+            });
+            if wanted.is_empty() {
+                return after;
+            }
+            let make = supply::to_make(&wanted);
+            if !make.is_empty() {
+                let mut s = before;
+                s.waits = s.waits.wrapping_add(1);
+                s.waiting = Some(Waiting { id: s.waits, call, make });
+                return s;
+            }
+            attempt = before.clone();
+        }
+        // The pool keeps being short of keys it holds: make them here rather than never.
+        let mut s = before;
+        s.run_call(call);
+        s
+    }
+
+    fn run_call(&mut self, call: Call) {
+        match call {
+            Call::Send => self.send(),
+            Call::Step => self.step(false),
+            Call::RunAll => self.step(true),
+        }
+    }
+
+    /// The keys of wait `id` are in the pool (the call runs again), or could not be made (the call
+    /// makes them on the page's thread). An answer to a wait that is over changes nothing.
+    fn made(mut self, id: u32, result: Result<(), String>) -> Self {
+        let Some(w) = self.waiting.take_if(|w| w.id == id) else { return self };
+        match result {
+            Ok(()) => self.slow(w.call),
+            Err(why) => {
+                self.run_call(w.call);
+                self.notice = Some(format!(
+                    "WebCrypto could not make the key ({why}), so it was made on the page's thread."
+                ));
+                self
+            }
+        }
     }
 
     fn send(&mut self) {
@@ -459,6 +554,7 @@ impl KmsState {
     }
 
     fn after_new_world(&mut self, notice: String) {
+        self.waiting = None;
         self.response = None;
         self.last_ciphertext = None;
         self.error = None;
@@ -494,6 +590,74 @@ mod tests {
         let s = s.reduce(Action::KeptProblem(Some(unreadable.clone())));
         let s = s.reduce(Action::KeptProblem(None)).reduce(Action::Reset);
         assert_eq!(s.kept, Some(unreadable), "an unreadable kept world stays reported");
+    }
+
+    /// What the page's WebCrypto service does for a wait: makes the keys (here natively) and
+    /// supplies them to the engine's pool, then answers.
+    fn settle(mut s: KmsState) -> KmsState {
+        while let Some(w) = s.waiting.clone() {
+            for spec in &w.make {
+                let der = secplay::kms::material::KeyMaterial::generate(*spec).unwrap().to_bytes();
+                supply::supply(*spec, &der).unwrap();
+            }
+            s = s.reduce(Action::Made { id: w.id, result: Ok(()) });
+        }
+        s
+    }
+
+    #[test]
+    fn an_rsa_key_waits_for_its_material_and_the_call_then_runs_once() {
+        let request = json!({"KeySpec": "RSA_3072", "KeyUsage": "SIGN_VERIFY"});
+        let s = KmsState::default()
+            .reduce(Action::Operation("CreateKey".into()))
+            .reduce(Action::Request(request.to_string()))
+            .reduce(Action::Send);
+        let w = s.waiting.clone().expect("the call waits for its key");
+        assert_eq!((w.call, w.make.as_slice()), (Call::Send, &[KeySpec::Rsa3072][..]));
+        assert!(s.world.keys.is_empty() && s.world.audit.is_empty(), "the attempt left no trace");
+        assert!(s.response.is_none());
+        let same = s.clone().reduce(Action::Send);
+        assert_eq!(same.waiting, s.waiting, "no other call while one waits");
+        let late = s.clone().reduce(Action::Made { id: w.id + 1, result: Ok(()) });
+        assert_eq!(late.waiting, s.waiting, "an answer to another wait changes nothing");
+        let s = settle(s);
+        assert_eq!(ok_body(&s)["KeyMetadata"]["KeySpec"], "RSA_3072");
+        assert_eq!(s.world.keys.len(), 1);
+        assert_eq!(s.audit_rows().len(), 1, "one CreateKey, not one per attempt");
+        assert_eq!(supply::pooled(KeySpec::Rsa3072), 0, "the supplied key was used, once");
+    }
+
+    #[test]
+    fn a_data_key_pair_and_an_import_wrapping_key_wait_too_and_webcrypto_failing_falls_back() {
+        let s = send(KmsState::default(), "CreateKey", None);
+        let arn = ok_body(&s)["KeyMetadata"]["Arn"].as_str().unwrap().to_string();
+        let pair = json!({"KeyId": arn, "KeyPairSpec": "RSA_2048"});
+        let s = send(s, "GenerateDataKeyPair", Some(pair));
+        assert_eq!(s.waiting.as_ref().map(|w| w.make.clone()), Some(vec![KeySpec::Rsa2048]));
+        let s = settle(s);
+        assert_eq!(ok_body(&s)["KeyPairSpec"], "RSA_2048");
+        let s = send(s, "CreateKey", Some(json!({"Origin": "EXTERNAL"})));
+        let ext = ok_body(&s)["KeyMetadata"]["Arn"].as_str().unwrap().to_string();
+        let params =
+            json!({"KeyId": ext, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_4096"});
+        let s = send(s, "GetParametersForImport", Some(params));
+        let w = s.waiting.clone().expect("the wrapping key waits");
+        assert_eq!(w.make, vec![KeySpec::Rsa4096]);
+        // WebCrypto refused (an insecure origin): the key is made on the page's thread instead.
+        let s = s.reduce(Action::Made { id: w.id, result: Err("not available".into()) });
+        assert!(s.waiting.is_none());
+        assert!(ok_body(&s)["PublicKey"].as_str().is_some_and(|k| !k.is_empty()));
+        assert!(s.notice.as_deref().unwrap_or_default().contains("on the page's thread"));
+    }
+
+    #[test]
+    fn a_new_world_ends_a_wait() {
+        let s = send(KmsState::default(), "CreateKey", Some(json!({"KeySpec": "RSA_2048"})));
+        let w = s.waiting.clone().unwrap();
+        let s = s.reduce(Action::Reset);
+        assert!(s.waiting.is_none());
+        let s = s.reduce(Action::Made { id: w.id, result: Ok(()) });
+        assert!(s.world.keys.is_empty(), "the reset world stays empty");
     }
 
     fn send(s: KmsState, op: &str, request: Option<Value>) -> KmsState {
@@ -579,9 +743,9 @@ mod tests {
     fn every_scenario_runs_from_the_page_and_a_variant_stops_at_its_step() {
         for sc in scenarios::all() {
             let s = KmsState::default().reduce(Action::Scenario(sc.id.into())).reduce(Action::StartScenario);
-            let s = s.reduce(Action::NextStep);
+            let s = settle(s.reduce(Action::NextStep));
             assert_eq!(s.run.as_ref().unwrap().results.len(), 1, "{}", sc.id);
-            let s = s.reduce(Action::RunAll);
+            let s = settle(s.reduce(Action::RunAll));
             let run = s.run.as_ref().unwrap();
             assert_eq!(run.results.len(), sc.steps.len(), "{}", sc.id);
             assert!(run.results.iter().all(|r| r.as_documented()), "{}", sc.id);

@@ -22,8 +22,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::kept::{self, Problem as KeptProblem, Read, WORLD_ID};
-use super::state::{world, Action, KmsState, Response, Trace};
+use super::state::{world, Action, Call, KmsState, Response, Trace};
 use crate::services::keystore as ks;
+use crate::services::webcrypto;
 
 /// Milliseconds without a change before the world is saved.
 const SAVE_DELAY_MS: i32 = 1_000;
@@ -127,6 +128,38 @@ fn use_persisted_world(state: &UseReducerHandle<KmsState>) {
             drop(save);
         }
     });
+}
+
+/// Has the keys a waiting call needs (RSA) made by WebCrypto, off the page's thread, and supplied
+/// to the engine's pool; the call then runs again (`Action::Made`). Making them here, in the
+/// reducer, froze the page for 236–353 ms (RSA_2048) to seconds (RSA_4096). WebCrypto rather than
+/// one of the page's module workers: the browser already makes RSA keys on its own threads, and a
+/// worker of ours would have to load the whole JS package to do the same work slower.
+#[hook]
+fn use_key_maker(state: &UseReducerHandle<KmsState>) {
+    let handle = state.clone();
+    use_effect_with(state.waiting.clone(), move |waiting| {
+        if let Some(w) = waiting.clone() {
+            let id = w.id;
+            webcrypto::make_kms_keys(w.make, move |result| handle.dispatch(Action::Made { id, result }));
+        }
+    });
+}
+
+/// "Making an RSA_4096 key …" while a call of kind `call` waits for its keys.
+fn making_view(state: &KmsState, call: &[Call]) -> Html {
+    let Some(w) = state.waiting.as_ref().filter(|w| call.contains(&w.call)) else { return html! {} };
+    let names: Vec<&str> = w.make.iter().map(|s| s.as_str()).collect();
+    let what = if names.len() == 1 {
+        format!("an {} key", names.join(""))
+    } else {
+        format!("keys {}", names.join(", "))
+    };
+    html! {
+        <p id="kms-making" class="muted small" aria-live="polite">
+            { format!("Making {what} with WebCrypto, off the page's thread; the call runs when it is ready.") }
+        </p>
+    }
 }
 
 /// The value of the input, select or text area an event came from.
@@ -396,6 +429,7 @@ fn scenarios_view(state: &UseReducerHandle<KmsState>) -> Html {
         Callback::from(move |e: Event| state.dispatch(Action::Variant(value_of(&e).parse::<usize>().ok())))
     };
     let run = state.run.as_deref();
+    let idle = state.waiting.is_none();
     html! {
         <section class="card" id="kms-scenarios">
             <h2>{"Scenarios from the notes"}</h2>
@@ -418,10 +452,11 @@ fn scenarios_view(state: &UseReducerHandle<KmsState>) -> Html {
             <div class="row">
                 <button id="kms-start" onclick={on_click(state, || Action::StartScenario)}>{"Start (fresh world)"}</button>
                 <button id="kms-next" onclick={on_click(state, || Action::NextStep)}
-                    disabled={run.is_none_or(|r| r.next_step().is_none())}>{"Next step"}</button>
+                    disabled={!idle || run.is_none_or(|r| r.next_step().is_none())}>{"Next step"}</button>
                 <button id="kms-run-all" class="primary" onclick={on_click(state, || Action::RunAll)}
-                    disabled={run.is_none_or(|r| r.next_step().is_none())}>{"Run all"}</button>
+                    disabled={!idle || run.is_none_or(|r| r.next_step().is_none())}>{"Run all"}</button>
             </div>
+            { making_view(state, &[Call::Step, Call::RunAll]) }
             if let Some(run) = run {
                 if let Some(v) = run.variant() {
                     <p class="muted small" id="kms-variant-note">{ format!("Variant: {} — expect step `{}` to fail with {}. {}", v.label, v.fails_at, v.error, v.explain) }</p>
@@ -454,6 +489,7 @@ pub fn KmsPage() -> Html {
     let link = use_state(|| None::<Rc<ObjectUrl>>);
     let reader = use_mut_ref(|| None::<FileReader>);
     use_persisted_world(&state);
+    use_key_maker(&state);
 
     let on_snapshot = {
         let (state, link) = (state.clone(), link.clone());
@@ -533,7 +569,9 @@ pub fn KmsPage() -> Html {
                 <label for="kms-request">{"Request (AWS KMS JSON; blobs in base64)"}</label>
                 <crate::pages::json_editor::JsonEditor id="kms-request" what="the request" rows={8} value={state.request.clone()}
                     oninput={{ let state = state.clone(); Callback::from(move |t: String| state.dispatch(Action::Request(t))) }} />
-                <button id="kms-send" class="primary" onclick={on_click(&state, || Action::Send)}>{ format!("Call {}", state.operation) }</button>
+                <button id="kms-send" class="primary" onclick={on_click(&state, || Action::Send)}
+                    disabled={state.waiting.is_some()}>{ format!("Call {}", state.operation) }</button>
+                { making_view(&state, &[Call::Send]) }
             </section>
 
             if let Some(r) = &state.response { { response_view("kms", r) } }
