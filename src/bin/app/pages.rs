@@ -15,6 +15,8 @@ pub mod gallery;
 pub mod json_editor;
 pub mod keys;
 pub mod kms;
+#[cfg(target_arch = "wasm32")]
+pub mod later;
 pub mod notes;
 #[cfg(target_arch = "wasm32")]
 pub mod offline;

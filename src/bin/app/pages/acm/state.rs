@@ -109,10 +109,22 @@ pub struct AcmState {
     pub inspection: Option<Result<Value, (String, String)>>,
     /// `timeline`'s result, or the error code and message.
     pub timeline: Option<Result<Value, (String, String)>>,
+    /// Not computed yet: `inspection` and `timeline` say nothing (the page shows "Working…").
+    pub pending: bool,
 }
 
 impl Default for AcmState {
     fn default() -> Self {
+        let mut s = Self::uncomputed();
+        s.recompute();
+        s
+    }
+}
+
+impl AcmState {
+    /// The first example, not computed yet (`pending`): what the page renders first, computing
+    /// it in a task of its own ([`Self::computed`], then `Action::Computed`; `pages::later`).
+    pub fn uncomputed() -> Self {
         let mut s = AcmState {
             text: String::new(),
             bytes: None,
@@ -127,6 +139,7 @@ impl Default for AcmState {
             date: String::new(),
             inspection: None,
             timeline: None,
+            pending: true,
         };
         s.load_example(0);
         s
@@ -148,6 +161,9 @@ pub enum Action {
     DaysBeforeExpiry(i64),
     Hosts(String),
     Date(String),
+    /// The page's first results, computed in a task of their own ([`AcmState::computed`]):
+    /// taken as they are while the page is still `pending`, dropped if an action computed it meanwhile.
+    Computed(Box<AcmState>),
 }
 
 /// `YYYY-MM-DD` → epoch seconds at 00:00 UTC.
@@ -169,7 +185,6 @@ impl AcmState {
         self.days_before_expiry = 45;
         self.hosts = e.hosts.to_owned();
         self.date = e.date.to_owned();
-        self.recompute();
     }
 
     /// The input the engine reads.
@@ -197,6 +212,7 @@ impl AcmState {
     }
 
     fn recompute(&mut self) {
+        self.pending = false;
         if self.input().iter().all(u8::is_ascii_whitespace) {
             self.inspection = None;
             self.timeline = None;
@@ -211,8 +227,27 @@ impl AcmState {
         };
     }
 
-    /// Applies an action.
+    /// Applies an action and computes the results again.
     pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Computed(s) if self.pending => *self = *s,
+            Action::Computed(_) => {}
+            other => {
+                self.set(other);
+                self.recompute();
+            }
+        }
+    }
+
+    /// This state with its results computed.
+    pub fn computed(mut self) -> Self {
+        self.recompute();
+        self
+    }
+
+    /// Applies an action without computing (`pending` until [`Self::apply`]): a share link's
+    /// actions are set one after the other and computed once, not once each.
+    pub fn set(&mut self, action: Action) {
         match action {
             Action::Text(t) => {
                 self.text = t;
@@ -233,7 +268,7 @@ impl AcmState {
                     }
                 }
             }
-            Action::Example(i) => return self.load_example(i),
+            Action::Example(i) => self.load_example(i),
             Action::CertType(t) => self.cert_type = t,
             Action::Region(r) => self.region = r,
             Action::ResourceRegion(r) => self.resource_region = r,
@@ -242,8 +277,12 @@ impl AcmState {
             Action::DaysBeforeExpiry(n) => self.days_before_expiry = n,
             Action::Hosts(h) => self.hosts = h,
             Action::Date(d) => self.date = d,
+            Action::Computed(s) => {
+                *self = *s;
+                return;
+            }
         }
-        self.recompute();
+        self.pending = true;
     }
 }
 
@@ -261,6 +300,44 @@ impl yew::Reducible for AcmState {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn the_first_results_wait_for_their_action_and_are_the_first_example() {
+        let mut s = AcmState::uncomputed();
+        assert!(s.pending && s.inspection.is_none() && s.timeline.is_none());
+        let done = s.clone().computed();
+        assert!(!done.pending);
+        assert_eq!(done, AcmState::default());
+        assert!(done.timeline.clone().unwrap().is_ok());
+        s.apply(Action::Computed(Box::new(done.clone())));
+        assert_eq!(s, done);
+        // Once the page has moved on, late first results are dropped.
+        s.apply(Action::DaysBeforeExpiry(10));
+        let moved = s.clone();
+        s.apply(Action::Computed(Box::new(done)));
+        assert_eq!(s, moved);
+    }
+
+    #[test]
+    fn actions_set_then_computed_once_give_what_applying_each_gives() {
+        let actions = || {
+            vec![
+                Action::Text(EXAMPLES[1].pem.to_owned()),
+                Action::CertType("AMAZON_ISSUED".into()),
+                Action::Region("us-east-1".into()),
+                Action::Hosts("example.com\nshop.example.com".into()),
+                Action::Date("2026-11-01".into()),
+            ]
+        };
+        let mut each = AcmState::default();
+        let mut once = AcmState::uncomputed();
+        for (a, b) in actions().into_iter().zip(actions()) {
+            each.apply(a);
+            once.set(b);
+            assert!(once.pending);
+        }
+        assert_eq!(once.computed(), each);
+    }
 
     #[test]
     fn every_example_inspects_and_has_a_timeline() {

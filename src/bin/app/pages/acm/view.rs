@@ -225,12 +225,26 @@ fn timeline_view(t: &Value) -> Html {
 #[function_component]
 pub fn AcmPage() -> Html {
     let opening = use_memo((), |_| {
-        super::super::share_bar::Opening::new(super::share::open, AcmState::default, |mut s: AcmState, a| {
-            s.apply(a);
-            s
-        })
+        // A link's actions are set, not computed: the one computation comes after the first render.
+        super::super::share_bar::Opening::new(
+            super::share::open,
+            AcmState::uncomputed,
+            |mut s: AcmState, a| {
+                s.set(a);
+                s
+            },
+        )
     });
     let state = use_reducer(|| opening.take());
+    {
+        // The page's frame first, its first results computed in a task of their own and shown
+        // in a third (`pages::later`).
+        let (work, show) = (state.clone(), state.clone());
+        crate::pages::later::use_later(
+            move || (*work).clone().computed(),
+            move |s| show.dispatch(Action::Computed(Box::new(s))),
+        );
+    }
     let share_link = {
         let state = state.clone();
         Callback::from(move |()| Ok(super::share::encode(&state)))
@@ -323,6 +337,7 @@ pub fn AcmPage() -> Html {
                 </section>
             </div>
             { match &state.inspection {
+                _ if state.pending => html! { <p class="muted" id="acm-working" role="status">{"Working…"}</p> },
                 None => html! { <p class="muted">{"Paste a certificate to begin."}</p> },
                 Some(Err((code, msg))) => html! {
                     <section class="card err" role="alert"><h2>{"Cannot read it"}</h2><p id="acm-error"><code>{ code }</code>{" "}{ msg }</p></section>

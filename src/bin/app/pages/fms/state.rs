@@ -25,7 +25,7 @@ pub enum Text {
 }
 
 /// What the page can do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Back to the example.
     Example,
@@ -38,6 +38,9 @@ pub enum Action {
     AddAccount,
     /// A new load balancer appears now in the selected resource's account.
     AddResource,
+    /// The page's first evaluation, made in a task of its own ([`FmsState::evaluated`]): taken as
+    /// it is while the page is still `pending`, dropped if an action evaluated it meanwhile.
+    Evaluated(Box<FmsState>),
 }
 
 /// An error to show: code, message, JSON pointer.
@@ -61,11 +64,23 @@ pub struct FmsState {
     /// What happened on the clock, newest last.
     pub events: Vec<String>,
     added: u32,
+    /// Not evaluated yet: `result` says nothing (the page shows "Working…").
+    pub pending: bool,
 }
 
 impl Default for FmsState {
     fn default() -> Self {
-        let mut s = Self {
+        let mut s = Self::unevaluated();
+        s.evaluate();
+        s
+    }
+}
+
+impl FmsState {
+    /// The example, not evaluated yet (`pending`): what the page renders first, evaluating it in
+    /// a task of its own ([`Self::evaluated`], then `Action::Evaluated`; `pages::later`).
+    pub fn unevaluated() -> Self {
+        Self {
             org: examples::ORG.to_owned(),
             policies: examples::POLICIES.to_owned(),
             request: EXAMPLE_REQUEST.to_owned(),
@@ -74,17 +89,33 @@ impl Default for FmsState {
             result: Ok(Value::Null),
             events: Vec::new(),
             added: 0,
-        };
-        s.evaluate();
-        s
+            pending: true,
+        }
     }
-}
 
-impl FmsState {
     /// Applies an action and evaluates again.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Example => *self = Self::default(),
+            Action::Evaluated(s) if self.pending => *self = *s,
+            Action::Evaluated(_) => {}
+            other => {
+                self.set(other);
+                self.evaluate();
+            }
+        }
+    }
+
+    /// This state evaluated.
+    pub fn evaluated(mut self) -> Self {
+        self.evaluate();
+        self
+    }
+
+    /// Applies an action without evaluating (`pending` until [`Self::apply`]): a share link's
+    /// actions are set one after the other and evaluated once, not once each.
+    pub fn set(&mut self, action: Action) {
+        match action {
+            Action::Example => *self = Self::unevaluated(),
             Action::Edit(Text::Org, t) => self.org = t,
             Action::Edit(Text::Policies, t) => self.policies = t,
             Action::Edit(Text::Request, t) => self.request = t,
@@ -95,8 +126,12 @@ impl FmsState {
             }
             Action::AddAccount => self.add_account(),
             Action::AddResource => self.add_resource(),
+            Action::Evaluated(s) => {
+                *self = *s;
+                return;
+            }
         }
-        self.evaluate();
+        self.pending = true;
     }
 
     /// Resources of the evaluation.
@@ -114,6 +149,7 @@ impl FmsState {
     /// resource does not exist at this moment is it evaluated again without (a whole evaluation
     /// builds every account's web ACL, so doing it twice doubled the page's work per edit).
     fn evaluate(&mut self) {
+        self.pending = false;
         let mut options = serde_json::Map::new();
         options.insert("at".into(), json!(self.clock));
         let org = Value::String(self.org.clone());
@@ -278,6 +314,39 @@ mod tests {
         assert_eq!(v["evaluation"]["action"], "BLOCK");
         assert_eq!(v["evaluation"]["set"], "last");
         assert!(!s.resources().is_empty());
+    }
+
+    #[test]
+    fn the_first_evaluation_waits_for_its_action_and_gives_the_example() {
+        let mut s = FmsState::unevaluated();
+        assert!(s.pending && s.resources().is_empty());
+        let done = s.clone().evaluated();
+        assert!(!done.pending);
+        assert_eq!(done, FmsState::default());
+        s.apply(Action::Evaluated(Box::new(done.clone())));
+        assert_eq!(s, done);
+        // Once the page has moved on, a late first evaluation is dropped.
+        s.apply(Action::Advance(STEP));
+        let moved = s.clone();
+        s.apply(Action::Evaluated(Box::new(done)));
+        assert_eq!(s, moved);
+    }
+
+    #[test]
+    fn actions_set_then_evaluated_once_give_what_applying_each_gives() {
+        let actions = [
+            Action::Edit(Text::Request, "GET /admin HTTP/1.1\nHost: shop.example.com\n".to_owned()),
+            Action::Advance(600),
+            Action::Select(examples::SHOP_ALB.to_owned()),
+        ];
+        let mut each = FmsState::default();
+        let mut once = FmsState::unevaluated();
+        for a in actions {
+            each.apply(a.clone());
+            once.set(a);
+            assert!(once.pending);
+        }
+        assert_eq!(once.evaluated(), each);
     }
 
     #[test]

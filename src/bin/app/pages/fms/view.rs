@@ -146,12 +146,26 @@ fn merged_view(v: &Value) -> Html {
 #[function_component(FmsPage)]
 pub fn fms_page() -> Html {
     let opening = use_memo((), |_| {
-        super::super::share_bar::Opening::new(super::share::open, FmsState::default, |mut s: FmsState, a| {
-            s.apply(a);
-            s
-        })
+        // A link's actions are set, not evaluated: the one evaluation comes after the first render.
+        super::super::share_bar::Opening::new(
+            super::share::open,
+            FmsState::unevaluated,
+            |mut s: FmsState, a| {
+                s.set(a);
+                s
+            },
+        )
     });
     let state = use_reducer(|| opening.take());
+    {
+        // The page's frame first, its first evaluation in a task of its own and what it shows in
+        // a third (`pages::later`).
+        let (work, show) = (state.clone(), state.clone());
+        crate::pages::later::use_later(
+            move || (*work).clone().evaluated(),
+            move |s| show.dispatch(Action::Evaluated(Box::new(s))),
+        );
+    }
     let share_link = {
         let state = state.clone();
         Callback::from(move |()| Ok(super::share::encode(&state)))
@@ -169,6 +183,9 @@ pub fn fms_page() -> Html {
         Callback::from(move |v: String| state.dispatch(Action::Edit(t, v)))
     };
     let body = match &state.result {
+        _ if state.pending => html! {
+            <section class="card" id="fms-working"><p class="muted" role="status">{"Working…"}</p></section>
+        },
         Err(p) => html! {
             <section class="card"><p id="fms-error" class="inline-err" data-code={p.code.clone()}>
                 <code>{ &p.code }</code>{" "}{ &p.message }</p></section>
