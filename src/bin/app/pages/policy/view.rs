@@ -117,9 +117,10 @@ pub fn PolicyPage() -> Html {
         }
     };
 
-    let kms_actions: Vec<String> = service_actions("kms")
-        .map(|(a, _)| a.iter().map(|a| format!("kms:{a}")).collect())
-        .unwrap_or_default();
+    // The action list never changes: made once, not at every edit.
+    let kms_actions = use_memo((), |_| -> Vec<String> {
+        service_actions("kms").map(|(a, _)| a.iter().map(|a| format!("kms:{a}")).collect()).unwrap_or_default()
+    });
     let missing: Vec<String> = match &*evaluation {
         Ok(ev) => ev.missing_context_keys.clone(),
         Err(_) => Vec::new(),
