@@ -42,6 +42,8 @@ test("policy decision path: the deciding statement is the highlighted node", asy
   await page.fill("#req-action", "kms:Decrypt");
   await page.fill("#req-resource", KEY);
   await page.waitForFunction(() => document.querySelector("#decision")?.dataset.decision === "explicitDeny");
+  // The drawing comes in a task after the edit's (policy/view.rs `LaterParts`).
+  await page.waitForSelector(".policy-later:not([aria-busy])");
   const deciding = await page.$$eval("#policy-path g.node.deciding", (gs) => gs.map((g) => [g.dataset.policy, g.dataset.statement, g.getAttribute("class")]));
   assert.deepEqual(deciding.map((d) => d.slice(0, 2)), [["resource", "1"]]);
   assert.match(deciding[0][2], /\bdeny\b/);

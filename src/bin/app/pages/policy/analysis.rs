@@ -1,6 +1,7 @@
-//! What the engine says about the page state: findings per editor, the evaluation of the request,
-//! every KMS action evaluated at once, and context-key suggestions. Computed on every change
-//! (microseconds to a few milliseconds); all the logic is the engine's.
+//! What the engine says about the page state: findings per editor, the evaluation of the request
+//! and context-key suggestions ([`Analysis`], at every change), and every KMS action evaluated at
+//! once with the decision path's drawing ([`Later`], in a task of its own after the change, so
+//! that one edit is two short tasks rather than one long one). All the logic is the engine's.
 
 use secplay::policy::json::{evaluate_actions, read_input, referenced_context_keys};
 use secplay::policy::source::{Node, Span};
@@ -30,12 +31,39 @@ pub struct Analysis {
     pub result: Result<Evaluation, String>,
     /// `identity[i]` of the input → identity editor.
     pub identity_map: Vec<usize>,
-    /// `(action, decision)` for every KMS action, when the input is readable.
-    pub actions: Vec<(String, String)>,
     /// Context keys the policies use.
     pub suggestions: Vec<String>,
+}
+
+/// What the page shows below the request, computed after it: every KMS action and the drawing.
+#[derive(Debug)]
+pub struct Later {
+    /// `(action, decision)` for every KMS action, when the input is readable.
+    pub actions: Vec<(String, String)>,
     /// The decision path drawing, when the input could be evaluated.
     pub path: Option<PathLayout>,
+    /// The page state they are of.
+    pub doc: PageState,
+}
+
+impl Later {
+    pub fn of(state: &PageState) -> Later {
+        let (input, _) = state.to_input();
+        let path = match read_input(&Node::from_value(&input)) {
+            Ok((set, req)) => Some(layout(&set, &evaluate(&set, &req))),
+            Err(_) => None,
+        };
+        let actions = match (&path, evaluate_actions(&input, "kms")) {
+            (Some(_), Ok(Value::Array(rows))) => rows
+                .iter()
+                .filter_map(|r| {
+                    Some((r.get("action")?.as_str()?.to_string(), r.get("decision")?.as_str()?.to_string()))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Later { actions, path, doc: state.clone() }
+    }
 }
 
 impl Analysis {
@@ -53,28 +81,15 @@ impl Analysis {
             })
             .collect();
         let (input, identity_map) = state.to_input();
-        let (result, path) = match read_input(&Node::from_value(&input)) {
-            Ok((set, req)) => {
-                let ev = evaluate(&set, &req);
-                let path = layout(&set, &ev);
-                (Ok(ev), Some(path))
-            }
-            Err(e) => (Err(e.to_string()), None),
-        };
-        let actions = match (&result, evaluate_actions(&input, "kms")) {
-            (Ok(_), Ok(Value::Array(rows))) => rows
-                .iter()
-                .filter_map(|r| {
-                    Some((r.get("action")?.as_str()?.to_string(), r.get("decision")?.as_str()?.to_string()))
-                })
-                .collect(),
-            _ => Vec::new(),
+        let result = match read_input(&Node::from_value(&input)) {
+            Ok((set, req)) => Ok(evaluate(&set, &req)),
+            Err(e) => Err(e.to_string()),
         };
         let suggestions = match referenced_context_keys(&input) {
             Ok(Value::Array(keys)) => keys.iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
             _ => Vec::new(),
         };
-        Analysis { findings, result, identity_map, actions, suggestions, path }
+        Analysis { findings, result, identity_map, suggestions }
     }
 
     /// The findings of one editor.
@@ -144,8 +159,10 @@ mod tests {
         let marks = a.marks_of(Editor::Key);
         assert!(marks.iter().any(|m| m.class == "mk-allow" && m.title.starts_with("decided:")), "{marks:?}");
         assert!(a.marks_of(Editor::Scp).is_empty());
-        assert!(a.actions.iter().any(|(action, _)| action == "kms:Decrypt"), "{:?}", a.actions);
-        assert!(a.actions.len() > 20, "every KMS action: {}", a.actions.len());
+        let later = Later::of(&console());
+        assert!(later.actions.iter().any(|(action, _)| action == "kms:Decrypt"), "{:?}", later.actions);
+        assert!(later.actions.len() > 20, "every KMS action: {}", later.actions.len());
+        assert!(later.path.is_some(), "an evaluated request is drawn");
     }
 
     #[test]
@@ -156,7 +173,8 @@ mod tests {
         ));
         let a = Analysis::of(&s);
         assert!(a.result.is_err(), "a broken key policy cannot be evaluated");
-        assert!(a.actions.is_empty());
+        let later = Later::of(&s);
+        assert!(later.actions.is_empty() && later.path.is_none(), "nothing to list or draw: {later:?}");
         let findings = a.findings_of(Editor::Key);
         assert!(findings.iter().any(|f| f.level == FindingLevel::Error), "{findings:?}");
         let marks = a.marks_of(Editor::Key);

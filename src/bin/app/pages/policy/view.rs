@@ -8,15 +8,18 @@
 //! templates are the engine's (`secplay::policy`), the address bar is `services::location`.
 
 use secplay::policy::actions::service_actions;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::analysis::{level_class, Analysis};
+use super::analysis::{level_class, Analysis, Later};
 use super::editor::{self, PolicyEditor};
 use super::presets::Preset;
 use super::results::{ActionsTable, DecisionView};
 use super::share;
-use super::state::{Editor, Field, Msg, Page, MAX_IDENTITY};
+use super::state::{Editor, Field, Msg, Page, PageState, MAX_IDENTITY};
 use crate::pages::json_editor::FormatButton;
 use crate::services::location;
 
@@ -117,9 +120,12 @@ pub fn PolicyPage() -> Html {
         }
     };
 
-    let kms_actions: Vec<String> = service_actions("kms")
-        .map(|(a, _)| a.iter().map(|a| format!("kms:{a}")).collect())
-        .unwrap_or_default();
+    // The action list never changes: made once, not at every edit.
+    let kms_actions = use_memo((), |_| -> Vec<String> {
+        service_actions("kms")
+            .map(|(a, _)| a.iter().map(|a| format!("kms:{a}")).collect())
+            .unwrap_or_default()
+    });
     let missing: Vec<String> = match &*evaluation {
         Ok(ev) => ev.missing_context_keys.clone(),
         Err(_) => Vec::new(),
@@ -224,8 +230,53 @@ pub fn PolicyPage() -> Html {
                     <DecisionView evaluation={evaluation.clone()} identity_map={analysis.identity_map.clone()} on_add_key={on_add_key.clone()} />
                 </section>
             </div>
-            if let Some(path) = &analysis.path { { super::diagram_view::path_view(path) } }
-            <ActionsTable actions={analysis.actions.clone()} principal={AttrValue::from(state.principal.clone())} />
+            <LaterParts doc={state.clone()} />
         </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LaterProps {
+    doc: PageState,
+}
+
+/// The decision path and every KMS action, for the page state `doc`: computed in a timer task of
+/// their own after the edit has been evaluated and shown, not in the edit's task (57 evaluations
+/// and a drawing made an edit of a key policy one long task). A slice rather than a worker: the
+/// work is bounded (one policy set, the fixed KMS action list), a few milliseconds on its own.
+/// Until it is done (a newer edit cancels the older timer), the card says it is busy.
+#[function_component]
+fn LaterParts(props: &LaterProps) -> Html {
+    let later = use_state(|| None::<Rc<Later>>);
+    let pending = (*later).as_ref().is_none_or(|l| l.doc != props.doc);
+    {
+        let later = later.clone();
+        use_effect_with(props.doc.clone(), move |doc| {
+            let doc = doc.clone();
+            let run = Closure::once(move || later.set(Some(Rc::new(Later::of(&doc)))));
+            let id = web_sys::window().and_then(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(run.as_ref().unchecked_ref(), 0).ok()
+            });
+            move || {
+                if let (Some(w), Some(id)) = (web_sys::window(), id) {
+                    w.clear_timeout_with_handle(id);
+                }
+                drop(run);
+            }
+        });
+    }
+    let Some(l) = &*later else {
+        return html! {
+            <section class="card" id="actions-card" aria-busy="true">
+                <h2>{"What can this principal do on this key?"}</h2>
+                <p class="muted">{"Evaluating every KMS action…"}</p>
+            </section>
+        };
+    };
+    html! {
+        <div class="policy-later" aria-busy={pending.then_some("true")}>
+            if let Some(path) = &l.path { { super::diagram_view::path_view(path) } }
+            <ActionsTable actions={l.actions.clone()} principal={AttrValue::from(l.doc.principal.clone())} />
+        </div>
     }
 }

@@ -7,6 +7,8 @@
 //! (`www/scan-worker.js` over the JS package's `SensitiveDataScanner`, started by
 //! `services::scan_worker`); this state only follows it.
 
+use std::rc::Rc;
+
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -67,7 +69,9 @@ pub enum Job {
     },
     Done {
         name: String,
-        report: Value,
+        /// Shared: the page state is cloned on every action, and a file's report can hold
+        /// thousands of findings.
+        report: Rc<Value>,
         ms: f64,
     },
     Cancelled,
@@ -164,7 +168,7 @@ impl ScanState {
             Action::Done { id, report, ms } => {
                 if let Job::Running { id: running, name, .. } = &self.job {
                     if *running == id {
-                        self.job = Job::Done { name: name.clone(), report, ms };
+                        self.job = Job::Done { name: name.clone(), report: Rc::new(report), ms };
                     }
                 }
             }

@@ -36,8 +36,48 @@ fn severity_class(s: &str) -> &'static str {
     }
 }
 
-fn report_view(report: &Value, prefix: &str) -> Html {
+/// Rows of the findings table put in the page at once, and added by each "Show more": a file's
+/// report can hold thousands of findings, and building a few hundred table rows in one go took
+/// the page's thread for a long task (so the rows come in steps, each a short task).
+const ROWS_STEP: usize = 100;
+/// The most rows the table shows (the counts above it are complete).
+const MAX_ROWS: usize = 500;
+
+#[derive(Properties)]
+struct ReportProps {
+    report: Rc<Value>,
+    prefix: AttrValue,
+}
+
+/// The same report (by pointer: a file's report is never compared field by field) renders nothing
+/// again, so typing in the text leaves a file's findings alone.
+impl PartialEq for ReportProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &other.report) && self.prefix == other.prefix
+    }
+}
+
+/// A report: the summary, the findings table (its first rows; more on request), the Macie finding.
+#[function_component]
+fn Report(props: &ReportProps) -> Html {
+    let shown = use_state(|| ROWS_STEP);
+    {
+        // A new report starts from its first rows again.
+        let shown = shown.clone();
+        use_effect_with(Rc::as_ptr(&props.report) as usize, move |_| {
+            if *shown != ROWS_STEP {
+                shown.set(ROWS_STEP);
+            }
+        });
+    }
+    let (report, prefix) = (&*props.report, props.prefix.as_str());
     let findings = report.get("findings").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let listed = findings.len().min(MAX_ROWS);
+    let rows = (*shown).min(listed);
+    let on_more = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(shown.saturating_add(ROWS_STEP)))
+    };
     let counts = report.get("counts").and_then(Value::as_object);
     let macie =
         serde_json::to_string_pretty(report.get("finding").unwrap_or(&Value::Null)).unwrap_or_default();
@@ -50,7 +90,7 @@ fn report_view(report: &Value, prefix: &str) -> Html {
             </p>
             <table class="fields grid" id={format!("{prefix}-findings")}>
                 <tr><th>{"Type"}</th><th>{"Severity"}</th><th>{"Line:col"}</th><th>{"Masked"}</th><th>{"In context"}</th><th>{"Why"}</th></tr>
-                { for findings.iter().take(500).map(|f| html! {
+                { for findings.iter().take(rows).map(|f| html! {
                     <tr class="scan-finding" data-type={str_at(f, "type").to_owned()}>
                         <td><code>{ str_at(f, "type") }</code>
                             if f.get("macie") == Some(&Value::Bool(false)) { <span class="muted">{" (not a Macie id)"}</span> }</td>
@@ -62,6 +102,11 @@ fn report_view(report: &Value, prefix: &str) -> Html {
                     </tr>
                 }) }
             </table>
+            if rows < listed {
+                <p class="muted" id={format!("{prefix}-rows")}>{ format!("The first {rows} of {} findings. ", findings.len()) }
+                    <button id={format!("{prefix}-more")} onclick={on_more}>
+                        { format!("Show {} more", (listed - rows).min(ROWS_STEP)) }</button></p>
+            }
             <details>
                 <summary>{"As a Macie sensitive data finding (classificationDetails.result.sensitiveData)"}</summary>
                 <pre class="mono" id={format!("{prefix}-macie")}>{ macie }</pre>
@@ -179,7 +224,7 @@ pub fn ScanPage() -> Html {
                 { match &state.report {
                     None => html! { <p class="muted">{"Nothing to scan."}</p> },
                     Some(Err(p)) => problem_view(p, "scan-error"),
-                    Some(Ok(r)) => report_view(r, "scan"),
+                    Some(Ok(r)) => html! { <Report report={Rc::new(r.clone())} prefix="scan" /> },
                 } }
             </section>
             <section class="card" id="scan-file">
@@ -204,7 +249,7 @@ pub fn ScanPage() -> Html {
                     Job::Done { name, report, ms } => html! {
                         <div id="scan-file-done">
                             <p>{ format!("{name}: scanned in {:.1} s", ms / 1e3) }</p>
-                            { report_view(report, "scan-file") }
+                            <Report report={report.clone()} prefix="scan-file" />
                         </div>
                     },
                     Job::Failed(p) => problem_view(p, "scan-file-error"),
