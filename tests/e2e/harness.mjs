@@ -124,7 +124,6 @@ function watchPage(page) {
 // why. A task of theirs over the budget is printed as known (`# known over the long-task budget`),
 // never hidden; a task over the budget anywhere else fails its test.
 const KNOWN_OVER = [
-  { file: "esdk.test.mjs", path: /^\/(index|embed)\.html$/, why: "the npm package's own test pages: a signed message's signature hashed in place (embed.html's CSP blocks the hashing worker)" },
   { file: "json-editor.test.mjs", hash: /^#\/waf/, action: /^input /, why: "the WAF page parses a 1.1 MB web ACL on the page's thread at each edit" },
   { hash: /^#\/kms/, action: /^click #kms-next/, why: "a KMS scenario step that makes an RSA key runs on the page's thread" },
   { hash: /^#\/(acm|fms|notes)/, action: /^(page load|navigate to)/, why: "the page's chunk instantiated and its first state evaluated in one task" },
