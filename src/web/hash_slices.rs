@@ -15,12 +15,11 @@ use std::rc::Rc;
 
 use crate::crypto::esdk::signature::{LocalFuture, OutsideHash, OutsideHashFactory, SignedBytesHash};
 use crate::crypto::esdk::EsdkError;
-use crate::web::yield_now::yield_now;
+use crate::web::yield_now::{turn_after, TURN_BYTES};
 
-/// Bytes hashed per task. SHA-384 in wasm hashes 1 MiB in about 5 ms on an idle core (see
-/// `docs/benchmarks.md`): far below the 50 ms that makes a long task, with a yield per MiB costing
-/// well under 1 % of the hash.
-pub const SLICE: usize = 1 << 20;
+/// Bytes hashed per slice: [`TURN_BYTES`], about 5 ms of SHA-384 on an idle core (see
+/// `docs/benchmarks.md`), far below the 50 ms that makes a long task.
+pub const SLICE: usize = TURN_BYTES;
 
 /// The hash and the bytes waiting for it.
 #[derive(Default)]
@@ -101,21 +100,24 @@ impl SlicedHashPlan {
     }
 }
 
-/// Hash what waits, [`SLICE`] bytes at a time, with a turn of the event loop between slices (none
-/// after the last, so a queue of at most one slice completes without waiting). A last slice of up
-/// to an eighth more goes with the one before: an encrypted window is its 1 MiB of plaintext plus
-/// the frames' IVs and tags, and a turn for that remainder alone would be wasted.
+/// Hash what waits, [`SLICE`] bytes at a time, each slice counted as work done on this thread
+/// ([`turn_after`]: a slice is [`TURN_BYTES`], so there is a turn of the event loop after each
+/// one). A last slice of up to an eighth more goes with the one before: an encrypted window is its
+/// 1 MiB of plaintext plus the frames' IVs and tags, and a slice for that remainder alone would be
+/// wasted. Nothing waiting, nothing to wait for (a synchronous call's digest completes at once).
 async fn catch_up(queue: &Rc<RefCell<Queue>>) {
     loop {
-        let more = match queue.try_borrow_mut() {
-            Ok(mut q) if q.waiting() <= SLICE + SLICE / 8 => q.hash_some(usize::MAX),
-            Ok(mut q) => q.hash_some(SLICE),
-            Err(_) => false,
+        let (hashed, more) = match queue.try_borrow_mut() {
+            Ok(mut q) => {
+                let n = if q.waiting() <= SLICE + SLICE / 8 { q.waiting() } else { SLICE };
+                (n, q.hash_some(n))
+            }
+            Err(_) => (0, false),
         };
+        turn_after(hashed).await;
         if !more {
             return;
         }
-        yield_now().await;
     }
 }
 

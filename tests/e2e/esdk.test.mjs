@@ -170,7 +170,9 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
     const m = await import("./pkg/secplay.js");
     await m.default();
     const keyrings = [{ type: "raw-aes", namespace: "ns", name: "k", key: btoa(String.fromCharCode(...new Uint8Array(32).fill(9))) }];
-    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    // Plain loops: a callback per byte (`every`, `map`) over 5 MiB is itself a long task on a loaded machine.
+    const same = (a, b) => { if (a.length !== b.length) return false; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true; };
+    const pattern = (size) => { const p = new Uint8Array(size); for (let i = 0; i < size; i++) p[i] = (i * 29 + size) & 0xff; return p; };
     const join = (parts) => { const o = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let at = 0; for (const p of parts) { o.set(p, at); at += p.length; } return o; };
     // In place, synchronously: the synchronous calls hash in the engine, on this thread, with the
     // pure-Rust cipher, all they are given in one call: a page that hands them megabytes at once holds
@@ -204,7 +206,7 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
       const opts = { keyrings, suiteId, commitmentPolicy, encryptionContext: { case: "hash worker" } };
       // 3 MiB + 5: a one-shot message hashed on this thread over several 1 MiB slices, under 4 MiB.
       for (const size of [0, 1, 600 * 1024, 3 * 1048576 + 5, 5 * 1048576 + 17]) {
-        const pt = new Uint8Array(size).map((_, i) => (i * 29 + size) & 0xff);
+        const pt = pattern(size);
         const key = `0x${suiteId.toString(16)} ${size} B`;
         // Where the one-shot calls hash this message: in a worker from 4 MiB where one can start.
         const oneShot = workersAllowed && size >= 4 << 20 ? "worker" : "slices";

@@ -12,7 +12,7 @@ use crate::crypto::esdk::{BatchBackend, BatchDecryptor, Encryptor, EsdkError};
 use crate::web::esdk_aead::{AnyAead, AnyBackend};
 use crate::web::hash_slices::SlicedHashPlan;
 use crate::web::hash_worker::HashPlan;
-use crate::web::yield_now::yield_now;
+use crate::web::yield_now::turn_after;
 
 /// Bytes copied between JS and wasm per step of the Promise-returning calls.
 const WINDOW: usize = 1 << 20;
@@ -240,9 +240,9 @@ pub(super) async fn pump<S: Stream>(
 }
 
 /// Feed `input` to `stream` a window at a time, each window's output appended to `out`, then
-/// `each(out)`. The event loop gets a turn between windows: a window through WebCrypto waits for it
-/// anyway, but one through the pure-Rust cipher (AES-192 in Chromium, `aead: "rust"`) would
-/// otherwise run the whole input in one task.
+/// `each(out)`. Each window counts as work done on this thread ([`turn_after`]): the event loop
+/// gets a turn every 1 MiB, which awaiting WebCrypto does not give in Chromium, and the pure-Rust
+/// cipher (AES-192 in Chromium, `aead: "rust"`) never would.
 pub(super) async fn pump_with<S: Stream>(
     stream: &mut S,
     input: &Uint8Array,
@@ -259,9 +259,7 @@ pub(super) async fn pump_with<S: Stream>(
         stream.push_batched(w, out).await.map_err(err::<EsdkError>)?;
         each(out)?;
         at += n;
-        if at < len {
-            yield_now().await;
-        }
+        turn_after(n).await;
     }
     Ok(())
 }
