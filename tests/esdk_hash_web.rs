@@ -11,7 +11,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use secplay::crypto::esdk::aead::complete_now;
-use secplay::crypto::esdk::signature::{OutsideHash, SignedBytesHash};
+use secplay::crypto::esdk::signature::SignedBytesHash;
 use secplay::crypto::esdk::suite::SignatureAlgorithm;
 use secplay::web::hash_slices::{SlicedHashPlan, SLICE};
 use secplay::web::hash_worker::HashPlan;
