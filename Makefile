@@ -116,8 +116,8 @@ test-wasm:
 	@test -n "$(CHROMEDRIVER)" || { echo "test-wasm: no chromedriver (run make setup-test)"; exit 1; }
 	@test -n "$(GECKODRIVER)" || { echo "test-wasm: no geckodriver (run make setup-test)"; exit 1; }
 	cargo test --target $(WASM) --test node
-	env -u GECKODRIVER CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM) --test web --test keystore_web
-	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER) cargo test --target $(WASM) --test web --test keystore_web
+	env -u GECKODRIVER CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM) --test web --test keystore_web --test esdk_hash_web
+	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER) cargo test --target $(WASM) --test web --test keystore_web --test esdk_hash_web
 
 test-js: $(PKG)
 	node --test tests/js/*.test.mjs

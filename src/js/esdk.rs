@@ -10,7 +10,10 @@
 //! the page allows one (`web/hash_worker.rs`): one-shot messages from 4 MiB up, and every
 //! stream whose first call is a Promise-returning one. Such a stream must then end with
 //! `finishAsync` (a decryptor: take the footer through `updateAsync`/`pushAsync`); the
-//! synchronous call says so instead of waiting.
+//! synchronous call says so instead of waiting. Otherwise (smaller one-shot messages, no worker
+//! allowed, Node) they hash on the calling thread a slice per task (`web/hash_slices.rs`), and
+//! every Promise-returning call gives the event loop a turn between 1 MiB windows: none holds the
+//! thread for the whole message. The synchronous calls hash and encrypt all they are given at once.
 
 mod kms_client;
 mod pipe;

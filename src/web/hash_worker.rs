@@ -7,7 +7,8 @@
 //! which touch no JS value. Bytes go over in 1 MiB buffers that are transferred, not copied, and
 //! come back for reuse, so no garbage builds up; at most [`MAX_IN_FLIGHT`] are out at once.
 //! Replies carry a session id, so an abandoned message can't hand its digest to the next one.
-//! Anything that goes wrong while setting up means the engine hashes in place instead.
+//! Anything that goes wrong while setting up means the hash runs on the calling thread instead,
+//! a slice per task (`hash_slices.rs`).
 
 use std::cell::RefCell;
 use std::rc::Rc;

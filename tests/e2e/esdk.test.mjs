@@ -170,12 +170,27 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
     const m = await import("./pkg/secplay.js");
     await m.default();
     const keyrings = [{ type: "raw-aes", namespace: "ns", name: "k", key: btoa(String.fromCharCode(...new Uint8Array(32).fill(9))) }];
-    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    // Plain loops: a callback per byte (`every`, `map`) over 5 MiB is itself a long task on a loaded machine.
+    const same = (a, b) => { if (a.length !== b.length) return false; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true; };
+    const pattern = (size) => { const p = new Uint8Array(size); for (let i = 0; i < size; i++) p[i] = (i * 29 + size) & 0xff; return p; };
     const join = (parts) => { const o = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let at = 0; for (const p of parts) { o.set(p, at); at += p.length; } return o; };
-    // In place: the synchronous calls always hash in the engine.
-    const syncEncrypt = (pt, opts) => { const e = new m.EsdkEncryptor(opts); return join([e.update(pt), e.finish()]); };
-    const syncDecrypt = (ct, opts) => { const d = new m.EsdkDecryptor(opts); return join([d.update(ct), d.finish()]); };
-    // In a worker: pushAsync + drainInto through one reused buffer.
+    // In place, synchronously: the synchronous calls hash in the engine, on this thread, with the
+    // pure-Rust cipher, all they are given in one call: a page that hands them megabytes at once holds
+    // its thread that long, by their nature. This test calls them knowingly, 256 KiB per call with a
+    // turn of the event loop between calls, as a page using them on large data should.
+    const PIECE = 256 * 1024;
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const inPieces = async (s, input) => {
+      const parts = [];
+      for (let i = 0; i < input.length; i += PIECE) { parts.push(s.update(input.subarray(i, i + PIECE))); await turn(); }
+      parts.push(s.finish());
+      return join(parts);
+    };
+    const syncEncrypt = (pt, opts) => inPieces(new m.EsdkEncryptor(opts), pt);
+    const syncDecrypt = (ct, opts) => inPieces(new m.EsdkDecryptor(opts), ct);
+    // The Promise-returning calls hash on this thread too (a slice per task, web/hash_slices.rs)
+    // for one-shot messages under 4 MiB, and for everything where no worker can start (embed.html).
+    // In a worker: pushAsync + drainInto through one reused buffer (streams, where workers can start).
     const streamed = async (s, input) => {
       const buf = new Uint8Array(1 << 16); const parts = [];
       for (let i = 0; i < input.length; i += 300_007) {
@@ -189,16 +204,22 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
     const check = (key, ok, why = "") => out.push({ key, ok: !!ok, why });
     for (const [suiteId, commitmentPolicy] of [[0x0578, "REQUIRE_ENCRYPT_REQUIRE_DECRYPT"], [0x0378, "FORBID_ENCRYPT_ALLOW_DECRYPT"], [0x0214, "FORBID_ENCRYPT_ALLOW_DECRYPT"]]) {
       const opts = { keyrings, suiteId, commitmentPolicy, encryptionContext: { case: "hash worker" } };
-      for (const size of [0, 1, 600 * 1024, 5 * 1048576 + 17]) {
-        const pt = new Uint8Array(size).map((_, i) => (i * 29 + size) & 0xff);
+      // 3 MiB + 5: a one-shot message hashed on this thread over several 1 MiB slices, under 4 MiB.
+      for (const size of [0, 1, 600 * 1024, 3 * 1048576 + 5, 5 * 1048576 + 17]) {
+        const pt = pattern(size);
         const key = `0x${suiteId.toString(16)} ${size} B`;
+        // Where the one-shot calls hash this message: in a worker from 4 MiB where one can start.
+        const oneShot = workersAllowed && size >= 4 << 20 ? "worker" : "slices";
+        const stream = workersAllowed ? "worker" : "slices";
         try {
           const viaWorker = await m.esdkEncrypt(pt, opts);
-          check(`${key}: worker-signed, read in place`, same(syncDecrypt(viaWorker, opts), pt));
-          const inPlace = syncEncrypt(pt, opts);
-          check(`${key}: signed in place, read by the worker`, same((await m.esdkDecrypt(inPlace, opts)).plaintext, pt));
+          check(`${key}: signed by esdkEncrypt (${oneShot}), read synchronously`, same(await syncDecrypt(viaWorker, opts), pt));
+          const inPlace = await syncEncrypt(pt, opts);
+          check(`${key}: signed synchronously, read by esdkDecrypt (${oneShot})`, same((await m.esdkDecrypt(inPlace, opts)).plaintext, pt));
           const streamedCt = await streamed(new m.EsdkEncryptor(opts), pt);
-          check(`${key}: streams both ways`, same(syncDecrypt(streamedCt, opts), pt) && same(await streamed(new m.EsdkDecryptor(opts), streamedCt), pt));
+          check(`${key}: signed by a stream (${stream}), read synchronously and by a stream`, same(await syncDecrypt(streamedCt, opts), pt) && same(await streamed(new m.EsdkDecryptor(opts), streamedCt), pt));
+          check(`${key}: signed by a stream (${stream}), read by esdkDecrypt (${oneShot})`, same((await m.esdkDecrypt(streamedCt, opts)).plaintext, pt));
+          check(`${key}: signed by esdkEncrypt (${oneShot}), read by a stream (${stream})`, same(await streamed(new m.EsdkDecryptor(opts), viaWorker), pt));
           if (size > 1) {
             // A flipped signature byte, or a flipped body byte, fails the message.
             const badSig = viaWorker.slice(); badSig[badSig.length - 3] ^= 1;
@@ -222,7 +243,7 @@ for (const [pageName, workersAllowed] of [["index.html", true], ["embed.html", f
     const head = await e.updateAsync(new Uint8Array(1000));
     try {
       const ct = join([head, e.finish()]);
-      check("sync finish after async updates", !workersAllowed && same(syncDecrypt(ct, { keyrings }), new Uint8Array(1000)), "finished synchronously");
+      check("sync finish after async updates", !workersAllowed && same(await syncDecrypt(ct, { keyrings }), new Uint8Array(1000)), "finished synchronously");
     } catch (err) {
       check("sync finish after async updates", workersAllowed && err.code === "InvalidInput" && /Promise-returning/.test(err.message), `${err.code}: ${err.message}`);
     }

@@ -7,9 +7,12 @@ use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;
 
 use super::super::error::{js_error, to_js as err};
+use crate::crypto::esdk::signature::OutsideHashFactory;
 use crate::crypto::esdk::{BatchBackend, BatchDecryptor, Encryptor, EsdkError};
 use crate::web::esdk_aead::{AnyAead, AnyBackend};
+use crate::web::hash_slices::SlicedHashPlan;
 use crate::web::hash_worker::HashPlan;
+use crate::web::yield_now::turn_after;
 
 /// Bytes copied between JS and wasm per step of the Promise-returning calls.
 const WINDOW: usize = 1 << 20;
@@ -17,7 +20,8 @@ const WINDOW: usize = 1 << 20;
 /// One-shot messages from this size up hash their signature in a worker (`web/hash_worker.rs`);
 /// the streams always do where workers exist. The bytes of a window reach the worker only after the
 /// calling thread is done with it, so a message gains only over several windows; below this size
-/// the worker makes a message slower.
+/// the worker makes a message slower, and the hash runs on the calling thread a slice per task
+/// (`web/hash_slices.rs`), as it does wherever no worker can be had.
 const HASH_WORKER_MIN: usize = 4 << 20;
 
 /// The error of a message too large for one JS buffer.
@@ -38,33 +42,63 @@ pub(super) trait Stream {
     async fn end_batched(self) -> Result<Vec<u8>, EsdkError>;
 }
 
-/// The signature's hash in a worker: decided at a stream's first batched call (the synchronous
-/// calls cannot wait for a worker, so a stream begun with them hashes in place).
+/// Where the signature's hash runs for the Promise-returning calls.
+enum HashPlace {
+    /// In a worker, on another core.
+    Worker(HashPlan),
+    /// On the calling thread, a slice per task.
+    Slices(SlicedHashPlan),
+}
+
+/// The signature's hash outside the engine: decided at a stream's first batched call (a stream
+/// begun with the synchronous calls, which cannot wait, hashes in the engine).
 #[derive(Default)]
 pub(super) struct HashHandOff {
     decided: bool,
-    plan: Option<HashPlan>,
+    /// Too small a message to gain from a worker: hash in slices straight away.
+    no_worker: bool,
+    place: Option<HashPlace>,
 }
 
 impl HashHandOff {
-    /// Already decided (in place) for a one-shot message too small to gain from a worker.
+    /// For a one-shot message of `len` bytes: a worker only from [`HASH_WORKER_MIN`] up.
     pub(super) fn for_len(len: usize) -> Self {
-        Self { decided: len < HASH_WORKER_MIN, plan: None }
+        Self { decided: false, no_worker: len < HASH_WORKER_MIN, place: None }
     }
 
-    /// A worker's factory the first time (if one can be had), `None` after.
-    async fn first_time(&mut self) -> Option<crate::crypto::esdk::signature::OutsideHashFactory<'static>> {
+    /// The factory of a worker (if one can be had) or of the sliced hash the first time, `None`
+    /// after.
+    async fn first_time(&mut self) -> Option<OutsideHashFactory<'static>> {
         if std::mem::replace(&mut self.decided, true) {
             return None;
         }
-        self.plan = HashPlan::prepare().await;
-        self.plan.as_ref().map(HashPlan::factory)
+        let worker = if self.no_worker { None } else { HashPlan::prepare().await };
+        let place = match worker {
+            Some(plan) => HashPlace::Worker(plan),
+            None => HashPlace::Slices(SlicedHashPlan::new()),
+        };
+        let factory = match &place {
+            HashPlace::Worker(p) => p.factory(),
+            HashPlace::Slices(p) => p.factory(),
+        };
+        self.place = Some(place);
+        Some(factory)
     }
 
-    /// Let the worker catch up if it has fallen behind (bounded memory).
+    /// A Promise-returning call (`true`) or a synchronous one (`false`) begins.
+    fn calling(&self, batched: bool) {
+        if let Some(HashPlace::Slices(p)) = &self.place {
+            p.defer(batched);
+        }
+    }
+
+    /// After a batched call: let the worker catch up if it has fallen behind (bounded memory), or
+    /// hash what waits on this thread, a slice per task.
     async fn backlog(&self) {
-        if let Some(p) = &self.plan {
-            p.backlog().await;
+        match &self.place {
+            Some(HashPlace::Worker(p)) => p.backlog().await,
+            Some(HashPlace::Slices(p)) => p.catch_up().await,
+            None => {}
         }
     }
 }
@@ -94,20 +128,24 @@ impl EncStream {
 
 impl Stream for EncStream {
     fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.hash.calling(false);
         self.enc.update_into(chunk, out)
     }
     async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
         self.aead().await?;
+        self.hash.calling(true);
         let aead = self.aead.as_ref().ok_or(EsdkError::StreamClosed)?;
         self.enc.update_with(chunk, out, aead).await?;
         self.hash.backlog().await;
         Ok(())
     }
     fn end(self) -> Result<Vec<u8>, EsdkError> {
+        self.hash.calling(false);
         self.enc.finish()
     }
     async fn end_batched(mut self) -> Result<Vec<u8>, EsdkError> {
         self.aead().await?;
+        self.hash.calling(true);
         let aead = self.aead.take().ok_or(EsdkError::StreamClosed)?;
         self.enc.finish_with(&aead).await
     }
@@ -121,6 +159,7 @@ pub(super) struct DecStream {
 
 impl Stream for DecStream {
     fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
+        self.hash.calling(false);
         self.dec.inner_mut().update_into(chunk, out)
     }
     async fn push_batched(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), EsdkError> {
@@ -130,6 +169,7 @@ impl Stream for DecStream {
                 self.dec.inner_mut().hash_outside(factory);
             }
         }
+        self.hash.calling(true);
         self.dec.update_into(chunk, out).await?;
         self.hash.backlog().await;
         Ok(())
@@ -138,6 +178,7 @@ impl Stream for DecStream {
         self.dec.finish()
     }
     async fn end_batched(self) -> Result<Vec<u8>, EsdkError> {
+        // The signature was checked when the footer came in (in `push_batched`).
         self.dec.finish()
     }
 }
@@ -199,7 +240,9 @@ pub(super) async fn pump<S: Stream>(
 }
 
 /// Feed `input` to `stream` a window at a time, each window's output appended to `out`, then
-/// `each(out)`.
+/// `each(out)`. Each window counts as work done on this thread ([`turn_after`]): the event loop
+/// gets a turn every 1 MiB, which awaiting WebCrypto does not give in Chromium, and the pure-Rust
+/// cipher (AES-192 in Chromium, `aead: "rust"`) never would.
 pub(super) async fn pump_with<S: Stream>(
     stream: &mut S,
     input: &Uint8Array,
@@ -216,6 +259,7 @@ pub(super) async fn pump_with<S: Stream>(
         stream.push_batched(w, out).await.map_err(err::<EsdkError>)?;
         each(out)?;
         at += n;
+        turn_after(n).await;
     }
     Ok(())
 }
