@@ -43,13 +43,8 @@ pub struct WorkerMessage {
 
 impl WorkerMessage {
     /// The check the message is about (0, which no check has, when it is missing or out of range).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn job(&self) -> u32 {
-        if self.id.is_finite() && self.id >= 1.0 && self.id <= f64::from(u32::MAX) {
-            self.id as u32
-        } else {
-            0
-        }
+        crate::pages::worker_job(self.id)
     }
 
     /// The action the message stands for; `None` for a message the page does not know.

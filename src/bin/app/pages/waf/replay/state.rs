@@ -263,11 +263,7 @@ pub struct WorkerMessage {
 impl WorkerMessage {
     /// The job the message is about (0, which no job has, when it is missing or out of range).
     pub fn job(&self) -> u32 {
-        if self.id.is_finite() && self.id >= 1.0 && self.id <= f64::from(u32::MAX) {
-            self.id as u32
-        } else {
-            0
-        }
+        crate::pages::worker_job(self.id)
     }
 
     fn progress(&self) -> Progress {
