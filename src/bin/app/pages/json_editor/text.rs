@@ -13,16 +13,18 @@ const MAX_SPAN_CHARS: usize = 80;
 /// offset in `ch` (exact for the ASCII a long minified line is made of).
 pub const MAX_PREFIX_CHARS: usize = 4096;
 
-/// The number of lines of `text` (an empty text has one). One pass over the bytes, no allocation.
-pub fn line_count(text: &str) -> usize {
-    text.bytes().filter(|b| *b == b'\n').count() + 1
+/// The gutter's text for `lines` lines: `1\n2\n…`.
+#[cfg(test)]
+pub fn gutter(lines: usize) -> String {
+    gutter_from(0, lines)
 }
 
-/// The gutter's text for `lines` lines: `1\n2\n…`, computed once per line count, not per keystroke.
-pub fn gutter(lines: usize) -> String {
+/// The gutter's numbers for `lines` lines from line `first` (0-based): `first + 1`, … Computed
+/// when the window's lines change, not per keystroke.
+pub fn gutter_from(first: usize, lines: usize) -> String {
     let mut out = String::with_capacity(lines.saturating_mul(6));
-    for n in 1..=lines {
-        if n > 1 {
+    for n in first.saturating_add(1)..=first.saturating_add(lines) {
+        if n > first.saturating_add(1) {
             out.push('\n');
         }
         out.push_str(&n.to_string());
@@ -179,12 +181,14 @@ fn write(node: &Node, depth: usize, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::json_editor::window::count_lines as line_count;
 
     #[test]
     fn lines_are_counted_and_numbered() {
         assert_eq!(line_count(""), 1);
         assert_eq!(line_count("{\n}\n"), 3);
         assert_eq!(gutter(3), "1\n2\n3");
+        assert_eq!(gutter_from(99, 2), "100\n101");
         assert_eq!(gutter(line_count(&"x\n".repeat(100_000))).lines().last(), Some("100001"));
     }
 

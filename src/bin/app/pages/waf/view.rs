@@ -57,21 +57,9 @@ fn origin(source: &Value) -> &'static str {
     }
 }
 
-/// Selects `start..end` (UTF-16 offsets) in the textarea `id` and scrolls it into view.
+/// Selects `start..end` (UTF-16 offsets) in the editor of the text `id`, scrolled into view.
 fn select_in(id: &str, start: u32, end: u32) {
-    let Some(area) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
-    else {
-        return;
-    };
-    let _ = area.focus();
-    let _ = area.set_selection_range(start, end);
-    // Scroll so the selection's line is near the top: lines before it times the line height.
-    let before = area.value().encode_utf16().take(start as usize).filter(|u| *u == u16::from(b'\n')).count();
-    let line_px = f64::from(area.scroll_height()) / f64::from(area.value().lines().count().max(1) as u32);
-    area.set_scroll_top((before as f64 * line_px - line_px * 2.0).max(0.0) as i32);
+    crate::pages::json_editor::select(id, start, end);
 }
 
 /// Every error of a parse that found more than one: each names its code, place and message, and
