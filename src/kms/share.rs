@@ -15,7 +15,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::error::KmsError;
-use super::material::{KeyMaterial, KeySpec};
+use super::material::{supply, KeyMaterial, KeySpec};
 use super::snapshot;
 use super::world::{KeyState, World};
 
@@ -50,6 +50,22 @@ fn refused(what: impl Into<String>) -> KmsError {
 /// A world from a link, with new material for every key KMS made (see the module's note).
 /// Whatever secret a hand-made link carries is dropped, never used.
 pub fn open(v: &Value) -> Result<World, KmsError> {
+    furnish(read(v)?, &BTreeMap::new())
+}
+
+/// A link's world checked and bare: every secret dropped, no material made yet, and the slow
+/// material it needs ([`Bare::slow`]) for a caller that makes those elsewhere ([`furnish`]).
+#[derive(Clone, Debug)]
+pub struct Bare {
+    /// The world; its keys' material is empty until [`furnish`]ed.
+    pub world: World,
+    /// The material versions of slow specs (RSA) to make, by material id, each once (versions
+    /// shared by multi-region keys are one).
+    pub slow: Vec<(String, KeySpec)>,
+}
+
+/// Checks a link's world and drops its secrets (everything [`open`] refuses, this refuses).
+pub fn read(v: &Value) -> Result<Bare, KmsError> {
     let mut w: World = serde_json::from_value(v.clone()).map_err(|e| refused(format!("{e}")))?;
     snapshot::check(&w).map_err(refused)?;
     if w.keys.len() > MAX_KEYS {
@@ -57,9 +73,18 @@ pub fn open(v: &Value) -> Result<World, KmsError> {
     }
     w.access_keys.clear();
     w.grant_tokens.clear();
-    let (mut all, mut slow) = (0usize, 0usize);
-    for k in w.keys.values() {
+    let (mut all, mut asymmetric) = (0usize, 0usize);
+    let mut slow: Vec<(String, KeySpec)> = Vec::new();
+    for k in w.keys.values_mut() {
+        k.pending_rotation = None;
+        k.import_parameters = None;
+        for m in &mut k.materials {
+            m.bytes = Zeroizing::new(Vec::new());
+        }
         if k.origin != "AWS_KMS" {
+            if matches!(k.state, KeyState::Enabled | KeyState::Disabled) {
+                k.state = KeyState::PendingImport;
+            }
             continue;
         }
         let spec = KeySpec::parse(&k.key_spec).map_err(|e| refused(format!("key `{}`: {e}", k.arn)))?;
@@ -72,37 +97,47 @@ pub fn open(v: &Value) -> Result<World, KmsError> {
                 | KeySpec::Hmac384
                 | KeySpec::Hmac512
         ) {
-            slow += k.materials.len();
+            asymmetric += k.materials.len();
+        }
+        if supply::is_slow(spec) {
+            for m in &k.materials {
+                if !slow.iter().any(|(id, _)| *id == m.id) {
+                    slow.push((m.id.clone(), spec));
+                }
+            }
         }
     }
-    if all > MAX_MATERIALS || slow > MAX_SLOW_MATERIALS {
+    if all > MAX_MATERIALS || asymmetric > MAX_SLOW_MATERIALS {
         return Err(refused(format!(
-            "it needs {all} key material versions made anew ({slow} asymmetric); a link may need {MAX_MATERIALS} ({MAX_SLOW_MATERIALS} asymmetric)"
+            "it needs {all} key material versions made anew ({asymmetric} asymmetric); a link may need {MAX_MATERIALS} ({MAX_SLOW_MATERIALS} asymmetric)"
         )));
     }
-    let mut made: BTreeMap<String, Zeroizing<Vec<u8>>> = BTreeMap::new();
+    Ok(Bare { world: w, slow })
+}
+
+/// The world of `bare` with new material for every key KMS made: a slow version's from `made`
+/// (PKCS #8 by material id, checked as a snapshot's material is) when it is there, every other
+/// made here. Versions shared by multi-region keys get the same bytes.
+pub fn furnish(bare: Bare, made: &BTreeMap<String, Zeroizing<Vec<u8>>>) -> Result<World, KmsError> {
+    let mut w = bare.world;
+    let mut done: BTreeMap<String, Zeroizing<Vec<u8>>> = BTreeMap::new();
     for k in w.keys.values_mut() {
-        k.pending_rotation = None;
-        k.import_parameters = None;
         if k.origin != "AWS_KMS" {
-            for m in &mut k.materials {
-                m.bytes = Zeroizing::new(Vec::new());
-            }
-            if matches!(k.state, KeyState::Enabled | KeyState::Disabled) {
-                k.state = KeyState::PendingImport;
-            }
             continue;
         }
         let spec = KeySpec::parse(&k.key_spec).map_err(|e| refused(format!("key `{}`: {e}", k.arn)))?;
         for m in &mut k.materials {
-            if let Some(bytes) = made.get(&m.id) {
+            if let Some(bytes) = done.get(&m.id) {
                 m.bytes = bytes.clone();
                 continue;
             }
-            let fresh = KeyMaterial::generate(spec)
-                .map_err(|e| refused(format!("new material for `{}`: {e}", k.arn)))?
-                .to_bytes();
-            made.insert(m.id.clone(), fresh.clone());
+            let fresh = match made.get(&m.id).filter(|_| supply::is_slow(spec)) {
+                Some(der) => KeyMaterial::from_bytes(spec, der),
+                None => KeyMaterial::generate(spec),
+            }
+            .map_err(|e| refused(format!("new material for `{}`: {e}", k.arn)))?
+            .to_bytes();
+            done.insert(m.id.clone(), fresh.clone());
             m.bytes = fresh;
         }
     }
@@ -181,5 +216,51 @@ mod tests {
         assert!(open(&bad).unwrap_err().to_string().contains("clock"));
         assert!(open(&json!({"keys": 5})).is_err());
         assert!(open(&json!([])).is_err());
+    }
+
+    #[test]
+    fn a_bare_world_names_its_rsa_material_once_and_takes_it_made_elsewhere() {
+        let mut w = World::new();
+        let me = admin(&w);
+        let rsa = call(&mut w, "CreateKey", &json!({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"}), &me)
+            .unwrap();
+        let rsa_id = rsa["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+        call(&mut w, "CreateKey", &json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}), &me)
+            .unwrap();
+        let v = shareable(&w).unwrap();
+        let bare = read(&v).unwrap();
+        assert_eq!(bare.slow.len(), 1, "{:?}", bare.slow);
+        assert_eq!(bare.slow[0].1, KeySpec::Rsa2048);
+        assert!(bare.world.keys.values().all(|k| k.materials.iter().all(|m| m.bytes.is_empty())));
+        // Made elsewhere (here: by the engine, as WebCrypto would hand PKCS #8 over).
+        let der = KeyMaterial::generate(KeySpec::Rsa2048).unwrap().to_bytes();
+        let made = BTreeMap::from([(bare.slow[0].0.clone(), der.clone())]);
+        let mut back = furnish(bare.clone(), &made).unwrap();
+        let key = back.keys.values().find(|k| k.key_id == rsa_id).unwrap();
+        assert_eq!(&*key.materials[0].bytes, &*der, "the material made elsewhere is the key's");
+        let me = admin(&back);
+        let sig = call(
+            &mut back,
+            "Sign",
+            &json!({"KeyId": rsa_id, "Message": "aGVsbG8=", "SigningAlgorithm": "RSASSA_PSS_SHA_256"}),
+            &me,
+        )
+        .unwrap();
+        assert!(sig["Signature"].as_str().is_some_and(|s| !s.is_empty()));
+        // Bytes that are not an RSA_2048 key are refused, not used.
+        let wrong = BTreeMap::from([(bare.slow[0].0.clone(), Zeroizing::new(vec![1u8, 2, 3]))]);
+        assert!(furnish(bare, &wrong).is_err());
+    }
+
+    #[test]
+    fn too_much_asymmetric_material_is_refused_before_any_is_made() {
+        let mut w = World::new();
+        let me = admin(&w);
+        for _ in 0..=MAX_SLOW_MATERIALS {
+            call(&mut w, "CreateKey", &json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}), &me)
+                .unwrap();
+        }
+        let e = read(&shareable(&w).unwrap()).unwrap_err().to_string();
+        assert!(e.contains("asymmetric"), "{e}");
     }
 }
