@@ -125,7 +125,6 @@ function watchPage(page) {
 // never hidden; a task over the budget anywhere else fails its test.
 const KNOWN_OVER = [
   { file: "json-editor.test.mjs", hash: /^#\/waf/, action: /^input /, why: "Chromium lays out again the 70,000 lines of a 1.1 MB text pasted into the WAF editor's textarea (style, layout, text shaping: a bare textarea on an empty page takes 2.6 s for the same edit at load 9.5); the page's own work on the edit is about 80 ms since the web ACL check moved to a worker" },
-  { hash: /^#\/fms/, action: /^(page load|navigate to|input #fms-)/, why: "the Firewall Manager page's first evaluation, in a task of its own after the page's frame (or in the first edit's, if one comes sooner): V8 compiles some 1,070 engine functions lazily on the page's thread, then runs it (180–250 ms on a loaded machine; tools/trace-first-open.mjs)" },
 ];
 
 function knownOver(file, e) {
