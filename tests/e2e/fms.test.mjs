@@ -2,6 +2,8 @@
 // table, a SQL injection blocked by the policy's last rule group at the shop's load balancer, the
 // merged web ACL's three sets), another resource's web ACL, the clock bringing a new account in
 // and "add an account" covering it at once, and an edited policy text refused with its code.
+// Every evaluation runs in the page's worker (www/fms-worker.js): meanwhile the page shows its
+// last result, busy, with "Evaluating…".
 // Screenshots in target/e2e/fms*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -47,9 +49,28 @@ test("Firewall Manager page: status table, merged web ACL, a request through it,
   // The clock: the new team's account joins at t=600 and is covered at once (remediation on).
   assert.equal(await page.$(row(NEW_TEAM)), null);
   assert.match(await page.textContent("#fms-upcoming"), /newapp/);
-  await page.click("#fms-advance");
+  // Each evaluation is the page's worker's: while it runs, the page says so and keeps showing the
+  // last result (the table, the request being typed), marked busy.
+  const meanwhile = await page.evaluate(() => new Promise((ok) => {
+    const seen = new MutationObserver(() => {
+      if (!document.querySelector("#fms-evaluating")) return;
+      seen.disconnect();
+      ok({
+        status: document.querySelector("#fms-evaluating").getAttribute("role"),
+        busy: document.querySelector("#fms-results")?.getAttribute("aria-busy"),
+        table: Boolean(document.querySelector("#fms-status")),
+        request: Boolean(document.querySelector("#fms-request")),
+        working: Boolean(document.querySelector("#fms-working")),
+      });
+    });
+    seen.observe(document.body, { childList: true, subtree: true, attributes: true });
+    document.querySelector("#fms-advance").click();
+  }));
+  assert.deepEqual(meanwhile, { status: "status", busy: "true", table: true, request: true, working: false });
   await page.click("#fms-advance");
   await page.waitForSelector(row(NEW_TEAM));
+  assert.equal(await page.$("#fms-evaluating"), null);
+  assert.equal(await page.getAttribute("#fms-results", "aria-busy"), null);
   assert.equal(await page.getAttribute(row(NEW_TEAM), "data-status"), "Compliant");
   assert.match(await page.textContent("#fms-time"), /t=600s/);
 

@@ -25,6 +25,8 @@ pub struct ModuleWorker {
     /// What the page calls the worker in messages ("inventory worker", …).
     what: &'static str,
     _on_message: EventListener,
+    /// The `error` listener, when the page asked for one ([`Self::on_error`]).
+    _on_error: Option<EventListener>,
 }
 
 impl ModuleWorker {
@@ -43,7 +45,7 @@ impl ModuleWorker {
                 on_message(data);
             }
         });
-        Ok(Self { worker, what, _on_message: listener })
+        Ok(Self { worker, what, _on_message: listener, _on_error: None })
     }
 
     /// Posts `msg` (a serde value; `File`s and `Blob`s marked `preserve` cross as they are).
@@ -51,6 +53,12 @@ impl ModuleWorker {
         let value = serde_wasm_bindgen::to_value(msg)
             .map_err(|_| "could not build the message to the worker".to_string())?;
         self.worker.post_message(&value).map_err(|_| format!("could not reach the {}", self.what))
+    }
+
+    /// Calls `f` at each `error` event of the worker: its script or a module it imports did not
+    /// load (offline before they were cached, say), or an exception escaped its handlers.
+    pub fn on_error(&mut self, f: impl Fn() + 'static) {
+        self._on_error = Some(EventListener::new(&self.worker, "error", move |_| f()));
     }
 
     /// Asks the worker to stop job `id` (it answers `cancelled`).

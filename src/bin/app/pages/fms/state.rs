@@ -1,7 +1,11 @@
 //! The Firewall Manager page's state: the two JSON texts, the request, the clock, the selected
 //! resource, and the evaluation `secplay::fms::json::evaluate` returns for them. Adding an
 //! account or a resource edits the organisation text (it joins at the clock's time), so what the
-//! page shows is always what the texts say. Plain Rust, tested natively below.
+//! page shows is always what the texts say. Each action asks for an evaluation (a job number)
+//! that the page's worker makes (`worker.rs`, `www/fms-worker.js`); the page shows the last
+//! result until the newest job's answer comes, drops older answers, and evaluates here, on the
+//! page's thread, only when the worker cannot ([`FmsState::evaluated`]). Plain Rust, tested
+//! natively below.
 
 use serde_json::{json, Value};
 
@@ -38,9 +42,10 @@ pub enum Action {
     AddAccount,
     /// A new load balancer appears now in the selected resource's account.
     AddResource,
-    /// The page's first evaluation, made in a task of its own ([`FmsState::evaluated`]): taken as
-    /// it is while the page is still `pending`, dropped if an action evaluated it meanwhile.
-    Evaluated(Box<FmsState>),
+    /// The worker's answer to evaluation `id` (`{ok: true, value}` or `{ok: false, code,
+    /// message, pointer?}`, `worker::result_of`), or why it could not answer (then the page
+    /// evaluates on its own thread). Dropped unless `id` is the evaluation the page waits for.
+    Evaluated(u32, Result<Value, String>),
 }
 
 /// An error to show: code, message, JSON pointer.
@@ -64,21 +69,25 @@ pub struct FmsState {
     /// What happened on the clock, newest last.
     pub events: Vec<String>,
     added: u32,
-    /// Not evaluated yet: `result` says nothing (the page shows "Working…").
+    /// Never evaluated yet: `result` says nothing (the page shows "Working…" until the first
+    /// answer; after it, the last result while a newer one is computed).
     pub pending: bool,
+    /// The evaluation asked for and not answered yet (see [`Self::evaluating`]).
+    evaluating: Option<u32>,
+    /// The number of the last evaluation asked for (from 1; 0 is no evaluation).
+    jobs: u32,
 }
 
+/// The example evaluated on this thread (what the native tests start from).
 impl Default for FmsState {
     fn default() -> Self {
-        let mut s = Self::unevaluated();
-        s.evaluate();
-        s
+        Self::unevaluated().evaluated()
     }
 }
 
 impl FmsState {
-    /// The example, not evaluated yet (`pending`): what the page renders first, evaluating it in
-    /// a task of its own ([`Self::evaluated`], then `Action::Evaluated`; `pages::later`).
+    /// The example, not evaluated yet (`pending`), its first evaluation asked for: what the page
+    /// renders first, posting that evaluation to its worker.
     pub fn unevaluated() -> Self {
         Self {
             org: examples::ORG.to_owned(),
@@ -90,32 +99,28 @@ impl FmsState {
             events: Vec::new(),
             added: 0,
             pending: true,
+            evaluating: Some(1),
+            jobs: 1,
         }
     }
 
-    /// Applies an action and evaluates again.
+    /// Applies an action: sets what it changes and asks for a new evaluation (the page posts it
+    /// to its worker when it renders; a share link's actions, applied one after the other before
+    /// the first render, are evaluated once), or takes the worker's answer.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Evaluated(s) if self.pending => *self = *s,
-            Action::Evaluated(_) => {}
-            other => {
-                self.set(other);
-                self.evaluate();
+            Action::Example => {
+                // Back to the example's texts; what the page shows and the job numbers go on.
+                let fresh = Self::unevaluated();
+                let result = std::mem::replace(&mut self.result, Ok(Value::Null));
+                *self = Self {
+                    result,
+                    pending: self.pending,
+                    evaluating: self.evaluating,
+                    jobs: self.jobs,
+                    ..fresh
+                };
             }
-        }
-    }
-
-    /// This state evaluated.
-    pub fn evaluated(mut self) -> Self {
-        self.evaluate();
-        self
-    }
-
-    /// Applies an action without evaluating (`pending` until [`Self::apply`]): a share link's
-    /// actions are set one after the other and evaluated once, not once each.
-    pub fn set(&mut self, action: Action) {
-        match action {
-            Action::Example => *self = Self::unevaluated(),
             Action::Edit(Text::Org, t) => self.org = t,
             Action::Edit(Text::Policies, t) => self.policies = t,
             Action::Edit(Text::Request, t) => self.request = t,
@@ -126,12 +131,40 @@ impl FmsState {
             }
             Action::AddAccount => self.add_account(),
             Action::AddResource => self.add_resource(),
-            Action::Evaluated(s) => {
-                *self = *s;
-                return;
-            }
+            Action::Evaluated(id, answer) => return self.answered(id, answer),
         }
-        self.pending = true;
+        self.jobs = self.jobs.wrapping_add(1).max(1);
+        self.evaluating = Some(self.jobs);
+    }
+
+    /// The evaluation asked for and not answered yet: the page posts it to its worker and shows
+    /// "Evaluating…" (its last result meanwhile, busy).
+    pub fn evaluating(&self) -> Option<u32> {
+        self.evaluating
+    }
+
+    /// This state evaluated on this thread (the page's fallback when its worker cannot answer,
+    /// and the native tests').
+    pub fn evaluated(mut self) -> Self {
+        self.evaluate();
+        self
+    }
+
+    /// The worker's answer to evaluation `id`: an answer for an older evaluation (or one the page
+    /// no longer waits for) is dropped; a worker that could not answer leaves the evaluation to
+    /// this thread.
+    fn answered(&mut self, id: u32, answer: Result<Value, String>) {
+        if self.evaluating != Some(id) {
+            return;
+        }
+        match answer {
+            Ok(v) => {
+                self.result = super::worker::result_of(v);
+                self.pending = false;
+                self.evaluating = None;
+            }
+            Err(_) => self.evaluate(),
+        }
     }
 
     /// Resources of the evaluation.
@@ -150,6 +183,7 @@ impl FmsState {
     /// builds every account's web ACL, so doing it twice doubled the page's work per edit).
     fn evaluate(&mut self) {
         self.pending = false;
+        self.evaluating = None;
         let mut options = serde_json::Map::new();
         options.insert("at".into(), json!(self.clock));
         let org = Value::String(self.org.clone());
@@ -307,6 +341,65 @@ fn problem(e: &secplay::fms::FmsError) -> Problem {
 mod tests {
     use super::*;
 
+    /// The worker's answer to `s`'s evaluation, as `www/fms-worker.js` makes it with the JS
+    /// package (the same engine calls, the same error fields: `code`, `message`, `pointer`).
+    fn worker_answer(s: &FmsState) -> Value {
+        let org = Value::String(s.org.clone());
+        let policies = Value::String(s.policies.clone());
+        let answer = |r: Result<Value, secplay::fms::FmsError>| match r {
+            Ok(value) => json!({"ok": true, "value": value}),
+            Err(e) => {
+                let mut a = json!({"ok": false, "code": e.code(), "message": e.to_string()});
+                if let (Some(p), Some(o)) = (e.pointer(), a.as_object_mut()) {
+                    o.insert("pointer".into(), json!(p));
+                }
+                a
+            }
+        };
+        let organisation = || answer(fms::evaluate(&org, &policies, &json!({"at": s.clock})));
+        let Some(arn) = &s.selected else { return organisation() };
+        match parse_request_text(&s.request, CLIENT_IP) {
+            Err(e) => {
+                let whole = organisation();
+                let exists = whole["value"]["resources"]
+                    .as_array()
+                    .is_some_and(|rs| rs.iter().any(|r| r["arn"] == json!(arn)));
+                if exists {
+                    json!({"ok": false, "code": e.code(), "message": format!("request: {e}")})
+                } else {
+                    whole
+                }
+            }
+            Ok(req) => {
+                let options = json!({"at": s.clock, "resource": arn, "request": req});
+                match fms::evaluate(&org, &policies, &options) {
+                    Err(e) if e.pointer() == Some("/options/resource") => organisation(),
+                    other => answer(other),
+                }
+            }
+        }
+    }
+
+    /// `s` after the worker answered its evaluation.
+    fn answered(mut s: FmsState) -> FmsState {
+        let id = s.evaluating().unwrap_or_else(|| panic!("no evaluation asked for"));
+        let a = worker_answer(&s);
+        s.apply(Action::Evaluated(id, Ok(a)));
+        assert_eq!(s.evaluating(), None);
+        s
+    }
+
+    /// Applies `a` and answers the evaluation it asks for, as the page's worker does.
+    fn act(s: &mut FmsState, a: Action) {
+        s.apply(a);
+        *s = answered(s.clone());
+    }
+
+    /// The result the page shows for `s`'s texts, from its worker and from its own evaluation.
+    fn both(s: &FmsState) -> (Result<Value, Problem>, Result<Value, Problem>) {
+        (super::super::worker::result_of(worker_answer(s)), s.clone().evaluated().result)
+    }
+
     #[test]
     fn the_example_evaluates_and_blocks_the_request_in_the_last_set() {
         let s = FmsState::default();
@@ -317,19 +410,94 @@ mod tests {
     }
 
     #[test]
-    fn the_first_evaluation_waits_for_its_action_and_gives_the_example() {
-        let mut s = FmsState::unevaluated();
+    fn the_first_evaluation_is_asked_for_and_the_workers_answer_gives_the_example() {
+        let s = FmsState::unevaluated();
         assert!(s.pending && s.resources().is_empty());
-        let done = s.clone().evaluated();
+        assert_eq!(s.evaluating(), Some(1));
+        let done = answered(s);
         assert!(!done.pending);
         assert_eq!(done, FmsState::default());
-        s.apply(Action::Evaluated(Box::new(done.clone())));
-        assert_eq!(s, done);
-        // Once the page has moved on, a late first evaluation is dropped.
+    }
+
+    #[test]
+    fn the_workers_answer_is_the_pages_own_evaluation() {
+        let gone = "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/gone/1";
+        let cases: Vec<Vec<Action>> = vec![
+            vec![],
+            vec![Action::Edit(
+                Text::Request,
+                "GET /admin/users HTTP/1.1\nHost: shop.example.com\n".to_owned(),
+            )],
+            vec![Action::Edit(Text::Request, "not http".to_owned())],
+            vec![Action::Edit(Text::Request, "not http".to_owned()), Action::Select(gone.to_owned())],
+            vec![Action::Select(gone.to_owned())],
+            vec![Action::Advance(600), Action::AddAccount, Action::AddResource],
+            vec![Action::Edit(Text::Policies, "[{\"Policy\": {}}]".to_owned())],
+            vec![Action::Edit(Text::Org, "not json".to_owned())],
+            vec![Action::Edit(Text::Org, "{\"Root\": 5}".to_owned())],
+        ];
+        for actions in cases {
+            let mut s = FmsState::default();
+            for a in &actions {
+                s.apply(a.clone());
+            }
+            let (worker, here) = both(&s);
+            assert_eq!(worker, here, "{actions:?}");
+        }
+        let s = FmsState { selected: None, ..FmsState::unevaluated() };
+        let (worker, here) = both(&s);
+        assert!(worker.as_ref().is_ok_and(|v| v.get("merged").is_none()));
+        assert_eq!(worker, here);
+    }
+
+    #[test]
+    fn the_last_result_shows_until_the_newest_answer_and_older_answers_are_dropped() {
+        let mut s = FmsState::default();
+        let shown = s.result.clone();
+        s.apply(Action::Edit(
+            Text::Request,
+            "GET /admin/users HTTP/1.1\nHost: shop.example.com\nUser-Agent: curl/8.5.0\n".to_owned(),
+        ));
+        let first = s.evaluating().unwrap_or_else(|| panic!("no evaluation"));
+        let first_answer = worker_answer(&s);
+        assert!(!s.pending, "the page keeps its body");
+        assert_eq!(s.result, shown, "the last result shows meanwhile");
         s.apply(Action::Advance(STEP));
-        let moved = s.clone();
-        s.apply(Action::Evaluated(Box::new(done)));
-        assert_eq!(s, moved);
+        let newer = s.evaluating().unwrap_or_else(|| panic!("no evaluation"));
+        assert_ne!(first, newer);
+        let before = s.clone();
+        s.apply(Action::Evaluated(first, Ok(first_answer)));
+        assert_eq!(s, before, "an older answer is dropped");
+        let newest = worker_answer(&s);
+        s.apply(Action::Evaluated(newer, Ok(newest.clone())));
+        assert_eq!(s.evaluating(), None);
+        assert_eq!(s.result, s.clone().evaluated().result);
+        assert_eq!(s.result.as_ref().ok().map(|v| v["evaluation"]["set"].clone()), Some(json!("account")));
+        // An answer that comes again, or for no evaluation, changes nothing.
+        let done = s.clone();
+        s.apply(Action::Evaluated(newer, Ok(json!({"ok": false, "code": "X", "message": "x"}))));
+        s.apply(Action::Evaluated(0, Err("no".into())));
+        assert_eq!(s, done);
+        // Back to the example: its texts, the result shown so far, a new evaluation.
+        s.apply(Action::Example);
+        assert_eq!((s.result.clone(), s.clock), (done.result.clone(), 0));
+        assert!(s.evaluating().is_some_and(|id| id != newer));
+        assert_eq!(answered(s).result, FmsState::default().result);
+    }
+
+    #[test]
+    fn a_failed_worker_leaves_the_evaluation_to_the_page() {
+        let s = FmsState::unevaluated();
+        let mut failed = s.clone();
+        failed.apply(Action::Evaluated(1, Err("the Firewall Manager evaluator could not start".into())));
+        assert_eq!(failed, FmsState::default());
+        let mut s = failed;
+        s.apply(Action::Advance(STEP));
+        let id = s.evaluating().unwrap_or_else(|| panic!("no evaluation"));
+        let here = s.clone().evaluated();
+        s.apply(Action::Evaluated(id, Err("could not reach the Firewall Manager evaluator".into())));
+        assert_eq!((s.evaluating(), &s), (None, &here));
+        assert_eq!(here.clock, STEP);
     }
 
     #[test]
@@ -342,19 +510,21 @@ mod tests {
         let mut each = FmsState::default();
         let mut once = FmsState::unevaluated();
         for a in actions {
-            each.apply(a.clone());
-            once.set(a);
-            assert!(once.pending);
+            act(&mut each, a.clone());
+            once.apply(a);
+            assert!(once.pending && once.evaluating().is_some());
         }
-        assert_eq!(once.evaluated(), each);
+        let once = answered(once);
+        assert_eq!((&once.request, once.clock, &once.selected), (&each.request, each.clock, &each.selected));
+        assert_eq!((&once.result, &once.events), (&each.result, &each.events));
     }
 
     #[test]
     fn an_added_account_is_covered_at_once_when_remediation_is_on() {
         let mut s = FmsState::default();
-        s.apply(Action::Advance(STEP));
+        act(&mut s, Action::Advance(STEP));
         let before = s.resources().len();
-        s.apply(Action::AddAccount);
+        act(&mut s, Action::AddAccount);
         assert_eq!(s.resources().len(), before + 1);
         let new = s.resources().iter().find(|r| r["accountName"] == "new-account-1").unwrap();
         assert_eq!(new["compliant"], true);
@@ -367,7 +537,7 @@ mod tests {
         let mut s = FmsState::default();
         let shop = |s: &FmsState| s.resources().iter().filter(|r| r["accountId"] == "222222222222").count();
         let before = shop(&s);
-        s.apply(Action::AddResource);
+        act(&mut s, Action::AddResource);
         assert_eq!(shop(&s), before + 1);
         let new = s.resources().iter().find(|r| r["arn"].as_str().unwrap().contains("/app/new1/")).unwrap();
         assert_eq!(new["webAcl"]["source"], "firewall-manager");
@@ -376,11 +546,11 @@ mod tests {
     #[test]
     fn a_broken_text_is_a_problem_with_a_code() {
         let mut s = FmsState::default();
-        s.apply(Action::Edit(Text::Policies, "[{\"Policy\": {}}]".to_owned()));
+        act(&mut s, Action::Edit(Text::Policies, "[{\"Policy\": {}}]".to_owned()));
         let p = s.result.clone().unwrap_err();
         assert_eq!(p.code, "MissingField");
         assert_eq!(p.pointer.as_deref(), Some("/policies/0/Policy"));
-        s.apply(Action::Example);
+        act(&mut s, Action::Example);
         assert!(s.result.is_ok());
     }
 
@@ -388,16 +558,19 @@ mod tests {
     fn a_selected_resource_that_does_not_exist_leaves_the_organisation_evaluated() {
         let mut s = FmsState::default();
         assert!(s.result.as_ref().unwrap().get("merged").is_some());
-        s.apply(Action::Select(
-            "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/gone/1".to_owned(),
-        ));
+        act(
+            &mut s,
+            Action::Select(
+                "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/gone/1".to_owned(),
+            ),
+        );
         let v = s.result.clone().unwrap();
         assert!(v.get("merged").is_none());
         assert!(!s.resources().is_empty());
         // A broken request with a missing resource is not the request's problem.
-        s.apply(Action::Edit(Text::Request, "not http".to_owned()));
+        act(&mut s, Action::Edit(Text::Request, "not http".to_owned()));
         assert!(s.result.is_ok());
-        s.apply(Action::Select(examples::SHOP_ALB.to_owned()));
+        act(&mut s, Action::Select(examples::SHOP_ALB.to_owned()));
         assert!(s.result.is_err(), "the request is broken and the resource exists");
     }
 
@@ -407,9 +580,9 @@ mod tests {
             ["{\"Root\": \"x\"}", "{\"Root\": {\"Id\": \"r-ab12\", \"Accounts\": 5}}", "[]", "not json"]
         {
             let mut s = FmsState::default();
-            s.apply(Action::Edit(Text::Org, text.to_owned()));
-            s.apply(Action::AddAccount);
-            s.apply(Action::AddResource);
+            act(&mut s, Action::Edit(Text::Org, text.to_owned()));
+            act(&mut s, Action::AddAccount);
+            act(&mut s, Action::AddResource);
             assert_eq!(s.org, text);
             assert!(s.result.is_err());
         }

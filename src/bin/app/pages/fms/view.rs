@@ -1,7 +1,9 @@
 //! The Firewall Manager page: the clock with "add an account / a resource", the policies, the
 //! organisation tree, the per resource status table, the selected resource's merged web ACL and
 //! a request evaluated through it, and the two JSON texts. Everything is computed by
-//! `secplay::fms` in the page's state (`state.rs`); this component renders it and dispatches.
+//! `secplay::fms`, in the page's worker (`services::fms_worker`) or, when it cannot, in the page's
+//! state (`state.rs`); this component renders it, dispatches, and posts each evaluation the state
+//! asks for to the worker.
 
 use std::rc::Rc;
 
@@ -12,6 +14,7 @@ use yew::prelude::*;
 
 use super::state::{Action, FmsState, Text, STEP};
 use crate::pages::json_editor::JsonEditor;
+use crate::services::fms_worker::{FmsWorker, Job};
 
 impl Reducible for FmsState {
     type Action = Action;
@@ -146,26 +149,50 @@ fn merged_view(v: &Value) -> Html {
 #[function_component(FmsPage)]
 pub fn fms_page() -> Html {
     let opening = use_memo((), |_| {
-        // A link's actions are set, not evaluated: the one evaluation comes after the first render.
+        // A link's actions only ask for an evaluation: the one evaluation is posted after the
+        // first render.
         super::super::share_bar::Opening::new(
             super::share::open,
             FmsState::unevaluated,
             |mut s: FmsState, a| {
-                s.set(a);
+                s.apply(a);
                 s
             },
         )
     });
     let state = use_reducer(|| opening.take());
+    // Each evaluation the state asks for (the first one after the page's frame, then one per
+    // action) is posted to the worker, started at the first; the answer comes back as
+    // `Action::Evaluated`. A worker that cannot answer is answered as failed: the state then
+    // evaluates on this thread.
+    let evaluator = use_mut_ref(|| None::<FmsWorker>);
     {
-        // The page's frame first, its first evaluation in a task of its own and what it shows in
-        // a third (`pages::later`).
-        let (work, show) = (state.clone(), state.clone());
-        crate::pages::later::use_later(
-            move || (*work).clone().evaluated(),
-            move |s| show.dispatch(Action::Evaluated(Box::new(s))),
-        );
+        let state = state.clone();
+        use_effect_with(state.evaluating(), move |evaluating| {
+            let Some(id) = *evaluating else { return };
+            let dispatcher = state.dispatcher();
+            let mut slot = evaluator.borrow_mut();
+            if slot.is_none() {
+                let d = dispatcher.clone();
+                match FmsWorker::start(Callback::from(move |a| d.dispatch(a))) {
+                    Ok(w) => *slot = Some(w),
+                    Err(e) => return dispatcher.dispatch(Action::Evaluated(id, Err(e))),
+                }
+            }
+            let job = Job {
+                id,
+                org: &state.org,
+                policies: &state.policies,
+                request: &state.request,
+                clock: state.clock,
+                selected: state.selected.as_deref(),
+            };
+            if let Some(Err(e)) = slot.as_ref().map(|w| w.evaluate(&job)) {
+                dispatcher.dispatch(Action::Evaluated(id, Err(e)));
+            }
+        });
     }
+    let busy = state.evaluating().is_some();
     let share_link = {
         let state = state.clone();
         Callback::from(move |()| Ok(super::share::encode(&state)))
@@ -183,6 +210,7 @@ pub fn fms_page() -> Html {
         Callback::from(move |v: String| state.dispatch(Action::Edit(t, v)))
     };
     let body = match &state.result {
+        // Only before the first result: after it, the last one shows while the next is computed.
         _ if state.pending => html! {
             <section class="card" id="fms-working"><p class="muted" role="status">{"Working…"}</p></section>
         },
@@ -265,7 +293,10 @@ pub fn fms_page() -> Html {
                 <button id="fms-example" onclick={dispatch(Action::Example)}>{"Back to the example"}</button>
                 <ul class="plain small" id="fms-events">{ for state.events.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
             </section>
-            { body }
+            if busy && !state.pending {
+                <p id="fms-evaluating" class="muted small" role="status">{"Evaluating… (what follows is the last result)"}</p>
+            }
+            <div id="fms-results" aria-busy={busy.then_some("true")}>{ body }</div>
             <section class="card" id="fms-texts">
                 <h2>{"The organisation and the policies"}</h2>
                 <p class="muted small">{"The organisation: Root → OrganizationalUnits / Accounts → Resources (Arn, Tags, WebACL, CreatedAt), JoinedAt, \
