@@ -116,9 +116,10 @@ pub fn read(v: &Value) -> Result<Bare, KmsError> {
 }
 
 /// The world of `bare` with new material for every key KMS made: a slow version's from `made`
-/// (PKCS #8 by material id, checked as a snapshot's material is) when it is there, every other
-/// made here. Versions shared by multi-region keys get the same bytes.
-pub fn furnish(bare: Bare, made: &BTreeMap<String, Zeroizing<Vec<u8>>>) -> Result<World, KmsError> {
+/// (by material id; made elsewhere and read with [`KeyMaterial::from_bytes`], one at a time as
+/// each arrives) when it is there and of the key's spec, every other made here. Versions shared by
+/// multi-region keys get the same bytes.
+pub fn furnish(bare: Bare, made: &BTreeMap<String, KeyMaterial>) -> Result<World, KmsError> {
     let mut w = bare.world;
     let mut done: BTreeMap<String, Zeroizing<Vec<u8>>> = BTreeMap::new();
     for k in w.keys.values_mut() {
@@ -131,12 +132,12 @@ pub fn furnish(bare: Bare, made: &BTreeMap<String, Zeroizing<Vec<u8>>>) -> Resul
                 m.bytes = bytes.clone();
                 continue;
             }
-            let fresh = match made.get(&m.id).filter(|_| supply::is_slow(spec)) {
-                Some(der) => KeyMaterial::from_bytes(spec, der),
-                None => KeyMaterial::generate(spec),
-            }
-            .map_err(|e| refused(format!("new material for `{}`: {e}", k.arn)))?
-            .to_bytes();
+            let fresh = match made.get(&m.id).filter(|x| x.spec() == spec) {
+                Some(material) => material.to_bytes(),
+                None => KeyMaterial::generate(spec)
+                    .map_err(|e| refused(format!("new material for `{}`: {e}", k.arn)))?
+                    .to_bytes(),
+            };
             done.insert(m.id.clone(), fresh.clone());
             m.bytes = fresh;
         }
@@ -232,9 +233,10 @@ mod tests {
         assert_eq!(bare.slow.len(), 1, "{:?}", bare.slow);
         assert_eq!(bare.slow[0].1, KeySpec::Rsa2048);
         assert!(bare.world.keys.values().all(|k| k.materials.iter().all(|m| m.bytes.is_empty())));
-        // Made elsewhere (here: by the engine, as WebCrypto would hand PKCS #8 over).
+        // Made elsewhere (here: by the engine, read back as WebCrypto's PKCS #8 would be).
         let der = KeyMaterial::generate(KeySpec::Rsa2048).unwrap().to_bytes();
-        let made = BTreeMap::from([(bare.slow[0].0.clone(), der.clone())]);
+        let material = KeyMaterial::from_bytes(KeySpec::Rsa2048, &der).unwrap();
+        let made = BTreeMap::from([(bare.slow[0].0.clone(), material)]);
         let mut back = furnish(bare.clone(), &made).unwrap();
         let key = back.keys.values().find(|k| k.key_id == rsa_id).unwrap();
         assert_eq!(&*key.materials[0].bytes, &*der, "the material made elsewhere is the key's");
@@ -247,9 +249,13 @@ mod tests {
         )
         .unwrap();
         assert!(sig["Signature"].as_str().is_some_and(|s| !s.is_empty()));
-        // Bytes that are not an RSA_2048 key are refused, not used.
-        let wrong = BTreeMap::from([(bare.slow[0].0.clone(), Zeroizing::new(vec![1u8, 2, 3]))]);
-        assert!(furnish(bare, &wrong).is_err());
+        // Material of another spec is not used: the key gets material of its own spec.
+        let other = KeyMaterial::generate(KeySpec::EccNistP256).unwrap();
+        let wrong = BTreeMap::from([(bare.slow[0].0.clone(), other.clone())]);
+        let back = furnish(bare, &wrong).unwrap();
+        let key = back.keys.values().find(|k| k.key_id == rsa_id).unwrap();
+        assert_ne!(key.materials[0].bytes, other.to_bytes());
+        assert!(KeyMaterial::from_bytes(KeySpec::Rsa2048, &key.materials[0].bytes).is_ok());
     }
 
     #[test]

@@ -105,6 +105,44 @@ test("share link: #/kms carries the world's keys (with new material), never thei
   await b.context.close();
 });
 
+// A world with RSA keys: a link carries no material, and RSA material is too slow to make on the
+// page's thread (RSA_4096: seconds in wasm; a link may need 20 versions). The page shows the
+// world at once, has WebCrypto make the material, then the keys sign (the long-task watch fails
+// this test if any of it froze the page).
+test("share link: #/kms with RSA keys opens at once and makes their material off the page's thread", async () => {
+  const a = await watchedPage(browser, server.origin);
+  await a.page.goto(`${server.origin}/#/kms`);
+  await a.page.waitForSelector("#kms-send");
+  for (const spec of ["RSA_4096", "RSA_2048"]) {
+    await a.page.selectOption("#kms-operation", "CreateKey");
+    await a.page.fill("#kms-request", JSON.stringify({ KeySpec: spec, KeyUsage: "SIGN_VERIFY" }));
+    const n = (await keyArns(a.page)).length;
+    await a.page.click("#kms-send");
+    await a.page.waitForFunction((n) => document.querySelectorAll("#kms-world tr[data-key]").length === n + 1, n, { timeout: 60_000 });
+  }
+  const keys = await keyArns(a.page);
+  const url = await share(a.page);
+  assertClean(a.problems);
+  await a.context.close();
+
+  const b = await watchedPage(browser, server.origin);
+  await b.page.goto(url);
+  await b.page.waitForSelector("#kms-world tr[data-key]");
+  assert.deepEqual(await keyArns(b.page), keys, "the world shows while its material is made");
+  await b.page.waitForFunction(() => document.querySelector("#kms-notice")?.textContent.includes("new key material"), null, { timeout: 60_000 });
+  assert.equal(await b.page.$("#kms-furnishing"), null);
+  for (const arn of keys) {
+    await b.page.selectOption("#kms-operation", "Sign");
+    await b.page.fill("#kms-request", JSON.stringify({ KeyId: arn, Message: "aGVsbG8=", SigningAlgorithm: "RSASSA_PSS_SHA_256" }));
+    const before = await b.page.textContent("#kms-audit-count");
+    await b.page.click("#kms-send");
+    await b.page.waitForFunction((t) => document.querySelector("#kms-audit-count")?.textContent !== t, before);
+    assert.match(await b.page.textContent("#kms-result"), /"Signature"/, `${arn} signs with its new material`);
+  }
+  assertClean(b.problems);
+  await b.context.close();
+});
+
 test("share link: a damaged link says why and the page still works", async () => {
   const { page, context, problems } = await watchedPage(browser, server.origin);
   await page.goto(`${server.origin}/#/waf?s=v1.AAAA`);

@@ -3,8 +3,10 @@
 //! callback that dispatches it. I/O only; the key is the engine's `KeyPair`, or for the KMS page
 //! a key supplied to the KMS engine's pool (`secplay::kms::material::supply`).
 
+use std::collections::BTreeMap;
+
 use secplay::crypto::envelope::KeyPair;
-use secplay::kms::material::{supply, KeySpec};
+use secplay::kms::material::{supply, KeyMaterial, KeySpec};
 use secplay::web::webcrypto::{generate_rsa_key_pair, WebCryptoError};
 
 fn now_ms() -> f64 {
@@ -41,5 +43,34 @@ pub fn make_kms_keys(specs: Vec<KeySpec>, done: impl FnOnce(Result<(), String>) 
             }
         }
         done(result);
+    });
+}
+
+/// Makes the RSA material versions a shared KMS world needs (`secplay::kms::share::Bare::slow`)
+/// with WebCrypto, one after the other, each read as the engine reads PKCS #8 as it arrives (one
+/// key per task, never all in one); then calls `done` with them by material id, or why one could
+/// not be made.
+pub fn make_kms_materials(
+    needs: Vec<(String, KeySpec)>,
+    done: impl FnOnce(Result<BTreeMap<String, KeyMaterial>, String>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut made = BTreeMap::new();
+        for (id, spec) in needs {
+            let Some(bits) = supply::modulus_bits(spec) else {
+                return done(Err(format!("{} keys are not made with WebCrypto", spec.as_str())));
+            };
+            let material = match secplay::web::webcrypto::generate_rsa_pkcs8(bits).await {
+                Ok(der) => KeyMaterial::from_bytes(spec, &der).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match material {
+                Ok(m) => {
+                    made.insert(id, m);
+                }
+                Err(e) => return done(Err(e)),
+            }
+        }
+        done(Ok(made));
     });
 }

@@ -52,7 +52,7 @@ pub fn open(hash: &str) -> Result<Option<Vec<Action>>, String> {
     let d = &opened.doc;
     let mut out = Vec::new();
     if let Some(w) = d.get("world") {
-        out.push(Action::Shared(Box::new(world_share::open(w).map_err(|e| e.to_string())?)));
+        out.push(Action::Link(Box::new(world_share::read(w).map_err(|e| e.to_string())?)));
     }
     if let Some(v) = share::text(d, "scenario", MAX_SHORT)? {
         out.push(Action::Scenario(v));
@@ -86,8 +86,11 @@ pub fn open(hash: &str) -> Result<Option<Vec<Action>>, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::share::testing::{link_of, survives_damage};
+    use secplay::kms::material::KeyMaterial;
 
     fn opened(hash: &str) -> KmsState {
         open(hash).unwrap().unwrap().into_iter().fold(KmsState::default(), KmsState::reduce)
@@ -120,6 +123,66 @@ mod tests {
                 assert!(!doc.contains(&b64), "key material in the link");
             }
         }
+    }
+
+    /// A link whose world holds an RSA key: the page shows the world at once, makes no call and
+    /// no clock step while the material is made elsewhere, keeps what the link set (the request),
+    /// and then signs with the new key; a late or failed answer is handled.
+    #[test]
+    fn a_link_with_an_rsa_key_waits_for_its_material_without_freezing() {
+        let s = KmsState::default()
+            .reduce(Action::Operation("CreateKey".into()))
+            .reduce(Action::Request(r#"{"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"}"#.into()))
+            .reduce(Action::Send);
+        // Answered, or waiting for the page's key maker: the test supplies the pool as it would.
+        let s = match s.waiting.clone() {
+            Some(w) => {
+                for spec in &w.make {
+                    let der = KeyMaterial::generate(*spec).unwrap().to_bytes();
+                    secplay::kms::material::supply::supply(*spec, &der).unwrap();
+                }
+                s.reduce(Action::Made { id: w.id, result: Ok(()) })
+            }
+            None => s,
+        };
+        let key = s.world.keys.values().next().unwrap().key_id.clone();
+        let sign = format!(
+            r#"{{"KeyId": "{key}", "Message": "aGVsbG8=", "SigningAlgorithm": "RSASSA_PSS_SHA_256"}}"#
+        );
+        let s = s.reduce(Action::Operation("Sign".into())).reduce(Action::Request(sign.clone()));
+        let opened = opened(&encode(&s).unwrap());
+        let f = opened.furnishing.clone().expect("the RSA key's material is made elsewhere");
+        assert_eq!(f.slow().len(), 1);
+        assert_eq!(opened.request, sign, "what the link set stays");
+        assert!(opened.world.keys.values().all(|k| k.materials.iter().all(|m| m.bytes.is_empty())));
+        let before = opened.world.now;
+        let held = opened.clone().reduce(Action::Send).reduce(Action::Advance);
+        assert!(held.response.is_none() && held.world.now == before, "no call and no clock step meanwhile");
+        // A late answer to another furnishing changes nothing.
+        let late = held.clone().reduce(Action::Furnished { id: f.id + 1, made: Ok(BTreeMap::new()) });
+        assert!(late.furnishing.is_some());
+        let made: BTreeMap<String, KeyMaterial> = f
+            .slow()
+            .iter()
+            .map(|(id, spec)| {
+                let der = KeyMaterial::generate(*spec).unwrap().to_bytes();
+                (id.clone(), KeyMaterial::from_bytes(*spec, &der).unwrap())
+            })
+            .collect();
+        let ready = held.clone().reduce(Action::Furnished { id: f.id, made: Ok(made) });
+        assert!(ready.furnishing.is_none());
+        assert_eq!(ready.request, sign);
+        let signed = ready.reduce(Action::Send);
+        assert!(
+            matches!(signed.response, Some(crate::pages::kms::state::Response::Ok { .. })),
+            "{:?}",
+            signed.response
+        );
+        // WebCrypto failed: the material is made here, and the page says so.
+        let fallback = held.reduce(Action::Furnished { id: f.id, made: Err("no WebCrypto".into()) });
+        assert!(fallback.furnishing.is_none());
+        assert!(fallback.notice.unwrap_or_default().contains("no WebCrypto"));
+        assert!(fallback.world.keys.values().all(|k| k.materials.iter().all(|m| !m.bytes.is_empty())));
     }
 
     /// A version-1 link as the page wrote it: it must keep opening.

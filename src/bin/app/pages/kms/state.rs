@@ -7,10 +7,12 @@
 //! call goes through `kms::call`, as a JS user's does. Reading and saving snapshot files is the
 //! component's; here a snapshot is bytes. In the browser this is yew's `Reducible`.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use secplay::kms::material::{supply, KeySpec};
+use secplay::kms::material::{supply, KeyMaterial, KeySpec};
 use secplay::kms::scenarios::{self, Run, Scenario};
+use secplay::kms::share::{self as world_share, Bare};
 use secplay::kms::{self, audit, cost, snapshot, time, KmsError, World};
 use serde_json::{json, Value};
 
@@ -83,6 +85,24 @@ pub struct Waiting {
     pub make: Vec<KeySpec>,
 }
 
+/// A share link's world whose RSA material is being made off the page's thread (WebCrypto): the
+/// page shows the world at once (its keys without material) and makes no call and no clock step
+/// until [`Action::Furnished`] brings the material (RSA_4096 takes seconds in wasm, and a link may
+/// need 20 versions).
+#[derive(Clone, Debug)]
+pub struct Furnishing {
+    /// Which this is (a late answer to an earlier one is ignored).
+    pub id: u32,
+    pub bare: Rc<Bare>,
+}
+
+impl Furnishing {
+    /// The RSA material versions to make, by material id.
+    pub fn slow(&self) -> &[(String, KeySpec)] {
+        &self.bare.slow
+    }
+}
+
 /// How many times a call is attempted at once before it waits (each attempt can only find the
 /// pool short of keys it has not asked for before).
 const ATTEMPTS: usize = 4;
@@ -123,6 +143,8 @@ pub struct KmsState {
     pub kept: Option<KeptProblem>,
     /// The call waiting for keys being made off the page's thread.
     pub waiting: Option<Waiting>,
+    /// A share link's world waiting for its RSA material.
+    pub furnishing: Option<Furnishing>,
     /// The last wait's id.
     waits: u32,
 }
@@ -161,6 +183,15 @@ pub enum Action {
     Kept(Box<World>),
     /// A share link's world was opened (its keys with new material: `secplay::kms::share`).
     Shared(Box<World>),
+    /// A share link's world, checked and bare: opened at once when it needs no RSA material,
+    /// otherwise shown while that is made ([`Furnishing`]).
+    Link(Box<Bare>),
+    /// The RSA material furnishing `id` asked for, made by WebCrypto and read, or why it could not
+    /// be (it is then made on the page's thread, slowly but correctly).
+    Furnished {
+        id: u32,
+        made: Result<BTreeMap<String, KeyMaterial>, String>,
+    },
     /// The world is not kept in the key store, and why (`None`: saved again).
     KeptProblem(Option<KeptProblem>),
     /// The keys wait `id` asked for were made and supplied to the engine's pool, or why not (the
@@ -194,6 +225,7 @@ impl Default for KmsState {
             last_ciphertext: None,
             kept: None,
             waiting: None,
+            furnishing: None,
             waits: 0,
         };
         s.request = s.template();
@@ -252,6 +284,8 @@ impl KmsState {
             Action::NextStep => return self.slow(Call::Step),
             Action::RunAll => return self.slow(Call::RunAll),
             Action::Made { id, result } => return self.made(id, result),
+            Action::Link(bare) => return self.link(*bare),
+            Action::Furnished { id, made } => return self.furnished(id, made),
             Action::Restore(bytes) => self.restore(bytes),
             Action::Reset => {
                 self.world = Rc::new(World::new());
@@ -367,7 +401,7 @@ impl KmsState {
     /// Runs `call` with RSA keys drawn from the pool of keys made off the page's thread; when the
     /// pool is short, the state before the call with the call waiting for the keys to make.
     fn slow(self, call: Call) -> Self {
-        if self.waiting.is_some() {
+        if self.waiting.is_some() || self.furnishing.is_some() {
             return self;
         }
         let before = self.clone();
@@ -466,6 +500,9 @@ impl KmsState {
     }
 
     fn advance(&mut self) {
+        if self.furnishing.is_some() {
+            return;
+        }
         self.error = None;
         let days = match self.days.trim().parse::<i64>() {
             Ok(d) if (1..=MAX_DAYS).contains(&d) => d,
@@ -553,8 +590,63 @@ impl KmsState {
         }
     }
 
+    /// A link's world: opened now when it needs no RSA material; otherwise shown bare, waiting
+    /// for the material to be made off the page's thread.
+    fn link(mut self, bare: Bare) -> Self {
+        if bare.slow.is_empty() {
+            return match world_share::furnish(bare, &BTreeMap::new()) {
+                Ok(w) => self.reduce(Action::Shared(Box::new(w))),
+                Err(e) => {
+                    self.error = Some((e.code().to_owned(), e.to_string()));
+                    self
+                }
+            };
+        }
+        let (keys, rsa) = (bare.world.keys.len(), bare.slow.len());
+        self.world = Rc::new(bare.world.clone());
+        self.run = None;
+        self.after_new_world(format!(
+            "Opening the shared world: {keys} {}; making {rsa} RSA key {} with WebCrypto, off the \
+             page's thread, before any call runs.",
+            if keys == 1 { "key" } else { "keys" },
+            if rsa == 1 { "version" } else { "versions" }
+        ));
+        self.waits = self.waits.wrapping_add(1);
+        self.furnishing = Some(Furnishing { id: self.waits, bare: Rc::new(bare) });
+        self
+    }
+
+    /// The material of furnishing `id` is here (or could not be made: then it is made here).
+    fn furnished(mut self, id: u32, made: Result<BTreeMap<String, KeyMaterial>, String>) -> Self {
+        let Some(f) = self.furnishing.take_if(|f| f.id == id) else { return self };
+        let (made, why) = match made {
+            Ok(m) => (m, None),
+            Err(why) => (BTreeMap::new(), Some(why)),
+        };
+        match world_share::furnish((*f.bare).clone(), &made) {
+            Ok(w) => {
+                let n = w.keys.len();
+                self.world = Rc::new(w);
+                self.notice = Some(match why {
+                    None => format!(
+                        "Opened the shared world: {n} {}, each with new key material, so ciphertexts \
+                         made before the link was written do not decrypt here.",
+                        if n == 1 { "key" } else { "keys" }
+                    ),
+                    Some(why) => format!(
+                        "Opened the shared world: WebCrypto could not make its RSA keys ({why}), so \
+                         they were made on the page's thread."
+                    ),
+                });
+            }
+            Err(e) => self.error = Some((e.code().to_owned(), e.to_string())),
+        }
+        self
+    }
+
     fn after_new_world(&mut self, notice: String) {
         self.waiting = None;
+        self.furnishing = None;
         self.response = None;
         self.last_ciphertext = None;
         self.error = None;

@@ -106,9 +106,11 @@ fn use_persisted_world(state: &UseReducerHandle<KmsState>) {
     }
     let world = state.world.clone();
     let handle = state.clone();
+    // A link's world waiting for its RSA material has keys without any: not kept until it has.
+    let bare = state.furnishing.is_some();
     use_effect_with(Rc::as_ptr(&state.world) as usize, move |_| {
         let save = Closure::once(move || {
-            if !*restored.borrow() || !ks::is_unlocked() {
+            if bare || !*restored.borrow() || !ks::is_unlocked() {
                 return;
             }
             let Ok(bytes) = secplay::kms::snapshot::snapshot(&world) else { return };
@@ -144,6 +146,32 @@ fn use_key_maker(state: &UseReducerHandle<KmsState>) {
             webcrypto::make_kms_keys(w.make, move |result| handle.dispatch(Action::Made { id, result }));
         }
     });
+}
+
+/// Has the RSA material a share link's world needs made by WebCrypto, off the page's thread
+/// (`Action::Furnished`); until then the page shows the world and makes no call.
+#[hook]
+fn use_furnisher(state: &UseReducerHandle<KmsState>) {
+    let handle = state.clone();
+    let job = state.furnishing.as_ref().map(|f| (f.id, f.slow().to_vec()));
+    use_effect_with(job.as_ref().map(|(id, _)| *id), move |_| {
+        if let Some((id, needs)) = job {
+            webcrypto::make_kms_materials(needs, move |made| handle.dispatch(Action::Furnished { id, made }));
+        }
+    });
+}
+
+/// "Making 3 RSA key versions …" while a share link's world waits for its material.
+fn furnishing_view(state: &KmsState) -> Html {
+    let Some(f) = state.furnishing.as_ref() else { return html! {} };
+    let mut specs: Vec<&str> = f.slow().iter().map(|(_, s)| s.as_str()).collect();
+    specs.dedup();
+    html! {
+        <p id="kms-furnishing" class="muted small" role="status">
+            { format!("Making {} RSA key {} ({}) for the shared world with WebCrypto, off the page's thread; calls and the clock wait until they are ready.",
+                f.slow().len(), if f.slow().len() == 1 { "version" } else { "versions" }, specs.join(", ")) }
+        </p>
+    }
 }
 
 /// "Making an RSA_4096 key …" while a call of kind `call` waits for its keys.
@@ -429,7 +457,7 @@ fn scenarios_view(state: &UseReducerHandle<KmsState>) -> Html {
         Callback::from(move |e: Event| state.dispatch(Action::Variant(value_of(&e).parse::<usize>().ok())))
     };
     let run = state.run.as_deref();
-    let idle = state.waiting.is_none();
+    let idle = state.waiting.is_none() && state.furnishing.is_none();
     html! {
         <section class="card" id="kms-scenarios">
             <h2>{"Scenarios from the notes"}</h2>
@@ -490,6 +518,7 @@ pub fn KmsPage() -> Html {
     let reader = use_mut_ref(|| None::<FileReader>);
     use_persisted_world(&state);
     use_key_maker(&state);
+    use_furnisher(&state);
 
     let on_snapshot = {
         let (state, link) = (state.clone(), link.clone());
@@ -545,9 +574,10 @@ pub fn KmsPage() -> Html {
                     <label for="kms-days">{"Advance by days"}</label>
                     <input id="kms-days" type="number" min="1" value={state.days.clone()} class="narrow"
                         oninput={on_value::<InputEvent>(&state, Action::Days)} />
-                    <button id="kms-advance" onclick={on_click(&state, || Action::Advance)}>{"Advance the clock"}</button>
+                    <button id="kms-advance" onclick={on_click(&state, || Action::Advance)} disabled={state.furnishing.is_some()}>{"Advance the clock"}</button>
                 </div>
                 if let Some(n) = &state.notice { <p id="kms-notice" class="muted small" aria-live="polite">{ n }</p> }
+                { furnishing_view(&state) }
                 if let Some((code, msg)) = &state.error {
                     <p id="kms-page-error" class="err-text" role="alert"><code>{ code }</code>{" "}{ msg }</p>
                 }
@@ -570,7 +600,7 @@ pub fn KmsPage() -> Html {
                 <crate::pages::json_editor::JsonEditor id="kms-request" what="the request" rows={8} value={state.request.clone()}
                     oninput={{ let state = state.clone(); Callback::from(move |t: String| state.dispatch(Action::Request(t))) }} />
                 <button id="kms-send" class="primary" onclick={on_click(&state, || Action::Send)}
-                    disabled={state.waiting.is_some()}>{ format!("Call {}", state.operation) }</button>
+                    disabled={state.waiting.is_some() || state.furnishing.is_some()}>{ format!("Call {}", state.operation) }</button>
                 { making_view(&state, &[Call::Send]) }
             </section>
 
@@ -587,7 +617,7 @@ pub fn KmsPage() -> Html {
                     While the key store (Key store page) is unlocked, the world is also kept there, encrypted: \
                     saved a second after every change and restored when this page opens."}</p>
                 <div class="row">
-                    <button id="kms-snapshot" onclick={on_snapshot}>{"Take a snapshot"}</button>
+                    <button id="kms-snapshot" onclick={on_snapshot} disabled={state.furnishing.is_some()}>{"Take a snapshot"}</button>
                     if let Some(url) = &*link {
                         <a id="kms-snapshot-link" class="button" href={url.to_string()} download="world.kms-snapshot">{"Download the snapshot"}</a>
                     }
