@@ -113,7 +113,7 @@ test("the WAF web ACL editor: gutter mark, underline in place, described error, 
     ta.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
   }, text);
   await setText("[\n" + Array.from({ length: lines - 2 }, (_, i) => `  ${i},`).join("\n").replace(/,$/, "") + "\n]");
-  await page.waitForFunction((n) => document.querySelector(".je-nums").textContent.endsWith(`\n${n}`), lines);
+  await page.waitForFunction((n) => document.querySelector("#waf-acl").closest(".je-box").querySelector(".je-nums").textContent.endsWith(`\n${n}`), lines);
   const scrolled = await page.$eval("#waf-acl", (ta) => {
     const box = ta.closest(".je-scroll");
     box.scrollTop = 18 * 1000;
@@ -142,7 +142,7 @@ test("the WAF web ACL editor: gutter mark, underline in place, described error, 
   }, mb);
   console.log(`json editor: pasting a ${(mb.length / 1e6).toFixed(2)} MB, ${total}-line text into the WAF editor took ${pasteMs.toFixed(1)} ms (paste handler, synchronous)`);
   await page.waitForFunction((n) => document.querySelector("#waf-acl").closest(".je").dataset.lines === String(n), total);
-  await page.waitForFunction((n) => document.querySelector(".je-nums").textContent.endsWith(`\n${n}`), total);
+  await page.waitForFunction((n) => document.querySelector("#waf-acl").closest(".je-box").querySelector(".je-nums").textContent.endsWith(`\n${n}`), total);
   const end = await page.$eval("#waf-acl", (ta) => ({ length: ta.value.length, last: ta.value.split("\n").pop(),
     caret: ta.selectionStart, focused: document.activeElement === ta, scroll: ta.closest(".je-scroll").scrollTop }));
   assert.ok(end.length < 100_000, `the textarea holds a window, not ${end.length} characters`);

@@ -111,7 +111,7 @@ pub fn EnvelopePage() -> Html {
     };
     let on_envelope = {
         let state = state.clone();
-        Callback::from(move |e: InputEvent| state.dispatch(Action::EnvelopeText(text_of(&e))))
+        Callback::from(move |v: String| state.dispatch(Action::EnvelopeText(v)))
     };
 
     let stored = use_state(|| None::<String>);
@@ -177,8 +177,8 @@ pub fn EnvelopePage() -> Html {
                 <h2>{"3. Envelope"}</h2>
                 <p class="muted">{"Edit any field and decrypt: a single changed bit makes decryption fail."}</p>
                 <label for="envelope">{"Envelope (JSON, binary fields base64)"}</label>
-                <textarea id="envelope" class="mono" rows="9" value={state.envelope_json.clone()} oninput={on_envelope}
-                    placeholder="Encrypt a message to see its envelope" />
+                <crate::pages::json_editor::JsonEditor id="envelope" what="the envelope" rows={9} value={state.envelope_json.clone()}
+                    oninput={on_envelope} placeholder="Encrypt a message to see its envelope" />
                 if let Some(env) = &parsed {
                     <table class="fields">
                         <tr><th>{"wrapped key"}</th><td>{ format!("{} bytes (RSA-OAEP of the 32-byte data key)", b64_len(&env.wrapped_key)) }</td></tr>

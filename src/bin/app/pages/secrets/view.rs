@@ -100,7 +100,8 @@ pub fn secrets_page() -> Html {
                     <button id="sm-send" onclick={send}>{"Send"}</button>
                 </p>
                 <label for="sm-request">{"Request (JSON)"}</label>
-                <textarea id="sm-request" rows="6" cols="80" value={state.request.clone()} onchange={on(Action::Request)} />
+                <crate::pages::json_editor::JsonEditor id="sm-request" what="the request" rows={6} value={state.request.clone()}
+                    oninput={{ let state = state.clone(); Callback::from(move |v: String| state.dispatch(Action::Request(v))) }} />
                 { answer }
             </section>
             <section class="card" id="sm-clock">

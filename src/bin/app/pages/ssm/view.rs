@@ -186,8 +186,8 @@ pub fn ssm_page() -> Html {
                         </select></label>
                 </div>
                 <label for="ssm-request">{"Request (JSON)"}</label>
-                <textarea id="ssm-request" class="mono" rows="8" spellcheck="false" value={state.request.clone()}
-                    oninput={on_value::<InputEvent>(&state, Action::Request)} />
+                <crate::pages::json_editor::JsonEditor id="ssm-request" what="the request" rows={8} value={state.request.clone()}
+                    oninput={{ let state = state.clone(); Callback::from(move |v: String| state.dispatch(Action::Request(v))) }} />
                 <p><button id="ssm-send" class="primary" onclick={send}>{"Send"}</button>{" "}
                    <button id="ssm-reset" onclick={reset}>{"Start over"}</button></p>
             </section>

@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::state::{chart, Action, DdosState, Field, Job, KINDS, PAGE_MAX_REQUESTS};
+use crate::pages::json_editor::JsonEditor;
 use crate::services::waf_ddos_worker::FloodWorker;
 
 const W: f64 = 720.0;
@@ -48,6 +49,10 @@ pub fn DdosPage() -> Html {
     let on = |field: Field| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.dispatch(Action::Edit(field, text_of(&e))))
+    };
+    let on_json = |field: Field| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(Action::Edit(field, v)))
     };
     let on_select = |field: Field| {
         let state = state.clone();
@@ -137,7 +142,8 @@ pub fn DdosPage() -> Html {
             </p>
             <details>
                 <summary>{ "Web ACL (wafv2 get-web-acl output or a WebACL)" }</summary>
-                <textarea id="ddos-acl" rows="14" cols="100" value={state.acl.clone()} oninput={on(Field::Acl)} />
+                <label for="ddos-acl">{ "The web ACL the flood goes through (JSON)" }</label>
+                <JsonEditor id="ddos-acl" what="the web ACL" rows={14} value={state.acl.clone()} oninput={on_json(Field::Acl)} />
             </details>
             <fieldset>
                 <legend>{ "Scenario" }</legend>
@@ -168,7 +174,7 @@ pub fn DdosPage() -> Html {
             <h2>{ "BP1–BP7: AWS Best Practices for DDoS Resiliency" }</h2>
             <p>{ "Describe the architecture (entry points, origins, web ACLs, DNS); each practice is judged in place, missing or not applicable." }</p>
             <label for="ddos-architecture">{ "Architecture (JSON)" }</label>
-            <textarea id="ddos-architecture" rows="14" cols="100" value={state.architecture.clone()} oninput={on(Field::Architecture)} />
+            <JsonEditor id="ddos-architecture" what="the architecture" rows={14} value={state.architecture.clone()} oninput={on_json(Field::Architecture)} />
             <div><button id="ddos-check" onclick={check}>{ "Check" }</button></div>
             <div id="ddos-checklist">{ checklist }</div>
         </section>

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::example::{example_log, EXAMPLE_RECORDS};
 use super::state::{Action, Job, Progress, ReplayState, Source, Text};
 use crate::pages::file_drop::use_file_drop;
+use crate::pages::json_editor::JsonEditor;
 use crate::pages::waf::state::Problem;
 use crate::pages::waf::view::trace_view;
 use crate::services::waf_replay_worker::ReplayWorker;
@@ -258,10 +259,7 @@ pub fn ReplayTab(props: &ReplayProps) -> Html {
     }
     let on = |t: Text| {
         let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let v = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()).map(|a| a.value());
-            state.dispatch(Action::Edit(t, v.unwrap_or_default()));
-        })
+        Callback::from(move |v: String| state.dispatch(Action::Edit(t, v)))
     };
     let choose = {
         let (file, state) = (file.clone(), state.clone());
@@ -362,9 +360,9 @@ pub fn ReplayTab(props: &ReplayProps) -> Html {
                         <button id="waf-replay-example-acl" onclick={on_example_acl}>{"The example's ACL"}</button>
                     </div>
                     <label for="waf-replay-acl">{"WebACL JSON (or the whole get-web-acl output)"}</label>
-                    <textarea id="waf-replay-acl" class="mono" rows="16" spellcheck="false" value={state.acl.clone()} oninput={on(Text::Acl)} />
+                    <JsonEditor id="waf-replay-acl" what="the edited web ACL" rows={16} value={state.acl.clone()} oninput={on(Text::Acl)} />
                     <label for="waf-replay-resources">{"Resources: { ipSets, regexPatternSets, ruleGroups }"}</label>
-                    <textarea id="waf-replay-resources" class="mono" rows="3" spellcheck="false" value={state.resources.clone()} oninput={on(Text::Resources)} />
+                    <JsonEditor id="waf-replay-resources" what="the resources" rows={3} value={state.resources.clone()} oninput={on(Text::Resources)} />
                     if let Some(p) = &*acl_problem { { problem_view(p, "waf-replay-acl-error") } }
                 </section>
                 <section class="card">
