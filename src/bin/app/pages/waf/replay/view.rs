@@ -6,8 +6,8 @@
 use std::rc::Rc;
 
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, File, HtmlTextAreaElement};
+use wasm_bindgen::JsValue;
+use web_sys::{Blob, BlobPropertyBag, File};
 use yew::prelude::*;
 
 use super::example::{example_log, EXAMPLE_RECORDS};
