@@ -16,45 +16,12 @@
 //                   or { ok: false, code, message, pointer? } }
 //                 { type: "failed", id, code, message }   (the worker itself could not run)
 import init, { evaluateFirewallManager, parseRequestText } from "./pkg/secplay.js";
+import { answerNewest } from "./newest-worker.js";
 
 /// The client address of the request (`CLIENT_IP` in state.rs).
 const CLIENT_IP = "192.0.2.44";
 
-const ready = init();
-// The newest evaluation received and not yet run: an older one still waiting is dropped.
-let next = null;
-let scheduled = false;
-
-self.onmessage = (event) => {
-  const msg = event.data;
-  if (msg?.type !== "evaluate") return;
-  next = msg;
-  if (!scheduled) {
-    scheduled = true;
-    // After the messages already queued have arrived (each replaces `next`), run the last one.
-    setTimeout(drain, 0);
-  }
-};
-
-async function drain() {
-  try {
-    await ready;
-  } catch (e) {
-    const msg = next;
-    next = null;
-    scheduled = false;
-    if (msg) self.postMessage({ type: "failed", id: msg.id, code: "WorkerFailed", message: `the Firewall Manager evaluator could not start: ${e?.message ?? e}` });
-    return;
-  }
-  while (next) {
-    const msg = next;
-    next = null;
-    self.postMessage(evaluate(msg));
-    // Lets newer messages in before the next evaluation.
-    await new Promise((ok) => setTimeout(ok, 0));
-  }
-  scheduled = false;
-}
+answerNewest({ type: "evaluate", what: "Firewall Manager evaluator", ready: init(), answer: evaluate });
 
 // The engine's error as the page reads it.
 const problem = (e) => {

@@ -11,42 +11,9 @@
 //                   or the engine's error detail { ok: false, code, message, pointer?, line?, column?, errors, more } }
 //                 { type: "failed", id, code, message }   (the worker itself could not run)
 import init, { WebAcl } from "./pkg/secplay.js";
+import { answerNewest } from "./newest-worker.js";
 
-const ready = init();
-// The newest check received and not yet built: an older one still waiting is dropped.
-let next = null;
-let scheduled = false;
-
-self.onmessage = (event) => {
-  const msg = event.data;
-  if (msg?.type !== "check") return;
-  next = msg;
-  if (!scheduled) {
-    scheduled = true;
-    // After the messages already queued have arrived (each replaces `next`), build the last one.
-    setTimeout(drain, 0);
-  }
-};
-
-async function drain() {
-  try {
-    await ready;
-  } catch (e) {
-    const msg = next;
-    next = null;
-    scheduled = false;
-    if (msg) self.postMessage({ type: "failed", id: msg.id, code: "WorkerFailed", message: `the web ACL checker could not start: ${e?.message ?? e}` });
-    return;
-  }
-  while (next) {
-    const msg = next;
-    next = null;
-    self.postMessage(check(msg));
-    // Lets newer messages in before the next build.
-    await new Promise((ok) => setTimeout(ok, 0));
-  }
-  scheduled = false;
-}
+answerNewest({ type: "check", what: "web ACL checker", ready: init(), answer: check });
 
 function check({ id, acl, resources }) {
   const started = performance.now();

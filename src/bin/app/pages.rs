@@ -17,6 +17,7 @@ pub mod keys;
 pub mod kms;
 #[cfg(target_arch = "wasm32")]
 pub mod later;
+pub mod newest;
 pub mod notes;
 #[cfg(target_arch = "wasm32")]
 pub mod offline;

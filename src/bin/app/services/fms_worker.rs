@@ -59,7 +59,7 @@ impl FmsWorker {
         let d = dispatch.clone();
         let mut worker = ModuleWorker::start(SCRIPT, WHAT, move |data| {
             let Ok(msg) = serde_wasm_bindgen::from_value::<WorkerMessage>(data) else { return };
-            if let Some(action) = msg.action() {
+            if let Some(action) = crate::pages::fms::worker::action(msg) {
                 d.emit(action);
             }
         })?;

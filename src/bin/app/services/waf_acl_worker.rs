@@ -32,7 +32,7 @@ impl AclWorker {
     pub fn start(dispatch: Callback<Action>) -> Result<Self, String> {
         let worker = ModuleWorker::start(SCRIPT, "web ACL checker", move |data| {
             let Ok(msg) = serde_wasm_bindgen::from_value::<WorkerMessage>(data) else { return };
-            if let Some(action) = msg.action() {
+            if let Some(action) = crate::pages::waf::check::action(msg) {
                 dispatch.emit(action);
             }
         });

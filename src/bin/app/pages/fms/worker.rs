@@ -8,46 +8,17 @@
 //! Not here: posting to the worker (`services::fms_worker`) and the state that waits for it
 //! (`state.rs`).
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::state::{Action, Problem};
 
 /// A message from the evaluator (`www/fms-worker.js`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct WorkerMessage {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: f64,
-    /// `evaluated`: the answer as JSON text.
-    pub result: String,
-    pub code: String,
-    pub message: String,
-}
+pub use crate::pages::newest::Answer as WorkerMessage;
 
-impl WorkerMessage {
-    /// The evaluation the message is about (0, which no evaluation has, when it is missing or
-    /// out of range).
-    pub fn job(&self) -> u32 {
-        crate::pages::worker_job(self.id)
-    }
-
-    /// The action the message stands for; `None` for a message the page does not know.
-    pub fn action(self) -> Option<Action> {
-        let id = self.job();
-        Some(match self.kind.as_str() {
-            "evaluated" => match serde_json::from_str::<Value>(&self.result) {
-                Ok(v) => Action::Evaluated(id, Ok(v)),
-                Err(_) => Action::Evaluated(
-                    id,
-                    Err("the Firewall Manager evaluator's answer is not JSON".to_owned()),
-                ),
-            },
-            "failed" => Action::Evaluated(id, Err(self.message)),
-            _ => return None,
-        })
-    }
+/// The action an evaluator message stands for; `None` for a message the page does not know.
+pub fn action(msg: WorkerMessage) -> Option<Action> {
+    let (id, answer) = msg.read("evaluated", "the Firewall Manager evaluator")?;
+    Some(Action::Evaluated(id, answer))
 }
 
 /// The page's result from the worker's answer: the evaluation, or the error with its code and,
@@ -78,12 +49,10 @@ mod tests {
             result: "{\"ok\":true,\"value\":{}}".into(),
             ..Default::default()
         };
-        assert!(matches!(m.action(), Some(Action::Evaluated(3, Ok(_)))));
-        let m = WorkerMessage { kind: "evaluated".into(), id: 4.0, result: "{".into(), ..Default::default() };
-        assert!(matches!(m.action(), Some(Action::Evaluated(4, Err(_)))));
-        let m = WorkerMessage { kind: "failed".into(), id: -1.0, message: "no".into(), ..Default::default() };
-        assert!(matches!(m.action(), Some(Action::Evaluated(0, Err(ref e))) if e == "no"));
-        assert!(WorkerMessage { kind: "other".into(), ..Default::default() }.action().is_none());
+        assert!(matches!(action(m), Some(Action::Evaluated(3, Ok(_)))));
+        let m = WorkerMessage { kind: "failed".into(), id: 2.0, message: "no".into(), ..Default::default() };
+        assert!(matches!(action(m), Some(Action::Evaluated(2, Err(ref e))) if e == "no"));
+        assert!(action(WorkerMessage { kind: "checked".into(), ..Default::default() }).is_none());
     }
 
     #[test]

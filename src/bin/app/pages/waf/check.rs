@@ -8,7 +8,6 @@
 //! Not here: posting to the worker (`services::waf_acl_worker`) and the state that waits for it
 //! (`state.rs`).
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::state::{Action, Problem, ProblemItem, Text};
@@ -29,36 +28,12 @@ pub struct Summary {
 }
 
 /// A message from the checker (`www/waf-acl-worker.js`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct WorkerMessage {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: f64,
-    /// `checked`: the answer as JSON text.
-    pub result: String,
-    pub code: String,
-    pub message: String,
-}
+pub use crate::pages::newest::Answer as WorkerMessage;
 
-impl WorkerMessage {
-    /// The check the message is about (0, which no check has, when it is missing or out of range).
-    pub fn job(&self) -> u32 {
-        crate::pages::worker_job(self.id)
-    }
-
-    /// The action the message stands for; `None` for a message the page does not know.
-    pub fn action(self) -> Option<Action> {
-        let id = self.job();
-        Some(match self.kind.as_str() {
-            "checked" => match serde_json::from_str::<Value>(&self.result) {
-                Ok(v) => Action::Checked(id, Ok(v)),
-                Err(_) => Action::Checked(id, Err("the web ACL checker's answer is not JSON".to_owned())),
-            },
-            "failed" => Action::Checked(id, Err(self.message)),
-            _ => return None,
-        })
-    }
+/// The action a checker message stands for; `None` for a message the page does not know.
+pub fn action(msg: WorkerMessage) -> Option<Action> {
+    let (id, answer) = msg.read("checked", "the web ACL checker")?;
+    Some(Action::Checked(id, answer))
 }
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -320,11 +295,9 @@ mod tests {
             result: "{\"ok\":true}".into(),
             ..Default::default()
         };
-        assert!(matches!(m.action(), Some(Action::Checked(3, Ok(_)))));
-        let m = WorkerMessage { kind: "checked".into(), id: 4.0, result: "{".into(), ..Default::default() };
-        assert!(matches!(m.action(), Some(Action::Checked(4, Err(_)))));
-        let m = WorkerMessage { kind: "failed".into(), id: -1.0, message: "no".into(), ..Default::default() };
-        assert!(matches!(m.action(), Some(Action::Checked(0, Err(ref e))) if e == "no"));
-        assert!(WorkerMessage { kind: "other".into(), ..Default::default() }.action().is_none());
+        assert!(matches!(action(m), Some(Action::Checked(3, Ok(_)))));
+        let m = WorkerMessage { kind: "failed".into(), id: 2.0, message: "no".into(), ..Default::default() };
+        assert!(matches!(action(m), Some(Action::Checked(2, Err(ref e))) if e == "no"));
+        assert!(action(WorkerMessage { kind: "evaluated".into(), ..Default::default() }).is_none());
     }
 }
