@@ -9,7 +9,7 @@
 //! do not decrypt. Imported material (`EXTERNAL` origin) cannot be made up: those keys open
 //! `PendingImport`, as AWS shows a key whose imported material was deleted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -75,6 +75,7 @@ pub fn read(v: &Value) -> Result<Bare, KmsError> {
     w.grant_tokens.clear();
     let (mut all, mut asymmetric) = (0usize, 0usize);
     let mut slow: Vec<(String, KeySpec)> = Vec::new();
+    let mut named: BTreeSet<String> = BTreeSet::new();
     for k in w.keys.values_mut() {
         k.pending_rotation = None;
         k.import_parameters = None;
@@ -101,7 +102,7 @@ pub fn read(v: &Value) -> Result<Bare, KmsError> {
         }
         if supply::is_slow(spec) {
             for m in &k.materials {
-                if !slow.iter().any(|(id, _)| *id == m.id) {
+                if named.insert(m.id.clone()) {
                     slow.push((m.id.clone(), spec));
                 }
             }

@@ -11,9 +11,9 @@
 //! Spread over three tasks, each compiles and runs only its part. A `setTimeout(0)` and not a
 //! worker: a worker would compile the same engine code again in its own thread on every first
 //! open and copy the state in and out, for work that is tens of milliseconds once compiled.
-//! The Firewall Manager page's evaluation left this for a worker after all
-//! (`services::fms_worker`): its first one alone stayed over the budget on a loaded machine,
-//! and every edit evaluates the whole organisation again.
+//! Not for the Firewall Manager page, whose evaluation is a worker's (`services::fms_worker`):
+//! its first one alone is over the budget on a loaded machine, and every edit evaluates the
+//! whole organisation again.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

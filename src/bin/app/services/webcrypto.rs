@@ -23,54 +23,51 @@ pub fn generate_rsa(bits: usize, done: impl FnOnce(Result<KeyPair, WebCryptoErro
     });
 }
 
-/// Makes the KMS keys of `specs` (RSA) with WebCrypto, one after the other, and supplies each to
-/// the KMS engine's pool; then calls `done` with why one could not be made, if one could not.
+/// Makes an RSA key of each spec with WebCrypto, one after the other (one key per task), handing
+/// each PKCS #8 key to `take`; stops at the first that could not be made or taken, and says why.
+async fn each_kms_key(
+    specs: impl IntoIterator<Item = KeySpec>,
+    mut take: impl FnMut(KeySpec, &[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    for spec in specs {
+        let Some(bits) = supply::modulus_bits(spec) else {
+            return Err(format!("{} keys are not made with WebCrypto", spec.as_str()));
+        };
+        let der = secplay::web::webcrypto::generate_rsa_pkcs8(bits).await.map_err(|e| e.to_string())?;
+        take(spec, &der)?;
+    }
+    Ok(())
+}
+
+/// Makes the KMS keys of `specs` (RSA) with WebCrypto and supplies each to the KMS engine's pool;
+/// then calls `done` with why one could not be made, if one could not.
 pub fn make_kms_keys(specs: Vec<KeySpec>, done: impl FnOnce(Result<(), String>) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
-        let mut result = Ok(());
-        for spec in specs {
-            let Some(bits) = supply::modulus_bits(spec) else {
-                result = Err(format!("{} keys are not made with WebCrypto", spec.as_str()));
-                break;
-            };
-            let made = match secplay::web::webcrypto::generate_rsa_pkcs8(bits).await {
-                Ok(der) => supply::supply(spec, &der).map(|_| ()).map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            if let Err(e) = made {
-                result = Err(e);
-                break;
-            }
-        }
-        done(result);
+        done(
+            each_kms_key(specs, |spec, der| supply::supply(spec, der).map(|_| ()).map_err(|e| e.to_string()))
+                .await,
+        );
     });
 }
 
 /// Makes the RSA material versions a shared KMS world needs (`secplay::kms::share::Bare::slow`)
-/// with WebCrypto, one after the other, each read as the engine reads PKCS #8 as it arrives (one
-/// key per task, never all in one); then calls `done` with them by material id, or why one could
-/// not be made.
+/// with WebCrypto, each read as the engine reads PKCS #8 as it arrives; then calls `done` with
+/// them by material id, or why one could not be made.
 pub fn make_kms_materials(
     needs: Vec<(String, KeySpec)>,
     done: impl FnOnce(Result<BTreeMap<String, KeyMaterial>, String>) + 'static,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut made = BTreeMap::new();
-        for (id, spec) in needs {
-            let Some(bits) = supply::modulus_bits(spec) else {
-                return done(Err(format!("{} keys are not made with WebCrypto", spec.as_str())));
-            };
-            let material = match secplay::web::webcrypto::generate_rsa_pkcs8(bits).await {
-                Ok(der) => KeyMaterial::from_bytes(spec, &der).map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            match material {
-                Ok(m) => {
-                    made.insert(id, m);
-                }
-                Err(e) => return done(Err(e)),
+        let mut ids = needs.iter().map(|(id, _)| id.clone());
+        let result = each_kms_key(needs.iter().map(|(_, spec)| *spec), |spec, der| {
+            let material = KeyMaterial::from_bytes(spec, der).map_err(|e| e.to_string())?;
+            if let Some(id) = ids.next() {
+                made.insert(id, material);
             }
-        }
-        done(Ok(made));
+            Ok(())
+        })
+        .await;
+        done(result.map(|()| made));
     });
 }

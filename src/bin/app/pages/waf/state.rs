@@ -20,6 +20,7 @@ use secplay::waf::WafError;
 use serde_json::{json, Value};
 
 use super::check::{summary_of, Summary, WORKER_BYTES};
+use crate::pages::json_editor::window::utf16_at;
 
 /// The example the page opens with (SQLi and XSS).
 pub const FIRST_EXAMPLE: usize = 3;
@@ -53,11 +54,6 @@ pub struct ProblemItem {
     pub select: Option<(u32, u32)>,
 }
 
-/// A byte offset of `text` as a textarea offset (UTF-16 code units).
-fn utf16_offset(text: &str, byte: usize) -> Option<u32> {
-    text.get(..byte).and_then(|s| u32::try_from(s.encode_utf16().count()).ok())
-}
-
 impl Problem {
     /// An error in one of the texts, placed at its line and column when the engine knows them;
     /// every error the parse found becomes an item that selects its member of the text.
@@ -76,9 +72,8 @@ impl Problem {
                     }
                     _ => String::new(),
                 };
-                let select = span.and_then(|sp| {
-                    Some((utf16_offset(source, sp.start.offset)?, utf16_offset(source, sp.end.offset)?))
-                });
+                let select =
+                    span.map(|sp| (utf16_at(source, sp.start.offset), utf16_at(source, sp.end.offset)));
                 ProblemItem { code: one.code().to_owned(), message: one.to_string(), pointer, place, select }
             })
             .collect();
